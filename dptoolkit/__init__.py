@@ -1,0 +1,89 @@
+"""dptoolkit: write a dynamic-programming recurrence once, run it every way.
+
+>>> import dptoolkit as dp
+>>> @dp.memoize
+... def fib(n):
+...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+>>> fib(90)
+2880067194370816120
+
+The public names are re-exported here and listed in ``__all__``; they are
+loaded on first use, so ``import dptoolkit`` does not pay for numpy or
+networkx until something needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> the private module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors
+    "DPError": "errors",
+    "InvalidInput": "errors",
+    "InvalidType": "errors",
+    "OrderError": "errors",
+    "CycleError": "errors",
+    "NegativeCycleError": "errors",
+    "BudgetExceeded": "errors",
+    "StoreError": "errors",
+    "UnsupportedValue": "errors",
+    # the memo engine
+    "memoize": "memo",
+    "CacheInfo": "memo",
+    # the recurrence engine
+    "recurrence": "recurrence",
+    "Recurrence": "recurrence",
+    "Solution": "recurrence",
+    "Stats": "recurrence",
+    "choose": "recurrence",
+    "grid": "spaces",
+    "intervals": "spaces",
+    "subsets": "spaces",
+    "Trace": "trace",
+    # persistent and shared stores
+    "Store": "stores",
+    "SQLiteStore": "stores",
+    "RedisStore": "stores",
+    "register_codec": "stores",
+    # the catalog
+    "catalog": "catalog",
+    "Problem": "catalog",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from .catalog import Problem, catalog
+    from .errors import (
+        BudgetExceeded,
+        CycleError,
+        DPError,
+        InvalidInput,
+        InvalidType,
+        NegativeCycleError,
+        OrderError,
+        StoreError,
+        UnsupportedValue,
+    )
+    from .memo import CacheInfo, memoize
+    from .recurrence import Recurrence, Solution, Stats, choose, recurrence
+    from .spaces import grid, intervals, subsets
+    from .stores import RedisStore, SQLiteStore, Store, register_codec
+    from .trace import Trace
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dptoolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

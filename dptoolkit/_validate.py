@@ -1,0 +1,214 @@
+"""Argument validation in one place.
+
+Every public entry point checks its arguments with these helpers, so bad input
+fails fast with one kind of message: the argument's name, its value, and what
+was expected (``capacity=-3 must be a non-negative integer``). Type problems
+raise :class:`~dptoolkit.errors.InvalidType` (also a ``TypeError``); value
+problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import reprlib
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, TypeVar
+
+from .errors import InvalidInput, InvalidType
+
+__all__ = [
+    "check_callable",
+    "check_choice",
+    "check_int",
+    "check_number",
+    "check_numbers",
+    "check_sequence",
+    "show",
+]
+
+T = TypeVar("T")
+
+_repr = reprlib.Repr()
+_repr.maxstring = 40
+_repr.maxother = 40
+_repr.maxlist = 8
+_repr.maxtuple = 8
+_repr.maxdict = 6
+_repr.maxset = 6
+
+
+def show(value: object) -> str:
+    """A short ``repr`` of *value* for an error message (long values are cut)."""
+    return _repr.repr(value)
+
+
+def _is_int(value: object) -> bool:
+    # bool is an int subclass, but True as a capacity is almost surely a bug.
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(
+    name: str,
+    value: object,
+    *,
+    minimum: int | None = 0,
+    maximum: int | None = None,
+) -> int:
+    """Return *value* as an ``int`` if it is an integer within bounds.
+
+    >>> check_int("n", 5)
+    5
+    >>> check_int("capacity", -3)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: capacity=-3 must be a non-negative integer
+    """
+    what = _int_phrase(minimum, maximum)
+    if not _is_int(value):
+        raise InvalidType(f"{name}={show(value)} must be {what}")
+    ivalue = int(value)  # type: ignore[call-overload]
+    if (minimum is not None and ivalue < minimum) or (maximum is not None and ivalue > maximum):
+        raise InvalidInput(f"{name}={show(value)} must be {what}")
+    return ivalue
+
+
+def _int_phrase(minimum: int | None, maximum: int | None) -> str:
+    if minimum == 0 and maximum is None:
+        return "a non-negative integer"
+    if minimum == 1 and maximum is None:
+        return "a positive integer"
+    if minimum is None and maximum is None:
+        return "an integer"
+    if maximum is None:
+        return f"an integer >= {minimum}"
+    if minimum is None:
+        return f"an integer <= {maximum}"
+    return f"an integer between {minimum} and {maximum}"
+
+
+def check_number(
+    name: str,
+    value: object,
+    *,
+    allow_negative: bool = True,
+    allow_float: bool = True,
+    allow_inf: bool = False,
+) -> int | float:
+    """Return *value* if it is a real number (never NaN, never bool).
+
+    >>> check_number("weight", 2.5)
+    2.5
+    >>> check_number("weight", float("nan"))
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: weight=nan must be a number, not NaN
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        kind = "a number" if allow_float else "an integer"
+        raise InvalidType(f"{name}={show(value)} must be {kind}")
+    if not allow_float and not isinstance(value, numbers.Integral):
+        raise InvalidType(f"{name}={show(value)} must be an integer")
+    number: int | float = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if isinstance(number, float):
+        if math.isnan(number):
+            raise InvalidInput(f"{name}={show(value)} must be a number, not NaN")
+        if math.isinf(number) and not allow_inf:
+            raise InvalidInput(f"{name}={show(value)} must be finite")
+    if not allow_negative and number < 0:
+        raise InvalidInput(f"{name}={show(value)} must be non-negative")
+    return number
+
+
+def check_sequence(name: str, value: object, *, allow_str: bool = True) -> Sequence[Any]:
+    """Return *value* if it is a sized, indexable sequence (``None`` is refused).
+
+    Iterators and generators are materialized into a tuple once, so a solver
+    can index them; sets and dicts are refused because they have no order.
+
+    >>> check_sequence("a", "abc")
+    'abc'
+    >>> check_sequence("seq", None)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: seq=None must be a sequence (list, tuple, str, ...)
+    """
+    if isinstance(value, (str, bytes)):
+        if not allow_str:
+            raise InvalidType(f"{name}={show(value)} must be a sequence of numbers, not a string")
+        return value
+    if isinstance(value, Sequence):
+        return value
+    if _is_ndarray(value):
+        arr: Any = value
+        if arr.ndim != 1:
+            raise InvalidInput(f"{name} must be one-dimensional, got an array of shape {arr.shape}")
+        return arr.tolist()  # type: ignore[no-any-return]
+    if isinstance(value, (Collection, dict)) or value is None or not isinstance(value, Iterable):
+        raise InvalidType(f"{name}={show(value)} must be a sequence (list, tuple, str, ...)")
+    return tuple(value)
+
+
+def _is_ndarray(value: object) -> bool:
+    return type(value).__module__ == "numpy" and type(value).__name__ == "ndarray"
+
+
+def check_numbers(
+    name: str,
+    values: object,
+    *,
+    allow_negative: bool = True,
+    allow_float: bool = True,
+    minimum: int | None = None,
+) -> list[int | float]:
+    """Check a sequence of numbers element by element; messages name ``name[i]``.
+
+    >>> check_numbers("weights", [3, 4])
+    [3, 4]
+    >>> check_numbers("weights", [3, -4], allow_negative=False)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: weights[1]=-4 must be non-negative
+    """
+    seq = check_sequence(name, values, allow_str=False)
+    out: list[int | float] = []
+    for i, item in enumerate(seq):
+        number = check_number(
+            f"{name}[{i}]", item, allow_negative=allow_negative, allow_float=allow_float
+        )
+        if minimum is not None and number < minimum:
+            raise InvalidInput(f"{name}[{i}]={show(item)} must be >= {minimum}")
+        out.append(number)
+    return out
+
+
+def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
+    """Return *value* if it is one of *choices*; the message lists them.
+
+    >>> check_choice("strategy", "greedy", ["naive", "top_down"])
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: strategy='greedy' must be one of 'naive', 'top_down'
+    """
+    options = list(choices)
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(c) for c in options)
+        error = InvalidInput if isinstance(value, str) else InvalidType
+        raise error(f"{name}={show(value)} must be one of {listed}")
+    return value
+
+
+def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | None:
+    """Return *value* if it is callable (or ``None`` when *optional*).
+
+    >>> check_callable("key", 3)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: key=3 must be callable or None
+    """
+    if value is None and optional:
+        return None
+    if not callable(value):
+        tail = " or None" if optional else ""
+        raise InvalidType(f"{name}={show(value)} must be callable{tail}")
+    return value

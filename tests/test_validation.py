@@ -1,0 +1,60 @@
+"""The shared argument checks: names, values and exception types in messages."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import dptoolkit as dp
+from dptoolkit import _validate as v
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "message"),
+    [
+        (lambda: v.check_int("capacity", -3), dp.InvalidInput, "capacity=-3 must be a non-negative integer"),
+        (lambda: v.check_int("n", 2.5), dp.InvalidType, "n=2.5 must be a non-negative integer"),
+        (lambda: v.check_int("n", True), dp.InvalidType, "n=True"),
+        (lambda: v.check_int("n", None), TypeError, "n=None"),
+        (lambda: v.check_int("k", 0, minimum=1), ValueError, "k=0 must be a positive integer"),
+        (lambda: v.check_int("k", 11, minimum=1, maximum=10), ValueError, "between 1 and 10"),
+        (lambda: v.check_number("w", math.nan), dp.InvalidInput, "w=nan must be a number, not NaN"),
+        (lambda: v.check_number("w", math.inf), dp.InvalidInput, "w=inf must be finite"),
+        (lambda: v.check_number("w", "3"), TypeError, "w='3' must be a number"),
+        (lambda: v.check_number("w", -1, allow_negative=False), ValueError, "w=-1 must be non-negative"),
+        (lambda: v.check_number("w", 1.5, allow_float=False), TypeError, "w=1.5 must be an integer"),
+        (lambda: v.check_numbers("weights", [1, -2], allow_negative=False), ValueError, "weights[1]=-2"),
+        (lambda: v.check_numbers("weights", "abc"), TypeError, "weights='abc'"),
+        (lambda: v.check_sequence("a", None), TypeError, "a=None must be a sequence"),
+        (lambda: v.check_sequence("a", {1, 2}), TypeError, "a={1, 2} must be a sequence"),
+        (lambda: v.check_sequence("a", np.zeros((2, 2))), ValueError, "shape (2, 2)"),
+        (lambda: v.check_choice("strategy", "greedy", ["naive"]), ValueError, "strategy='greedy'"),
+        (lambda: v.check_choice("strategy", 3, ["naive"]), TypeError, "strategy=3"),
+        (lambda: v.check_callable("key", 3), TypeError, "key=3 must be callable"),
+    ],
+)
+def test_bad_values_name_the_argument(call, exc, message) -> None:
+    with pytest.raises(exc) as info:
+        call()
+    assert isinstance(info.value, dp.DPError)
+    assert message in str(info.value)
+
+
+def test_good_values_pass_through() -> None:
+    assert v.check_int("n", np.int64(7)) == 7
+    assert type(v.check_int("n", np.int64(7))) is int
+    assert v.check_number("w", np.float64(1.5)) == 1.5
+    assert v.check_sequence("a", iter([1, 2])) == (1, 2)
+    assert v.check_sequence("a", np.array([1, 2])) == [1, 2]
+    assert v.check_numbers("v", (1, 2.5)) == [1, 2.5]
+    assert v.check_choice("s", "naive", ["naive"]) == "naive"
+    assert v.check_callable("key", len) is len
+    assert v.check_callable("key", None) is None
+
+
+def test_long_values_are_cut_in_messages() -> None:
+    with pytest.raises(dp.InvalidType) as info:
+        v.check_int("n", "x" * 10_000)
+    assert len(str(info.value)) < 200
