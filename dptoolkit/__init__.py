@@ -54,7 +54,34 @@ _EXPORTS: dict[str, str] = {
     "Problem": "catalog",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "BudgetExceeded",
+    "CacheInfo",
+    "CycleError",
+    "DPError",
+    "InvalidInput",
+    "InvalidType",
+    "NegativeCycleError",
+    "OrderError",
+    "Problem",
+    "Recurrence",
+    "RedisStore",
+    "SQLiteStore",
+    "Solution",
+    "Stats",
+    "Store",
+    "StoreError",
+    "Trace",
+    "UnsupportedValue",
+    "catalog",
+    "choose",
+    "grid",
+    "intervals",
+    "memoize",
+    "recurrence",
+    "register_codec",
+    "subsets",
+]
 
 if TYPE_CHECKING:
     from .catalog import Problem, catalog
@@ -74,6 +101,9 @@ if TYPE_CHECKING:
     from .spaces import grid, intervals, subsets
     from .stores import RedisStore, SQLiteStore, Store, register_codec
     from .trace import Trace
+
+
+assert sorted(_EXPORTS) == __all__
 
 
 def __getattr__(name: str) -> Any:

@@ -8,11 +8,11 @@ import pkgutil
 
 import pytest
 
-import dptoolkit
-
 
 def _modules() -> list[str]:
     import dptoolkit.problems
+
+    import dptoolkit
 
     names = {"dptoolkit", "dptoolkit.problems"}
     # walked separately: after `pip install -e .` the catalog lives outside dptoolkit/

@@ -35,7 +35,7 @@ def test_every_public_name_resolves() -> None:
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
     try:
-        dp.no_such_thing  # noqa: B018
+        dp.no_such_thing
     except AttributeError as exc:
         assert "no_such_thing" in str(exc)
     else:

@@ -14,7 +14,11 @@ from dptoolkit import _validate as v
 @pytest.mark.parametrize(
     ("call", "exc", "message"),
     [
-        (lambda: v.check_int("capacity", -3), dp.InvalidInput, "capacity=-3 must be a non-negative integer"),
+        (
+            lambda: v.check_int("capacity", -3),
+            dp.InvalidInput,
+            "capacity=-3 must be a non-negative integer",
+        ),
         (lambda: v.check_int("n", 2.5), dp.InvalidType, "n=2.5 must be a non-negative integer"),
         (lambda: v.check_int("n", True), dp.InvalidType, "n=True"),
         (lambda: v.check_int("n", None), TypeError, "n=None"),
@@ -23,9 +27,21 @@ from dptoolkit import _validate as v
         (lambda: v.check_number("w", math.nan), dp.InvalidInput, "w=nan must be a number, not NaN"),
         (lambda: v.check_number("w", math.inf), dp.InvalidInput, "w=inf must be finite"),
         (lambda: v.check_number("w", "3"), TypeError, "w='3' must be a number"),
-        (lambda: v.check_number("w", -1, allow_negative=False), ValueError, "w=-1 must be non-negative"),
-        (lambda: v.check_number("w", 1.5, allow_float=False), TypeError, "w=1.5 must be an integer"),
-        (lambda: v.check_numbers("weights", [1, -2], allow_negative=False), ValueError, "weights[1]=-2"),
+        (
+            lambda: v.check_number("w", -1, allow_negative=False),
+            ValueError,
+            "w=-1 must be non-negative",
+        ),
+        (
+            lambda: v.check_number("w", 1.5, allow_float=False),
+            TypeError,
+            "w=1.5 must be an integer",
+        ),
+        (
+            lambda: v.check_numbers("weights", [1, -2], allow_negative=False),
+            ValueError,
+            "weights[1]=-2",
+        ),
         (lambda: v.check_numbers("weights", "abc"), TypeError, "weights='abc'"),
         (lambda: v.check_sequence("a", None), TypeError, "a=None must be a sequence"),
         (lambda: v.check_sequence("a", {1, 2}), TypeError, "a={1, 2} must be a sequence"),
