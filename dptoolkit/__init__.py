@@ -103,9 +103,6 @@ if TYPE_CHECKING:
     from .trace import Trace
 
 
-assert sorted(_EXPORTS) == __all__
-
-
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

@@ -52,3 +52,7 @@ def test_problems_is_a_subpackage_of_dptoolkit() -> None:
     assert problems.__name__ == "dptoolkit.problems"
     # the installed package is under test, with the catalog inside it
     assert pathlib.Path(problems.__file__).parent.name in {"problems"}
+
+
+def test_lazy_export_table_matches_all() -> None:
+    assert sorted(dp._EXPORTS) == dp.__all__
