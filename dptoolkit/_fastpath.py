@@ -1,0 +1,313 @@
+"""The hit path of ``@memoize``: a C wrapper, with a pure-Python twin.
+
+A memoized function spends most of its life answering cache hits, so the
+object a user holds after ``@memoize`` is a :class:`FastWrapper` whose call
+looks the argument up in a plain dict and returns the value without running
+any Python code. Everything else (misses, eviction, statistics, stores,
+single flight) lives in ``memo.py``, which hands the wrapper a ``miss``
+callable.
+
+``FastWrapper`` is the C type ``dptoolkit._cmemo.FastWrapper`` when the
+extension was built, else :class:`PyFastWrapper`, a pure-Python twin with the
+same behaviour. Setting the environment variable ``DPTOOLKIT_PURE_PYTHON=1``
+before ``import dptoolkit`` forces the twin (``IMPLEMENTATION == "python"``),
+e.g. to rule the extension out while debugging.
+
+The contract (also in ``docs/internals.md``, "The C hit path"); a call
+``wrapper(*args, **kwargs)``:
+
+1. keyword arguments present, or ``enabled`` false: ``miss(*args, **kwargs)``;
+2. the key is ``fast_key(args, typed)``;
+3. hashing the key raises ``TypeError``: ``miss(*args)`` (any other exception
+   from hashing propagates);
+4. the key is in ``cache``: ``hits += 1``, ``cache.move_to_end(key)`` when
+   ``lru``, and the cached value is returned;
+5. otherwise ``miss(*args)``.
+
+The cache lookup is the dict's own (``dict.get``), so a dict subclass's
+``__getitem__``/``__missing__`` overrides are not consulted; an
+``OrderedDict`` works, and is required when ``lru`` is true.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import types
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from ._validate import show
+from .errors import InvalidType
+
+__all__ = [
+    "IMPLEMENTATION",
+    "CFastWrapper",
+    "FastWrapper",
+    "PyFastWrapper",
+    "fast_key",
+]
+
+_MISSING: Any = object()
+_FAST_TYPES = frozenset({int, str})
+
+
+def fast_key(args: tuple[Any, ...], typed: bool = False) -> Hashable:
+    """The cache key the hit path uses for the positional arguments *args*.
+
+    Parameters
+    ----------
+    args : tuple
+        The positional arguments of one call (keyword arguments never reach
+        the hit path).
+    typed : bool, default False
+        Whether arguments of different types are cached separately.
+
+    Returns
+    -------
+    Hashable
+        ``args[0]`` when there is exactly one argument whose type is exactly
+        ``int`` or ``str``; otherwise the tuple *args*, followed by the
+        arguments' types when *typed*. The key may still be unhashable (an
+        argument that is a list): the caller decides what to do then.
+
+    Examples
+    --------
+    >>> fast_key((5,))
+    5
+    >>> fast_key((5, "a"))
+    (5, 'a')
+    >>> fast_key((2.0,), typed=True)
+    (2.0, <class 'float'>)
+    >>> fast_key((True,))
+    (True,)
+
+    Notes
+    -----
+    The same rule as :func:`functools.lru_cache`'s: a lone ``int`` or ``str``
+    is its own key (it hashes fast and cannot be confused with a tuple
+    key), while ``bool`` or an ``int`` subclass is not exactly ``int``, so
+    ``f(True)`` and ``f(1)`` are cached apart even when not *typed*.
+    """
+    if len(args) == 1 and type(args[0]) in _FAST_TYPES:
+        key: Hashable = args[0]
+        return key
+    if typed:
+        return args + tuple(type(a) for a in args)
+    return args
+
+
+def _check_args(cache: object, miss: object, lru: bool) -> Any:
+    """Validate the constructor's arguments; return ``cache.move_to_end`` or None."""
+    if not isinstance(cache, dict):
+        raise InvalidType(f"cache={show(cache)} must be a dict")
+    if not callable(miss):
+        raise InvalidType(f"miss={show(miss)} must be callable")
+    if not lru:
+        return None
+    move = getattr(cache, "move_to_end", None)
+    if not callable(move):
+        raise InvalidType(f"cache={show(cache)} must have a move_to_end method when lru=True")
+    return move
+
+
+class PyFastWrapper:
+    """The pure-Python twin of the C hit-path wrapper (see the module docstring).
+
+    Parameters
+    ----------
+    cache : dict
+        The dict of finished values, keyed by :func:`fast_key`. The wrapper
+        only reads it (and reorders it when *lru*); ``memo.py`` fills it.
+    miss : callable
+        Called with the original arguments whenever the hit path cannot
+        answer.
+    typed : bool, default False
+        Passed to :func:`fast_key`.
+    lru : bool, default False
+        Call ``cache.move_to_end(key)`` on every hit (the cache is then an
+        ``OrderedDict`` kept in least-recently-used order).
+
+    Raises
+    ------
+    InvalidType
+        *cache* is not a dict, *miss* is not callable, or *lru* is true and
+        *cache* has no ``move_to_end``.
+
+    Examples
+    --------
+    >>> cache = {3: "three"}
+    >>> w = PyFastWrapper(cache, lambda *a, **k: ("miss", a, k))
+    >>> w(3), w(4), w(3, flag=1)
+    ('three', ('miss', (4,), {}), ('miss', (3,), {'flag': 1}))
+    >>> w.hits
+    1
+
+    Notes
+    -----
+    ``hits`` counts only the hits answered here; a key can be hashable and
+    absent, unhashable, or bypassed by keyword arguments, and each of those
+    goes to *miss*, which keeps its own counts. A ``KeyError`` from
+    ``move_to_end`` (another thread removed the key between the lookup and
+    the reordering) is ignored: the value was found and is returned.
+    """
+
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_cache",
+        "_enabled",
+        "_get",
+        "_hits",
+        "_lru",
+        "_miss",
+        "_move",
+        "_typed",
+    )
+
+    def __init__(
+        self,
+        cache: dict[Any, Any],
+        miss: Callable[..., Any],
+        *,
+        typed: bool = False,
+        lru: bool = False,
+    ) -> None:
+        move = _check_args(cache, miss, bool(lru))
+        self._cache = cache
+        self._miss = miss
+        self._typed = bool(typed)
+        self._lru = bool(lru)
+        self._move = move
+        # dict's own lookup, bound once: the C path uses it too (overrides ignored)
+        self._get: Callable[[Any, Any], Any] = dict.get.__get__(cache)
+        self._hits = 0
+        self._enabled = True
+
+    def __call__(self, /, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or not self._enabled:
+            return self._miss(*args, **kwargs)
+        if len(args) == 1 and type(args[0]) in _FAST_TYPES:
+            key: Any = args[0]
+        elif self._typed:
+            key = args + tuple(type(a) for a in args)
+        else:
+            key = args
+        try:
+            value = self._get(key, _MISSING)
+        except TypeError:
+            if not _hash_raises_type_error(key):
+                raise
+            value = _MISSING
+        if value is _MISSING:
+            return self._miss(*args)
+        self._hits += 1
+        if self._move is not None:
+            try:  # noqa: SIM105 (suppress() costs a context manager per hit)
+                self._move(key)
+            except KeyError:
+                pass
+        return value
+
+    # -- attributes ---------------------------------------------------------
+
+    @property
+    def hits(self) -> int:
+        """Hits answered by the hit path (writable, e.g. reset to 0)."""
+        return self._hits
+
+    @hits.setter
+    def hits(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidType(f"hits={show(value)} must be an integer")
+        self._hits = int(value)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the hit path looks in the cache (when false, every call misses)."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self._enabled = bool(value)
+
+    @property
+    def cache(self) -> dict[Any, Any]:
+        """The dict the hit path reads."""
+        return self._cache
+
+    @property
+    def miss(self) -> Callable[..., Any]:
+        """The callable every call the hit path cannot answer goes to."""
+        return self._miss
+
+    @property
+    def typed(self) -> bool:
+        """Whether keys include the arguments' types."""
+        return self._typed
+
+    @property
+    def lru(self) -> bool:
+        """Whether a hit moves its key to the end of the cache."""
+        return self._lru
+
+    # -- the protocol a function object has ----------------------------------
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        bind = self.__dict__.get("_bind")
+        if bind is not None and callable(bind):
+            return bind(obj)
+        return types.MethodType(self, obj)
+
+    def __repr__(self) -> str:
+        name = self.__dict__.get("__qualname__")
+        if isinstance(name, str):
+            return f"<dptoolkit memoized function {name}>"
+        return f"<dptoolkit memoized function wrapping {self._miss!r}>"
+
+    def __reduce__(self) -> str:
+        # pickled by reference, like a function: the name is looked up in __module__
+        name: str = self.__qualname__  # type: ignore[attr-defined]
+        return name
+
+    def __copy__(self) -> PyFastWrapper:
+        return self
+
+    def __deepcopy__(self, memo: object) -> PyFastWrapper:
+        return self
+
+
+def _hash_raises_type_error(key: object) -> bool:
+    """Whether the ``TypeError`` just raised by a lookup of *key* came from hashing it.
+
+    A lookup can also raise ``TypeError`` from a key's ``__eq__``; only an
+    unhashable key sends the call to ``miss``. Any other exception raised by
+    hashing again propagates.
+    """
+    try:
+        hash(key)
+    except TypeError:
+        return True
+    return False
+
+
+def _load_c() -> Any:
+    if os.environ.get("DPTOOLKIT_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        cmemo = importlib.import_module("dptoolkit._cmemo")
+    except ImportError:
+        return None
+    return cmemo.FastWrapper
+
+
+CFastWrapper: Any = _load_c()
+"""The C type ``dptoolkit._cmemo.FastWrapper``, or None when it is not available."""
+
+FastWrapper: Any = CFastWrapper if CFastWrapper is not None else PyFastWrapper
+"""The hit-path wrapper to use: the C type when built, else the Python twin."""
+
+IMPLEMENTATION: str = "c" if CFastWrapper is not None else "python"
+"""``"c"`` or ``"python"``: which implementation :data:`FastWrapper` is."""
