@@ -1,0 +1,520 @@
+/*
+ * dptoolkit._cmemo: the C hit path of @memoize.
+ *
+ * FastWrapper(cache, miss, *, typed=False, lru=False) is the object a user
+ * holds after @memoize. A call looks its key up in the dict `cache` and, on a
+ * hit, returns the value without running Python code; everything else goes
+ * to the Python callable `miss`. The contract is in docs/internals.md ("The
+ * C hit path"); dptoolkit/_fastpath.py holds PyFastWrapper, the pure-Python
+ * twin with the same behaviour, and tests/test_fastpath.py runs one suite
+ * against both.
+ *
+ * The call uses vectorcall (PEP 590): the per-instance function pointer at
+ * __vectorcalloffset__ receives the caller's argument array, so a hit on a
+ * lone int or str argument allocates nothing. The type is a heap type made
+ * with PyType_FromModuleAndSpec; CPython 3.10 and 3.11 honour
+ * Py_TPFLAGS_HAVE_VECTORCALL on such a type when the spec also declares the
+ * __vectorcalloffset__ member (as functools.partial does). The type is
+ * immutable (Py_TPFLAGS_IMMUTABLETYPE), so nobody can assign __call__ on it
+ * and leave the vectorcall pointer stale.
+ *
+ * Thread safety: every field the hit path reads is written once in tp_new,
+ * before the object is visible, except `hits` and `enabled`, which are single
+ * machine words written with the GIL held. The dict lookup can run Python
+ * code (a key element's __eq__) and so release the GIL; the value it finds is
+ * therefore INCREF'd before anything else happens, and a KeyError from
+ * move_to_end (the key removed by another thread meanwhile) is ignored. A
+ * hit can never observe a half-updated wrapper or return a freed value.
+ * Free-threaded CPython (3.13t) is out of scope: the module declares
+ * Py_MOD_GIL_USED, so importing it there turns the GIL back on.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+
+#if PY_VERSION_HEX < 0x030C0000
+#include "structmember.h"
+#define Py_T_PYSSIZET T_PYSSIZET
+#define Py_READONLY READONLY
+#endif
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *cache;       /* a dict (OrderedDict when lru); NULL once cleared */
+    PyObject *miss;        /* called for everything the hit path cannot answer */
+    PyObject *move_to_end; /* cache.move_to_end, bound, when lru; else NULL */
+    PyObject *dict;        /* the instance __dict__ (update_wrapper writes it) */
+    PyObject *weakreflist;
+    vectorcallfunc vectorcall;
+    long long hits;
+    char enabled;
+    char typed;
+} FastWrapper;
+
+/* "_bind", interned once. The module is single-interpreter (see the slots). */
+static PyObject *str_bind = NULL;
+
+/* Raise dptoolkit.errors.InvalidType("<name>=<show(value)> <tail>"), or a
+ * plain TypeError when the package's Python side cannot be imported. */
+static void
+raise_invalid(const char *name, PyObject *value, const char *tail)
+{
+    PyObject *exc_type = NULL, *shown = NULL;
+    PyObject *errors = PyImport_ImportModule("dptoolkit.errors");
+    PyObject *validate = errors ? PyImport_ImportModule("dptoolkit._validate") : NULL;
+    if (validate != NULL) {
+        exc_type = PyObject_GetAttrString(errors, "InvalidType");
+        PyObject *show = PyObject_GetAttrString(validate, "show");
+        if (show != NULL) {
+            shown = PyObject_CallOneArg(show, value);
+            Py_DECREF(show);
+        }
+    }
+    Py_XDECREF(errors);
+    Py_XDECREF(validate);
+    if (exc_type == NULL || shown == NULL) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%s=%R %s", name, value, tail);
+    }
+    else {
+        PyErr_Format(exc_type, "%s=%U %s", name, shown, tail);
+    }
+    Py_XDECREF(exc_type);
+    Py_XDECREF(shown);
+}
+
+/* The key of fast_key(args, typed): args[0] for a lone exact int or str,
+ * else the args tuple, followed by the arguments' types when typed. */
+static PyObject *
+make_key(PyObject *const *args, Py_ssize_t nargs, int typed)
+{
+    if (nargs == 1 && (PyLong_CheckExact(args[0]) || PyUnicode_CheckExact(args[0]))) {
+        return Py_NewRef(args[0]);
+    }
+    PyObject *key = PyTuple_New(typed ? 2 * nargs : nargs);
+    if (key == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTuple_SET_ITEM(key, i, Py_NewRef(args[i]));
+        if (typed) {
+            PyTuple_SET_ITEM(key, nargs + i, Py_NewRef((PyObject *)Py_TYPE(args[i])));
+        }
+    }
+    return key;
+}
+
+/* A lookup of `key` just raised TypeError. Return 1, with no exception set,
+ * when hashing the key raises TypeError (the call then goes to miss). Return
+ * 0 with an exception set otherwise: the original TypeError when the key
+ * hashes (it came from an __eq__), or whatever else hashing raised. */
+static int
+type_error_is_unhashable(PyObject *key)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *original = PyErr_GetRaisedException();
+#else
+    PyObject *etype, *evalue, *etb;
+    PyErr_Fetch(&etype, &evalue, &etb);
+#endif
+    Py_hash_t h = PyObject_Hash(key);
+    int unhashable = 0, restore = 0;
+    if (h == -1) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            unhashable = 1;
+        }
+    }
+    else {
+        restore = 1;
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    if (restore) {
+        PyErr_SetRaisedException(original);
+    }
+    else {
+        Py_XDECREF(original);
+    }
+#else
+    if (restore) {
+        PyErr_Restore(etype, evalue, etb);
+    }
+    else {
+        Py_XDECREF(etype);
+        Py_XDECREF(evalue);
+        Py_XDECREF(etb);
+    }
+#endif
+    return unhashable;
+}
+
+static PyObject *
+cleared_error(void)
+{
+    PyErr_SetString(PyExc_ReferenceError, "this memoized function has been cleared");
+    return NULL;
+}
+
+static PyObject *
+fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    FastWrapper *self = (FastWrapper *)op;
+    if (self->cache == NULL) {
+        return cleared_error();
+    }
+    if (!self->enabled || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        return PyObject_Vectorcall(self->miss, args, nargsf, kwnames);
+    }
+    PyObject *key = make_key(args, PyVectorcall_NARGS(nargsf), self->typed);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyDict_GetItemWithError(self->cache, key); /* borrowed */
+    if (value == NULL) {
+        if (PyErr_Occurred()
+            && !(PyErr_ExceptionMatches(PyExc_TypeError) && type_error_is_unhashable(key))) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        Py_DECREF(key);
+        return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+    }
+    Py_INCREF(value); /* before anything can run Python code */
+    self->hits++;
+    if (self->move_to_end != NULL) {
+        PyObject *res = PyObject_CallOneArg(self->move_to_end, key);
+        if (res != NULL) {
+            Py_DECREF(res);
+        }
+        else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+            PyErr_Clear();
+        }
+        else {
+            Py_DECREF(value);
+            Py_DECREF(key);
+            return NULL;
+        }
+    }
+    Py_DECREF(key);
+    return value;
+}
+
+static PyObject *
+fw_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"cache", "miss", "typed", "lru", NULL};
+    PyObject *cache, *miss, *move_to_end = NULL;
+    int typed = 0, lru = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$pp:FastWrapper", kwlist, &cache, &miss,
+                                     &typed, &lru)) {
+        return NULL;
+    }
+    if (!PyDict_Check(cache)) {
+        raise_invalid("cache", cache, "must be a dict");
+        return NULL;
+    }
+    if (!PyCallable_Check(miss)) {
+        raise_invalid("miss", miss, "must be callable");
+        return NULL;
+    }
+    if (lru) {
+        move_to_end = PyObject_GetAttrString(cache, "move_to_end");
+        if (move_to_end == NULL || !PyCallable_Check(move_to_end)) {
+            Py_XDECREF(move_to_end);
+            PyErr_Clear();
+            raise_invalid("cache", cache, "must have a move_to_end method when lru=True");
+            return NULL;
+        }
+    }
+    FastWrapper *self = (FastWrapper *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        Py_XDECREF(move_to_end);
+        return NULL;
+    }
+    self->cache = Py_NewRef(cache);
+    self->miss = Py_NewRef(miss);
+    self->move_to_end = move_to_end;
+    self->dict = NULL;
+    self->weakreflist = NULL;
+    self->vectorcall = fw_vectorcall;
+    self->hits = 0;
+    self->enabled = 1;
+    self->typed = (char)typed;
+    return (PyObject *)self;
+}
+
+static int
+fw_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    FastWrapper *self = (FastWrapper *)op;
+    Py_VISIT(Py_TYPE(op));
+    Py_VISIT(self->cache);
+    Py_VISIT(self->miss);
+    Py_VISIT(self->move_to_end);
+    Py_VISIT(self->dict);
+    return 0;
+}
+
+static int
+fw_clear(PyObject *op)
+{
+    FastWrapper *self = (FastWrapper *)op;
+    Py_CLEAR(self->cache);
+    Py_CLEAR(self->miss);
+    Py_CLEAR(self->move_to_end);
+    Py_CLEAR(self->dict);
+    return 0;
+}
+
+static void
+fw_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    PyObject_GC_UnTrack(op);
+    if (((FastWrapper *)op)->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(op);
+    }
+    (void)fw_clear(op);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+/* __get__: the wrapper itself from the class; from an instance, _bind(obj)
+ * when the instance __dict__ holds a callable _bind, else a bound method. */
+static PyObject *
+fw_descr_get(PyObject *op, PyObject *obj, PyObject *owner)
+{
+    (void)owner;
+    if (obj == NULL || obj == Py_None) {
+        return Py_NewRef(op);
+    }
+    PyObject *dict = ((FastWrapper *)op)->dict;
+    if (dict != NULL) {
+        PyObject *bind = PyDict_GetItemWithError(dict, str_bind); /* borrowed */
+        if (bind != NULL && PyCallable_Check(bind)) {
+            Py_INCREF(bind);
+            PyObject *res = PyObject_CallOneArg(bind, obj);
+            Py_DECREF(bind);
+            return res;
+        }
+        if (bind == NULL && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    return PyMethod_New(op, obj);
+}
+
+static PyObject *
+fw_repr(PyObject *op)
+{
+    FastWrapper *self = (FastWrapper *)op;
+    if (self->dict != NULL) {
+        PyObject *name = PyDict_GetItemString(self->dict, "__qualname__"); /* borrowed */
+        if (name != NULL && PyUnicode_Check(name)) {
+            return PyUnicode_FromFormat("<dptoolkit memoized function %U>", name);
+        }
+    }
+    if (self->miss == NULL) {
+        return PyUnicode_FromString("<dptoolkit memoized function (cleared)>");
+    }
+    return PyUnicode_FromFormat("<dptoolkit memoized function wrapping %R>", self->miss);
+}
+
+/* Pickled by reference, like a function: pickle looks the name up in the
+ * wrapper's __module__ and checks it finds this very object. */
+static PyObject *
+fw_reduce(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    return PyObject_GetAttrString(op, "__qualname__");
+}
+
+static PyObject *
+fw_copy(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(op);
+}
+
+static PyObject *
+fw_deepcopy(PyObject *op, PyObject *Py_UNUSED(memo))
+{
+    return Py_NewRef(op);
+}
+
+static PyObject *
+fw_get_hits(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromLongLong(((FastWrapper *)op)->hits);
+}
+
+static int
+fw_set_hits(PyObject *op, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete hits");
+        return -1;
+    }
+    if (!PyLong_Check(value) || PyBool_Check(value)) {
+        raise_invalid("hits", value, "must be an integer");
+        return -1;
+    }
+    long long hits = PyLong_AsLongLong(value);
+    if (hits == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    ((FastWrapper *)op)->hits = hits;
+    return 0;
+}
+
+static PyObject *
+fw_get_enabled(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((FastWrapper *)op)->enabled);
+}
+
+static int
+fw_set_enabled(PyObject *op, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete enabled");
+        return -1;
+    }
+    int truth = PyObject_IsTrue(value);
+    if (truth < 0) {
+        return -1;
+    }
+    ((FastWrapper *)op)->enabled = (char)truth;
+    return 0;
+}
+
+static PyObject *
+fw_get_cache(PyObject *op, void *Py_UNUSED(closure))
+{
+    PyObject *cache = ((FastWrapper *)op)->cache;
+    return cache != NULL ? Py_NewRef(cache) : cleared_error();
+}
+
+static PyObject *
+fw_get_miss(PyObject *op, void *Py_UNUSED(closure))
+{
+    PyObject *miss = ((FastWrapper *)op)->miss;
+    return miss != NULL ? Py_NewRef(miss) : cleared_error();
+}
+
+static PyObject *
+fw_get_typed(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((FastWrapper *)op)->typed);
+}
+
+static PyObject *
+fw_get_lru(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((FastWrapper *)op)->move_to_end != NULL);
+}
+
+static PyMethodDef fw_methods[] = {
+    {"__reduce__", fw_reduce, METH_NOARGS, "Pickle by reference: return the __qualname__."},
+    {"__copy__", fw_copy, METH_NOARGS, "Return the wrapper itself (it is shared state)."},
+    {"__deepcopy__", fw_deepcopy, METH_O, "Return the wrapper itself (it is shared state)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef fw_getset[] = {
+    {"hits", fw_get_hits, fw_set_hits, "Hits answered by the hit path (writable).", NULL},
+    {"enabled", fw_get_enabled, fw_set_enabled,
+     "Whether the hit path looks in the cache (when false, every call misses).", NULL},
+    {"cache", fw_get_cache, NULL, "The dict the hit path reads.", NULL},
+    {"miss", fw_get_miss, NULL, "The callable every unanswered call goes to.", NULL},
+    {"typed", fw_get_typed, NULL, "Whether keys include the arguments' types.", NULL},
+    {"lru", fw_get_lru, NULL, "Whether a hit moves its key to the end of the cache.", NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef fw_members[] = {
+    {"__vectorcalloffset__", Py_T_PYSSIZET, offsetof(FastWrapper, vectorcall), Py_READONLY, NULL},
+    {"__dictoffset__", Py_T_PYSSIZET, offsetof(FastWrapper, dict), Py_READONLY, NULL},
+    {"__weaklistoffset__", Py_T_PYSSIZET, offsetof(FastWrapper, weakreflist), Py_READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(fw_doc,
+"FastWrapper(cache, miss, *, typed=False, lru=False)\n\
+--\n\
+\n\
+The C hit path of @memoize (see dptoolkit._fastpath and docs/internals.md).\n\
+\n\
+A call without keyword arguments looks fast_key(args, typed) up in the dict\n\
+cache; a hit counts in hits, moves the key to the end when lru, and returns\n\
+the value. Keyword arguments, enabled=False, an unhashable key or an absent\n\
+key call miss(*args, **kwargs) instead.");
+
+static PyType_Slot fw_slots[] = {
+    {Py_tp_doc, (void *)fw_doc},
+    {Py_tp_new, fw_new},
+    {Py_tp_dealloc, fw_dealloc},
+    {Py_tp_traverse, fw_traverse},
+    {Py_tp_clear, fw_clear},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_descr_get, fw_descr_get},
+    {Py_tp_repr, fw_repr},
+    {Py_tp_methods, fw_methods},
+    {Py_tp_getset, fw_getset},
+    {Py_tp_members, fw_members},
+    {0, NULL},
+};
+
+static PyType_Spec fw_spec = {
+    .name = "dptoolkit._cmemo.FastWrapper",
+    .basicsize = sizeof(FastWrapper),
+    .itemsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC
+             | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = fw_slots,
+};
+
+static int
+cmemo_exec(PyObject *module)
+{
+    if (str_bind == NULL) {
+        str_bind = PyUnicode_InternFromString("_bind");
+        if (str_bind == NULL) {
+            return -1;
+        }
+    }
+    PyObject *type = PyType_FromModuleAndSpec(module, &fw_spec, NULL);
+    if (type == NULL) {
+        return -1;
+    }
+    int rc = PyModule_AddObjectRef(module, "FastWrapper", type);
+    Py_DECREF(type);
+    return rc;
+}
+
+static PyModuleDef_Slot cmemo_slots[] = {
+    {Py_mod_exec, cmemo_exec},
+#if PY_VERSION_HEX >= 0x030C0000
+    /* str_bind is process-wide: one interpreter only */
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
+#endif
+#ifdef Py_GIL_DISABLED
+    /* free-threaded builds are out of scope: keep the GIL */
+    {Py_mod_gil, Py_MOD_GIL_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef cmemo_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "dptoolkit._cmemo",
+    .m_doc = "The C hit path of dptoolkit's @memoize (see dptoolkit._fastpath).",
+    .m_size = 0,
+    .m_slots = cmemo_slots,
+};
+
+PyMODINIT_FUNC
+PyInit__cmemo(void)
+{
+    return PyModuleDef_Init(&cmemo_module);
+}
