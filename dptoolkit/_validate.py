@@ -12,15 +12,17 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from .errors import InvalidInput, InvalidType
+from .errors import BudgetExceeded, InvalidInput, InvalidType
 
 __all__ = [
+    "NAIVE_CALL_LIMIT",
     "check_callable",
     "check_choice",
     "check_int",
+    "check_naive_budget",
     "check_number",
     "check_numbers",
     "check_sequence",
@@ -212,3 +214,50 @@ def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | 
         tail = " or None" if optional else ""
         raise InvalidType(f"{name}={show(value)} must be callable{tail}")
     return value
+
+
+#: Calls a ``strategy="naive"`` run of a catalog problem may make (about a second or two).
+NAIVE_CALL_LIMIT = 1_000_000
+
+S = TypeVar("S", bound=Hashable)
+
+
+def check_naive_budget(
+    children: Callable[[S], Iterable[S]], goal: S, *, limit: int = NAIVE_CALL_LIMIT
+) -> int:
+    """Count the calls plain recursion makes from *goal*; refuse before starting past *limit*.
+
+    ``children(state)`` yields the states the recurrence calls from *state*,
+    once per call (repeats included). The count is the size of the call tree,
+    found by counting over the distinct states, so the check costs about what
+    one ``top_down`` run would, never what the exponential run would.
+
+    >>> check_naive_budget(lambda n: [n - 1, n - 2] if n > 1 else [], 20)
+    21891
+    >>> check_naive_budget(lambda n: [n - 1, n - 2] if n > 1 else [], 40)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.BudgetExceeded: strategy='naive' would make more than 1,000,000 calls on this instance; use 'top_down' or 'bottom_up'
+    """
+    counts: dict[S, int] = {}
+    stack = [goal]
+    while stack:
+        state = stack[-1]
+        if state in counts:
+            stack.pop()
+            continue
+        kids = tuple(children(state))
+        pending = [kid for kid in kids if kid not in counts]
+        if pending:
+            stack.extend(pending)
+            continue
+        total = 1 + sum(counts[kid] for kid in kids)
+        if total > limit or len(counts) >= limit:
+            raise BudgetExceeded(
+                f"strategy='naive' would make more than {limit:,} calls on this instance; "
+                "use 'top_down' or 'bottom_up'",
+                max_calls=limit,
+            )
+        counts[state] = total
+        stack.pop()
+    return counts[goal]
