@@ -1,0 +1,495 @@
+"""Graph validation and the fast graph kernels behind :mod:`dptoolkit.problems.graph_paths`.
+
+Private. A networkx graph is read once into an :class:`Arcs` object: the nodes
+in ``G``'s order, an index per node, and the arcs as ``(i, j, w)`` index
+triples with validated weights. Undirected edges become two arcs; parallel
+edges of a multigraph are combined (``min`` for shortest paths, ``max`` for
+longest paths, kept apart for counting).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import numbers
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dptoolkit._validate import show
+from dptoolkit.errors import CycleError, InvalidInput, InvalidType, NegativeCycleError
+
+__all__ = [
+    "Arcs",
+    "DistanceMatrix",
+    "check_dag",
+    "check_graph",
+    "check_node",
+    "check_weight",
+    "coerce_graph",
+    "read_arcs",
+]
+
+Number = int | float
+
+
+def check_graph(name: str, value: object) -> Any:
+    """Return *value* if it is a networkx graph (any of the four classes)."""
+    import networkx as nx
+
+    if not isinstance(value, nx.Graph):
+        raise InvalidType(
+            f"{name}={show(value)} must be a networkx graph (Graph, DiGraph, MultiGraph, ...)"
+        )
+    return value
+
+
+def check_node(name: str, G: Any, node: object, *, graph: str = "G") -> Hashable:
+    """Return *node* if it is a node of *G*."""
+    try:
+        present = node in G
+    except TypeError:  # unhashable
+        raise InvalidType(f"{name}={show(node)} must be a node of {graph} (hashable)") from None
+    if not present:
+        raise InvalidInput(f"{name}={show(node)} is not a node of {graph}")
+    return node  # type: ignore[return-value]
+
+
+def check_weight(value: object) -> str | None:
+    """Return the ``weight`` option: an edge-attribute name, or ``None`` for unit weights."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidType(f"weight={show(value)} must be an edge attribute name (a str) or None")
+    return value
+
+
+def _edge_weight(data: Mapping[str, Any], weight: str | None, where: str) -> Number:
+    if weight is None:
+        return 1
+    value = data.get(weight, 1)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidType(f"{where}[{weight!r}]={show(value)} must be a number")
+    number: Number = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if isinstance(number, float) and math.isnan(number):
+        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be a number, not NaN")
+    if isinstance(number, float) and math.isinf(number):
+        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be finite")
+    return number
+
+
+@dataclass
+class Arcs:
+    """A graph read into index form.
+
+    Attributes
+    ----------
+    nodes:
+        The nodes of ``G`` in its iteration order; node ``nodes[i]`` has index ``i``.
+    index:
+        Node -> index.
+    arcs:
+        ``(i, j, w)`` triples, one per arc (two per undirected edge).
+    integral:
+        Whether every weight is an ``int`` (results are then given as ints).
+    """
+
+    nodes: list[Hashable]
+    index: dict[Hashable, int]
+    arcs: list[tuple[int, int, Number]]
+    integral: bool
+    directed: bool
+    _out: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
+    _in: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def out(self) -> list[list[tuple[int, Number]]]:
+        """``out[i]``: the ``(j, w)`` arcs leaving node ``i``."""
+        if self._out is None:
+            self._out = [[] for _ in self.nodes]
+            for i, j, w in self.arcs:
+                self._out[i].append((j, w))
+        return self._out
+
+    @property
+    def into(self) -> list[list[tuple[int, Number]]]:
+        """``into[j]``: the ``(i, w)`` arcs entering node ``j``."""
+        if self._in is None:
+            self._in = [[] for _ in self.nodes]
+            for i, j, w in self.arcs:
+                self._in[j].append((i, w))
+        return self._in
+
+    def number(self, value: Number) -> Number:
+        """*value* as an ``int`` when every weight is one (and it is finite)."""
+        if self.integral and isinstance(value, (float, np.floating)) and math.isfinite(value):
+            return int(value)
+        if isinstance(value, np.generic):
+            return value.item()  # type: ignore[no-any-return]
+        return value
+
+
+def read_arcs(
+    G: Any, weight: str | None, *, combine: Callable[[Number, Number], Number] | None
+) -> Arcs:
+    """Read *G* into :class:`Arcs`, validating every weight on the way.
+
+    ``combine`` merges the weights of parallel arcs (``min`` or ``max``);
+    ``None`` keeps parallel arcs apart (multigraphs, for counting).
+    """
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    directed = G.is_directed()
+    multi = G.is_multigraph()
+    integral = True
+    best: dict[tuple[int, int], Number] = {}
+    arcs: list[tuple[int, int, Number]] = []
+    if multi:
+        edges: Iterable[tuple[Any, ...]] = G.edges(keys=True, data=True)
+    else:
+        edges = G.edges(data=True)
+    for edge in edges:
+        u, v, data = edge[0], edge[1], edge[-1]
+        where = f"G[{u!r}][{v!r}]" + (f"[{edge[2]!r}]" if multi else "")
+        w = _edge_weight(data, weight, where)
+        if integral and not isinstance(w, int):
+            integral = False
+        i, j = index[u], index[v]
+        pairs = ((i, j),) if directed or i == j else ((i, j), (j, i))
+        for pair in pairs:
+            if combine is None:
+                arcs.append((pair[0], pair[1], w))
+            elif pair in best:
+                best[pair] = combine(best[pair], w)
+            else:
+                best[pair] = w
+    if combine is not None:
+        arcs = [(i, j, w) for (i, j), w in best.items()]
+    return Arcs(nodes, index, arcs, integral, directed)
+
+
+def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
+    """The arcs of a simple graph as numpy arrays ``(rows, cols, weights)``, read in bulk.
+
+    The common case for the all-pairs kernel: a ``Graph`` or ``DiGraph`` whose
+    weights are all plain finite ``int`` or ``float``. Returns ``None`` for
+    anything else (multigraphs, a weight that needs an error message), and the
+    caller falls back to :func:`read_arcs`.
+    """
+    if G.is_multigraph():
+        return None
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    rows: list[int] = []
+    cols: list[int] = []
+    ws: list[Any] = []
+    for u, nbrs in G.adjacency():  # undirected graphs list each edge from both ends
+        if not nbrs:
+            continue
+        rows.extend([index[u]] * len(nbrs))
+        cols.extend(map(index.__getitem__, nbrs))
+        if weight is None:
+            ws.extend([1] * len(nbrs))
+        else:
+            ws.extend([d.get(weight, 1) for d in nbrs.values()])
+    kinds = set(map(type, ws))
+    if not kinds <= {int, float}:
+        return None
+    weights = np.array(ws, dtype=np.float64)
+    if not np.isfinite(weights).all():
+        return None
+    arcs = Arcs(nodes, index, [], kinds <= {int}, G.is_directed())
+    return arcs, np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), weights
+
+
+def check_dag(G: Any, *, graph: str = "G") -> None:
+    """Refuse a graph with a cycle (:class:`CycleError` showing the cycle)."""
+    import networkx as nx
+
+    if not G.is_directed():
+        if G.number_of_edges():
+            u, v = next(iter(G.edges()))
+            raise CycleError(
+                f"{graph} is undirected, so every edge is a cycle (e.g. {[u, v, u]!r}); "
+                "pass a directed acyclic graph (nx.DiGraph)",
+                cycle=[u, v, u],
+            )
+        return
+    try:
+        edges = nx.find_cycle(G)
+    except nx.NetworkXNoCycle:
+        return
+    cycle = [edge[0] for edge in edges] + [edges[0][0]]
+    raise CycleError(
+        f"{graph} must be a directed acyclic graph; it has the cycle {show(cycle)}", cycle=cycle
+    )
+
+
+def topological_order(arcs: Arcs) -> list[int]:
+    """Indices in a topological order (Kahn; ties by index). *arcs* must be acyclic."""
+    indegree = [0] * arcs.n
+    for _, j, _ in arcs.arcs:
+        indegree[j] += 1
+    ready = deque(i for i in range(arcs.n) if indegree[i] == 0)
+    order: list[int] = []
+    out = arcs.out
+    while ready:
+        i = ready.popleft()
+        order.append(i)
+        for j, _ in out[i]:
+            indegree[j] -= 1
+            if not indegree[j]:
+                ready.append(j)
+    return order
+
+
+# ------------------------------------------------------------ shortest paths
+
+
+def negative_cycle(arcs: Arcs, pred: Sequence[int]) -> list[int] | None:
+    """A cycle of the predecessor graph, as indices ``[v0, ..., v0]`` in arc order."""
+    n = arcs.n
+    state = [0] * n  # 0 unseen, 1 on the current walk, 2 done
+    for start in range(n):
+        if state[start]:
+            continue
+        walk = []
+        v = start
+        while v >= 0 and state[v] == 0:
+            state[v] = 1
+            walk.append(v)
+            v = pred[v]
+        if v >= 0 and state[v] == 1:  # closed a cycle (walked backwards along arcs)
+            back = walk[walk.index(v) :]
+            cycle = back[::-1]
+            return [*cycle, cycle[0]]
+        for u in walk:
+            state[u] = 2
+    return None
+
+
+def raise_negative_cycle(arcs: Arcs, cycle: Sequence[int], *, origin: str) -> None:
+    nodes = [arcs.nodes[i] for i in cycle]
+    total = cycle_weight(arcs, cycle)
+    raise NegativeCycleError(
+        f"G has a negative cycle {origin}: {show(nodes)} of total weight {total}", cycle=nodes
+    )
+
+
+def cycle_weight(arcs: Arcs, cycle: Sequence[int]) -> Number:
+    best: dict[tuple[int, int], Number] = {}
+    for i, j, w in arcs.arcs:
+        if (i, j) not in best or w < best[i, j]:
+            best[i, j] = w
+    return sum(best[u, v] for u, v in zip(cycle, cycle[1:]))
+
+
+def bellman_ford(arcs: Arcs, source: int) -> tuple[list[Number], list[int]]:
+    """Queue-based Bellman–Ford from *source*: distances and predecessors (-1: none).
+
+    Raises :class:`NegativeCycleError` for a negative cycle reachable from *source*.
+    Dijkstra's algorithm when no arc is negative.
+    """
+    n = arcs.n
+    inf = math.inf
+    dist: list[Number] = [inf] * n
+    pred = [-1] * n
+    dist[source] = 0
+    out = arcs.out
+    if all(w >= 0 for _, _, w in arcs.arcs):
+        heap: list[tuple[Number, int]] = [(0, source)]
+        done = [False] * n
+        while heap:
+            d, u = heapq.heappop(heap)
+            if done[u]:
+                continue
+            done[u] = True
+            for v, w in out[u]:
+                nd = d + w
+                if nd < dist[v]:
+                    dist[v] = nd
+                    pred[v] = u
+                    heapq.heappush(heap, (nd, v))
+        return dist, pred
+    # SPFA: a FIFO of nodes whose distance dropped. An arc count per node says
+    # when a path has n arcs; then the predecessor graph holds a cycle, and any
+    # cycle of it has negative weight (CLRS lemma 24.16).
+    edges = [0] * n
+    queued = [False] * n
+    queue = deque([source])
+    queued[source] = True
+    relaxations = 0
+    while queue:
+        u = queue.popleft()
+        queued[u] = False
+        du = dist[u]
+        for v, w in out[u]:
+            nd = du + w
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = u
+                edges[v] = edges[u] + 1
+                relaxations += 1
+                if edges[v] >= n or relaxations % n == 0:
+                    cycle = negative_cycle(arcs, pred)
+                    if cycle is not None:
+                        raise_negative_cycle(
+                            arcs, cycle, origin=f"reachable from {_from(arcs, source)}"
+                        )
+                if not queued[v]:
+                    queued[v] = True
+                    queue.append(v)
+    return dist, pred
+
+
+def _from(arcs: Arcs, source: int) -> str:
+    return f"source={show(arcs.nodes[source])}"
+
+
+def walk_back(pred: Sequence[int], target: int) -> list[int]:
+    path = [target]
+    while pred[path[-1]] >= 0:
+        path.append(pred[path[-1]])
+    return path[::-1]
+
+
+# --------------------------------------------------------------- all pairs
+
+
+class DistanceMatrix(Mapping[Hashable, Mapping[Hashable, Number]]):
+    """All-pairs distances as a read-only mapping of mappings: ``value[u][v]``.
+
+    A view over one ``n x n`` array (``.array``, rows and columns in
+    ``.nodes`` order); unreachable pairs are ``math.inf``. Compares equal to a
+    plain dict of dicts with the same entries.
+    """
+
+    def __init__(self, nodes: Sequence[Hashable], array: Any, *, integral: bool) -> None:
+        self.nodes = list(nodes)
+        self.array = array
+        self._index = {node: i for i, node in enumerate(self.nodes)}
+        self._integral = integral
+
+    def _number(self, value: Any) -> Number:
+        number = value.item() if isinstance(value, np.generic) else value
+        if self._integral and isinstance(number, float) and math.isfinite(number):
+            return int(number)
+        return number  # type: ignore[no-any-return]
+
+    def __getitem__(self, u: Hashable) -> Mapping[Hashable, Number]:
+        return _Row(self, self._index[u])
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        return f"DistanceMatrix({ {u: dict(self[u]) for u in self.nodes}!r})"
+
+
+class _Row(Mapping[Hashable, Number]):
+    def __init__(self, matrix: DistanceMatrix, i: int) -> None:
+        self._matrix = matrix
+        self._i = i
+
+    def __getitem__(self, v: Hashable) -> Number:
+        m = self._matrix
+        return m._number(m.array[self._i, m._index[v]])
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._matrix.nodes)
+
+    def __len__(self) -> int:
+        return len(self._matrix.nodes)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def floyd_warshall(n: int, rows: Any, cols: Any, weights: Any, *, exact: bool) -> Any:
+    """Distances by Floyd–Warshall, one vectorized ``n x n`` update per pivot ``k``.
+
+    ``exact`` asks for Python-int arithmetic (an object array) for integer
+    weights too large for float64 to hold exactly. Returns ``(D, k)``: ``k`` is
+    the first pivot after which some ``D[i, i] < 0`` (a negative cycle), or -1.
+    """
+    dtype: Any = object if exact else np.float64
+    dist = np.full((n, n), math.inf, dtype=dtype)
+    if len(rows):
+        if exact:
+            for i, j, w in zip(rows.tolist(), cols.tolist(), weights):
+                if w < dist[i, j]:
+                    dist[i, j] = w
+        else:
+            dist[rows, cols] = weights  # arcs are unique (parallel ones combined)
+    diag = np.arange(n)
+    dist[diag, diag] = np.minimum(dist[diag, diag], 0)
+    if (dist[diag, diag] < 0).any():
+        return dist, 0
+    for k in range(n):
+        np.minimum(dist, dist[:, k, None] + dist[None, k, :], out=dist)
+        if dist[k, k] < 0 or (k % 64 == 63 and (dist[diag, diag] < 0).any()):
+            return dist, k
+    if (dist[diag, diag] < 0).any():
+        return dist, n - 1
+    return dist, -1
+
+
+def floyd_warshall_next(n: int, arcs: Arcs) -> Any:
+    """The next-hop matrix of Floyd–Warshall (``-1``: no path), for path queries."""
+    dist = np.full((n, n), math.inf)
+    nxt = np.full((n, n), -1, dtype=np.intp)
+    for i, j, w in arcs.arcs:
+        if w < dist[i, j]:
+            dist[i, j] = w
+            nxt[i, j] = j
+    diag = np.arange(n)
+    zero = dist[diag, diag] > 0
+    dist[diag[zero], diag[zero]] = 0
+    nxt[diag[zero], diag[zero]] = diag[zero]
+    unset = nxt[diag, diag] < 0
+    nxt[diag[unset], diag[unset]] = diag[unset]
+    dist[diag, diag] = np.minimum(dist[diag, diag], 0)
+    for k in range(n):
+        cand = dist[:, k, None] + dist[None, k, :]
+        better = cand < dist
+        if better.any():
+            dist = np.where(better, cand, dist)
+            nxt = np.where(better, nxt[:, k, None], nxt)
+    return nxt
+
+
+def coerce_graph(value: object, *, name: str = "G") -> Any:
+    """Turn a JSON edge list ``[[u, v, w], ...]`` or ``[[u, v], ...]`` into a DiGraph.
+
+    A networkx graph passes through unchanged.
+    """
+    import networkx as nx
+
+    if isinstance(value, nx.Graph):
+        return value
+    if not isinstance(value, (list, tuple)):
+        raise InvalidType(
+            f"{name}={show(value)} must be an edge list such as [[0, 1, 2.5], [1, 2, -1]]"
+        )
+    G = nx.DiGraph()
+    for k, edge in enumerate(value):
+        if not isinstance(edge, (list, tuple)) or len(edge) not in (2, 3):
+            raise InvalidInput(f"{name}[{k}]={show(edge)} must be an edge [u, v] or [u, v, weight]")
+        u, v = (_node(x) for x in edge[:2])
+        if len(edge) == 3:
+            G.add_edge(u, v, weight=edge[2])
+        else:
+            G.add_edge(u, v)
+    return G
+
+
+def _node(value: Any) -> Hashable:
+    return tuple(_node(x) for x in value) if isinstance(value, list) else value
