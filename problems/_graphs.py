@@ -10,6 +10,7 @@ longest paths, kept apart for counting).
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import numbers
 from collections import deque
@@ -286,7 +287,7 @@ def cycle_weight(arcs: Arcs, cycle: Sequence[int]) -> Number:
     for i, j, w in arcs.arcs:
         if (i, j) not in best or w < best[i, j]:
             best[i, j] = w
-    return sum(best[u, v] for u, v in zip(cycle, cycle[1:]))
+    return sum(best[u, v] for u, v in itertools.pairwise(cycle))
 
 
 def bellman_ford(arcs: Arcs, source: int) -> tuple[list[Number], list[int]]:
@@ -424,7 +425,7 @@ def floyd_warshall(n: int, rows: Any, cols: Any, weights: Any, *, exact: bool) -
     dist = np.full((n, n), math.inf, dtype=dtype)
     if len(rows):
         if exact:
-            for i, j, w in zip(rows.tolist(), cols.tolist(), weights):
+            for i, j, w in zip(rows.tolist(), cols.tolist(), weights, strict=True):
                 if w < dist[i, j]:
                     dist[i, j] = w
         else:

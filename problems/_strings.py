@@ -97,7 +97,7 @@ def _masks(pattern: Codes, text: Codes) -> dict[int, int] | None:
     sorted_codes = pattern[order]
     starts = np.searchsorted(sorted_codes, shared, side="left")
     ends = np.searchsorted(sorted_codes, shared, side="right")
-    for c, lo, hi in zip(shared.tolist(), starts.tolist(), ends.tolist()):
+    for c, lo, hi in zip(shared.tolist(), starts.tolist(), ends.tolist(), strict=True):
         bits = np.zeros(nbytes * 8, dtype=np.uint8)
         bits[order[lo:hi]] = 1
         out[c] = int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
