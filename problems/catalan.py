@@ -1,0 +1,215 @@
+"""Catalan numbers: counting balanced parentheses, binary trees and triangulations.
+
+``C(n)`` is the number of strings of ``n`` pairs of balanced parentheses
+(Dyck words): 1, 1, 2, 5, 14, 42, 132, ... It also counts binary trees with
+``n`` internal nodes, triangulations of a convex ``(n + 2)``-gon and ways to
+parenthesize a product of ``n + 1`` factors.
+
+Notes
+-----
+Recurrence: a non-empty Dyck word is ``( A ) B`` where ``A`` has ``i`` pairs
+and ``B`` has ``n - 1 - i``, so::
+
+    C(0) = 1
+    C(n) = sum(C(i) * C(n - 1 - i) for i in 0 .. n - 1)
+
+Plain recursion makes ``3^n`` calls; a table makes ``O(n^2)`` multiplications.
+The closed form ``C(n) = binom(2n, n) / (n + 1)`` gives ``fast``: the
+exponent of every prime ``p <= 2n`` in ``C(n)`` is read off Legendre's
+formula, ``sum_j (floor(2n / p^j) - 2 floor(n / p^j))``, less its exponent in
+``n + 1``, and the prime powers are multiplied pairwise in a balanced product
+tree, so the large multiplications are few and of equal size. No division
+of large numbers is needed.
+
+============  ====================  ========
+strategy      time                  space
+============  ====================  ========
+naive         3^n calls             O(n) stack
+top_down      O(n^2) products       O(n) numbers
+bottom_up     O(n^2) products       O(n) numbers
+fast          O(M(n log n) log n)   O(n) bits
+============  ====================  ========
+
+Examples
+--------
+>>> from dptoolkit.problems import catalan
+>>> [catalan.solve(n).value for n in range(10)]
+[1, 1, 2, 5, 14, 42, 132, 429, 1430, 4862]
+>>> catalan.solve(5, strategy="top_down").value
+42
+>>> catalan.solve(6, strategy="naive").stats.calls   # 3^6
+729
+
+References
+----------
+.. [1] R. P. Stanley, *Catalan Numbers*, Cambridge University Press, 2015.
+.. [2] R. L. Graham, D. E. Knuth, O. Patashnik, *Concrete Mathematics*,
+   2nd ed., Section 7.5, Addison-Wesley, 1994.
+.. [3] P. Luschny, "Divide, swing and conquer the factorial and the
+   lcm{1, 2, ..., n}", 2008 (prime factorization of binomials).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+import dptoolkit as dp
+from dptoolkit._validate import check_choice, check_int, check_naive_budget
+
+if TYPE_CHECKING:
+    from dptoolkit.recurrence import Recurrence, Solution
+
+__all__ = ["PROBLEMS", "brute_force", "build", "fast_catalan", "solve"]
+
+STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+
+
+def build(n: int) -> tuple[Recurrence, tuple[int]]:
+    """The Catalan recurrence and the goal state ``(n,)``.
+
+    Examples
+    --------
+    >>> rec, goal = build(4)
+    >>> rec.solve(*goal, strategy="bottom_up").value
+    14
+    """
+    n = check_int("n", n)
+
+    @dp.recurrence(states=lambda n: range(n + 1))
+    def catalan(n: int) -> int:
+        if n == 0:
+            return 1
+        return sum(catalan(i) * catalan(n - 1 - i) for i in range(n))
+
+    return catalan, (n,)
+
+
+def _primes_upto(limit: int) -> list[int]:
+    """The primes ``<= limit`` (a numpy sieve of Eratosthenes)."""
+    if limit < 2:
+        return []
+    sieve = np.ones(limit + 1, dtype=bool)
+    sieve[:2] = False
+    for p in range(2, int(limit**0.5) + 1):
+        if sieve[p]:
+            sieve[p * p :: p] = False
+    return [int(p) for p in np.flatnonzero(sieve)]
+
+
+def _product(factors: list[int]) -> int:
+    """The product of *factors*, multiplied pairwise in a balanced tree."""
+    if not factors:
+        return 1
+    while len(factors) > 1:
+        paired = [a * b for a, b in zip(factors[::2], factors[1::2], strict=False)]
+        if len(factors) % 2:
+            paired.append(factors[-1])
+        factors = paired
+    return factors[0]
+
+
+def fast_catalan(n: int) -> int:
+    """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
+
+    Examples
+    --------
+    >>> fast_catalan(10)
+    16796
+    """
+    powers = []
+    rest = n + 1
+    for p in _primes_upto(2 * n):
+        exponent = 0
+        power = p
+        while power <= 2 * n:  # Legendre: exponent of p in (2n)! / (n!)^2
+            exponent += (2 * n) // power - 2 * (n // power)
+            power *= p
+        while rest % p == 0:  # divide by n + 1
+            rest //= p
+            exponent -= 1
+        if exponent:
+            powers.append(p if exponent == 1 else p**exponent)
+    return _product(powers)
+
+
+def brute_force(n: int) -> int:
+    """``C(n)`` by listing every string of ``2n`` parentheses and keeping the balanced ones.
+
+    Exponential (``4^n`` strings): an independent check for small ``n``.
+
+    Examples
+    --------
+    >>> [brute_force(n) for n in range(6)]
+    [1, 1, 2, 5, 14, 42]
+    """
+
+    def balanced(word: tuple[str, ...]) -> bool:
+        depth = 0
+        for symbol in word:
+            depth += 1 if symbol == "(" else -1
+            if depth < 0:
+                return False
+        return depth == 0
+
+    return sum(balanced(word) for word in itertools.product("()", repeat=2 * n))
+
+
+def solve(n: int, *, strategy: str = "auto") -> Solution:
+    """The ``n``-th Catalan number.
+
+    Parameters
+    ----------
+    n : int
+        A non-negative integer.
+    strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        How to compute it; ``"auto"`` is ``"fast"`` (the prime-factorized
+        closed form).
+
+    Returns
+    -------
+    dp.Solution
+        ``.value`` is ``C(n)``; there is no witness.
+
+    Raises
+    ------
+    dptoolkit.InvalidInput
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for a
+        non-integer ``n``).
+    dptoolkit.BudgetExceeded
+        For ``strategy="naive"`` past a million calls (``n > 12``), before
+        any work is done.
+
+    Examples
+    --------
+    >>> solve(20).value
+    6564120420
+    """
+    n = check_int("n", n)
+    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
+    if strategy in ("auto", "fast"):
+        return dp.Solution(fast_catalan(n), strategy="fast")
+    if strategy == "naive":
+        check_naive_budget(lambda k: [j for i in range(k) for j in (i, k - 1 - i)], n)
+    rec, goal = build(n)
+    return rec.solve(*goal, strategy=strategy)
+
+
+PROBLEMS = (
+    dp.Problem(
+        name="catalan",
+        summary="The n-th Catalan number C(n): balanced strings of n pairs of parentheses.",
+        recurrence="C(0) = 1; C(n) = sum(C(i) * C(n - 1 - i) for i in 0 .. n - 1)",
+        time="O(n^2) products",
+        space="O(n)",
+        strategies=STRATEGIES,
+        solve=solve,
+        module=__name__,
+        example=(10,),
+        witness=(),
+        build=build,
+        aliases=("catalan_numbers", "dyck_words"),
+    ),
+)
