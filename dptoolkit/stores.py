@@ -528,10 +528,14 @@ class SQLiteStore(Store):
         expires = row[1]
         if expires is not None and expires <= now:
             return None
-        touched = self._touched
-        touched[key] = now
-        if len(touched) >= _TOUCH_BATCH or time.monotonic() - self._last_touch_flush > _TOUCH_EVERY:
-            self._flush_touches()
+        if self._bounded:  # access times only steer eviction
+            touched = self._touched
+            touched[key] = now
+            if (
+                len(touched) >= _TOUCH_BATCH
+                or time.monotonic() - self._last_touch_flush > _TOUCH_EVERY
+            ):
+                self._flush_touches()
         return bytes(row[0])
 
     def set_bytes(self, key: bytes, data: bytes, ttl: float | None) -> None:
