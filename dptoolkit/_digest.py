@@ -8,7 +8,8 @@ A persistent key is ``namespace(func) + blake2b(fingerprint(func) + args)``:
   computed by an older version of it are never served:
 
   - its code object: bytecode, constants, names (globals and attributes it
-    uses, local, free and cell variables), argument counts and flags,
+    uses, local, free and cell variables), argument counts and flags (not
+    the ``__future__`` flags a module passes to its functions),
     recursively for every nested code object (inner functions, lambdas,
     comprehensions) together with their names;
   - its default and keyword-only default values (a default the canonical
@@ -109,7 +110,7 @@ def _code_tree(code: types.CodeType) -> tuple[Any, ...]:
         code.co_argcount,
         code.co_posonlyargcount,
         code.co_kwonlyargcount,
-        code.co_flags,
+        code.co_flags & 0xFFFF,  # not the __future__ flags a compiler passes along
     )
 
 
