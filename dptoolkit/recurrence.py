@@ -1,0 +1,1451 @@
+"""``@dp.recurrence``: write a recurrence once, run it naive, top-down or bottom-up.
+
+The decorated body is ordinary Python that calls itself by name for its
+subproblems. Each run routes those calls to the strategy that is running:
+
+* ``naive`` -- plain recursion, no cache, with a call budget and a depth guard;
+* ``top_down`` -- memoized recursion on :func:`dptoolkit.memoize` (deep
+  recursions work, cycles are detected);
+* ``bottom_up`` -- a table filled in the order of the declared states; a read
+  is a table lookup.
+
+Every run returns a :class:`Solution` with the value, :class:`Stats` (calls,
+hits, misses, states, peak table size), the choices recorded by
+:func:`choose` and, for ``bottom_up``, the table.
+
+How calls are routed
+--------------------
+A solve builds a private copy of the body whose own name (a closure cell or a
+global) points straight at the running strategy's entry (the table reader,
+the memoized function, the counting shim), so a recursive call costs one
+Python call and no lookup. Calls that reach the :class:`Recurrence` object
+itself (from a helper function, say) find the running strategy through a
+:class:`contextvars.ContextVar`, so two solves on two threads or in two
+asyncio tasks never see each other.
+"""
+
+from __future__ import annotations
+
+import dis
+import functools
+import importlib
+import inspect
+import itertools
+import math
+import numbers
+import sys
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, overload
+
+from ._validate import check_choice, check_int, show
+from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
+from .spaces import Grid, Space, Subsets
+
+if TYPE_CHECKING:
+    from .trace import Trace
+
+__all__ = ["Recurrence", "Solution", "Stats", "choose", "recurrence"]
+
+STRATEGIES = ("naive", "top_down", "bottom_up")
+
+#: Default call budget of ``strategy="naive"``: a few seconds at most.
+NAIVE_MAX_CALLS = 2_000_000
+
+# Python frames one level of naive recursion takes (shim + body), plus slack
+# for helpers the body may call.
+_FRAMES_PER_LEVEL = 2
+_DEPTH_MARGIN = 60
+
+
+class _Unfilled:
+    """The marker of a table cell no state has written yet."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unfilled>"
+
+
+_U = _Unfilled()
+
+
+# --------------------------------------------------------------------------
+# Stats, Solution, choose
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What a run did.
+
+    Attributes
+    ----------
+    calls : int
+        Calls of the recurrence: every evaluation of a state, base cases
+        included, plus every recursive call answered from the cache or table.
+    hits : int
+        Calls answered from the cache (``top_down``) or the table
+        (``bottom_up``); always 0 for ``naive``.
+    misses : int
+        Calls that ran the body.
+    states : int
+        Distinct states computed.
+    peak : int
+        The most values held at once (cache entries or table cells); 0 for
+        ``naive``, which keeps none.
+
+    Examples
+    --------
+    >>> import dptoolkit as dp
+    >>> @dp.recurrence(states=lambda n: range(n + 1))
+    ... def fib(n):
+    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+    >>> fib.solve(5, strategy="top_down").stats
+    Stats(calls=9, hits=3, misses=6, states=6, peak=6)
+    """
+
+    calls: int = 0
+    hits: int = 0
+    misses: int = 0
+    states: int = 0
+    peak: int = 0
+
+
+class _Pending:
+    __slots__ = ()
+
+
+_PENDING = _Pending()
+
+
+class Solution:
+    """The answer of a solve: the value, how it was found, and its witness.
+
+    Parameters
+    ----------
+    value
+        The value of the goal state.
+    strategy : str
+        The strategy that ran (``"naive"``, ``"top_down"``, ``"bottom_up"``,
+        ``"fast"``, ...).
+    stats : Stats, optional
+        What the run did; ``None`` when not measured.
+    table : numpy.ndarray or dict, optional
+        The filled bottom-up table, indexed by state.
+    choices : dict, optional
+        State -> label recorded by :func:`choose`.
+    witness : dict, optional
+        Ready witness fields; each becomes an attribute (``sol.items``).
+    lazy : dict, optional
+        Witness fields as zero-argument callables, evaluated once on first
+        access.
+
+    Attributes
+    ----------
+    fields : tuple of str
+        The witness field names, ready ones first.
+
+    Examples
+    --------
+    >>> import dptoolkit as dp
+    >>> sol = dp.Solution(7, strategy="fast", witness={"items": [0, 2]},
+    ...                   lazy={"path": lambda: ["a", "b"]})
+    >>> sol.value, sol.items, sol.fields
+    (7, [0, 2], ('items', 'path'))
+    >>> sol.as_dict()
+    {'value': 7, 'strategy': 'fast', 'items': [0, 2], 'path': ['a', 'b']}
+    """
+
+    def __init__(
+        self,
+        value: Any,
+        *,
+        strategy: str,
+        stats: Stats | None = None,
+        table: Any = None,
+        choices: Mapping[Any, Any] | None = None,
+        witness: Mapping[str, Any] | None = None,
+        lazy: Mapping[str, Callable[[], Any]] | None = None,
+    ) -> None:
+        if not isinstance(strategy, str):
+            raise InvalidType(f"strategy={show(strategy)} must be a string")
+        self.value = value
+        self.strategy = strategy
+        self.stats = stats
+        self._table = table
+        self._table_factory: Callable[[], Any] | None = None
+        self.choices: dict[Any, Any] = dict(choices) if choices is not None else {}
+        self._choices_note = ""
+        ready = dict(witness or {})
+        later = dict(lazy or {})
+        for name in itertools.chain(ready, later):
+            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+                raise InvalidInput(f"witness field {name!r} must be a public identifier")
+            if name in _RESERVED:
+                raise InvalidInput(f"witness field {name!r} clashes with a Solution attribute")
+        for name, thunk in later.items():
+            if not callable(thunk):
+                raise InvalidType(f"lazy[{name!r}]={show(thunk)} must be a zero-argument callable")
+        self._lazy = later
+        self._fields = tuple(ready) + tuple(n for n in later if n not in ready)
+        self.__dict__.update(ready)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the witness fields."""
+        return self._fields
+
+    @property
+    def table(self) -> Any:
+        """The filled table (numpy array or dict) of a bottom-up run, else ``None``."""
+        if self._table is _PENDING:
+            assert self._table_factory is not None
+            self._table = self._table_factory()
+            self._table_factory = None
+        return self._table
+
+    def __getattr__(self, name: str) -> Any:
+        lazy = self.__dict__.get("_lazy")
+        if lazy and name in lazy:
+            value = lazy[name]()
+            self.__dict__[name] = value
+            return value
+        raise AttributeError(f"Solution has no field {name!r} (fields: {self._fields})")
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"value": ..., "strategy": ..., **fields}``, lazy fields evaluated."""
+        out: dict[str, Any] = {"value": self.value, "strategy": self.strategy}
+        for name in self._fields:
+            out[name] = getattr(self, name)
+        return out
+
+    def walk(self, start: Any, step: Callable[[Any, Any], Any]) -> Iterator[tuple[Any, Any]]:
+        """Follow the recorded choices from *start*: yield ``(state, label)`` pairs.
+
+        Parameters
+        ----------
+        start
+            The first state, usually the goal (a bare value for a one-argument
+            recurrence, a tuple otherwise).
+        step : callable
+            ``step(state, label) -> next state`` (``None`` to stop). The walk
+            also stops at a state with no recorded choice (a base case).
+
+        Yields
+        ------
+        (state, label)
+            Each state along the chain and the label :func:`choose` recorded.
+
+        Raises
+        ------
+        dptoolkit.CycleError
+            If the chain comes back to a state it has visited.
+        dptoolkit.InvalidInput
+            If the run recorded no choices (``window=`` runs keep none).
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> coins = (1, 3, 4)
+        >>> @dp.recurrence(states=lambda a: range(a + 1))
+        ... def fewest(a):
+        ...     if a == 0:
+        ...         return 0
+        ...     return dp.choose(((fewest(a - c) + 1, c) for c in coins if c <= a), best=min)
+        >>> sol = fewest.solve(6, strategy="bottom_up")
+        >>> [coin for a, coin in sol.walk(6, lambda a, coin: a - coin)]
+        [3, 3]
+        """
+        if self._choices_note:
+            raise InvalidInput(self._choices_note)
+        check_callable_step = callable(step)
+        if not check_callable_step:
+            raise InvalidType(f"step={show(step)} must be callable")
+        return self._walk(start, step)
+
+    def _walk(self, start: Any, step: Callable[[Any, Any], Any]) -> Iterator[tuple[Any, Any]]:
+        choices = self.choices
+        seen: set[Any] = set()
+        state = start
+        while state is not None:
+            try:
+                label = choices[state]
+            except (KeyError, TypeError):
+                return
+            if state in seen:
+                raise CycleError(f"the choices lead back to state {show(state)}", cycle=[state])
+            seen.add(state)
+            yield state, label
+            state = step(state, label)
+
+    def __repr__(self) -> str:
+        parts = [f"value={show(self.value)}", f"strategy={self.strategy!r}"]
+        for name in self._fields:
+            if name in self.__dict__:
+                parts.append(f"{name}={show(self.__dict__[name])}")
+            else:
+                parts.append(f"{name}=<lazy>")
+        return f"Solution({', '.join(parts)})"
+
+
+_RESERVED = frozenset(
+    {"value", "strategy", "stats", "table", "choices", "fields", "as_dict", "walk"}
+)
+
+
+class _Run:
+    """A running solve, as :func:`choose` sees it: where to record a choice."""
+
+    __slots__ = ("choices", "current")
+
+    def __init__(self, current: Callable[[], Any], choices: dict[Any, Any] | None) -> None:
+        self.current = current
+        self.choices = choices
+
+
+_ACTIVE: ContextVar[_Run | None] = ContextVar("dptoolkit.recurrence.active", default=None)
+
+
+def choose(candidates: Iterable[tuple[Any, Any]], best: Any) -> Any:
+    """Pick the best ``(value, label)`` candidate and record its label.
+
+    The label is recorded as the choice of the state being computed, in
+    whichever strategy is running, so the witness can be rebuilt from
+    ``sol.choices`` afterwards.
+
+    Parameters
+    ----------
+    candidates : iterable of (value, label)
+        The options of this state. A generator is fine: it is consumed
+        before the choice is recorded.
+    best : min or max
+        ``min`` (or ``"min"``) for the smallest value, ``max`` for the largest;
+        the first of equal values wins.
+
+    Returns
+    -------
+    The best value.
+
+    Raises
+    ------
+    dptoolkit.InvalidInput
+        If there are no candidates, or a candidate is not a pair, or *best* is
+        not ``min`` or ``max``.
+
+    Examples
+    --------
+    >>> import dptoolkit as dp
+    >>> dp.choose([(3, "left"), (5, "right"), (5, "down")], best=max)
+    5
+    >>> weights, values = (2, 3, 4), (3, 4, 6)
+    >>> @dp.recurrence(states=lambda i, w: dp.grid(i + 1, w + 1))
+    ... def knap(i, w):
+    ...     if i == 0:
+    ...         return 0
+    ...     options = [(knap(i - 1, w), "skip")]
+    ...     if weights[i - 1] <= w:
+    ...         options.append((knap(i - 1, w - weights[i - 1]) + values[i - 1], "take"))
+    ...     return dp.choose(options, best=max)
+    >>> sol = knap.solve(3, 6, strategy="bottom_up")
+    >>> sol.value, sol.choices[3, 6], sol.choices[2, 2]
+    (9, 'take', 'skip')
+    """
+    if best is max or best == "max":
+        maximize = True
+    elif best is min or best == "min":
+        maximize = False
+    else:
+        raise InvalidInput(f"best={show(best)} must be min or max")
+    found = False
+    best_value: Any = None
+    best_label: Any = None
+    for item in candidates:
+        try:
+            value, label = item
+        except (TypeError, ValueError):
+            raise InvalidInput(f"candidate {show(item)} must be a (value, label) pair") from None
+        if not found or (value > best_value if maximize else value < best_value):
+            best_value, best_label, found = value, label, True
+    if not found:
+        raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
+    run = _ACTIVE.get()
+    if run is not None and run.choices is not None:
+        run.choices[run.current()] = best_label
+    return best_value
+
+
+# --------------------------------------------------------------------------
+# The decorator
+# --------------------------------------------------------------------------
+
+
+StatesArg = Callable[..., Iterable[Any]] | Iterable[Any] | None
+
+
+@overload
+def recurrence(body: Callable[..., Any], /) -> Recurrence: ...
+@overload
+def recurrence(*, states: StatesArg = None) -> Callable[[Callable[..., Any]], Recurrence]: ...
+def recurrence(
+    body: Callable[..., Any] | None = None, /, *, states: StatesArg = None
+) -> Recurrence | Callable[[Callable[..., Any]], Recurrence]:
+    """Turn a recursive function into a recurrence that runs every way.
+
+    Parameters
+    ----------
+    body : callable
+        The recurrence: a function of the state's arguments that calls itself
+        by name for subproblems. Positional parameters only (defaults allowed).
+    states : callable or iterable, optional
+        ``states(*goal)`` returns the states in a valid bottom-up order (each
+        after the states it reads): ``range(n + 1)``, ``dp.grid(r, c)``,
+        ``dp.intervals(n)``, ``dp.subsets(n)`` or any iterable of states
+        (a bare value for one argument, tuples for several). A fixed space
+        (not a callable) is used for every goal. Needed for ``bottom_up``;
+        it also lets ``top_down`` and ``naive`` reject states outside it.
+
+    Returns
+    -------
+    Recurrence
+        Call it for the value (top-down), or use ``.solve`` and ``.trace``.
+
+    Raises
+    ------
+    dptoolkit.InvalidType
+        If *body* is not callable, takes keyword-only or ``**kwargs``
+        parameters, or *states* is a one-shot iterator.
+
+    Examples
+    --------
+    >>> import dptoolkit as dp
+    >>> @dp.recurrence(states=lambda n, k: dp.grid(n + 1, k + 1))
+    ... def binom(n, k):
+    ...     if k == 0 or k == n:
+    ...         return 1
+    ...     if k > n:
+    ...         return 0
+    ...     return binom(n - 1, k - 1) + binom(n - 1, k)
+    >>> binom(10, 3)
+    120
+    >>> binom.solve(10, 3, strategy="bottom_up").value
+    120
+    >>> binom.solve(10, 3, strategy="naive").stats.calls
+    239
+
+    Notes
+    -----
+    The body must be pure in its arguments (closures over instance data are
+    fine): ``top_down`` may re-run a state after unwinding a deep recursion,
+    and the three strategies must see the same function.
+    """
+    if body is not None:
+        return Recurrence(body, states=states)
+
+    def decorate(func: Callable[..., Any]) -> Recurrence:
+        return Recurrence(func, states=states)
+
+    return decorate
+
+
+@functools.lru_cache(maxsize=256)
+def _writes_globals(code: types.CodeType) -> bool:
+    """True if *code* (or code nested in it) assigns or deletes a global name."""
+    for instr in dis.get_instructions(code):
+        if instr.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+            return True
+    return any(isinstance(c, types.CodeType) and _writes_globals(c) for c in code.co_consts)
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+class Recurrence:
+    """A recurrence that runs naive, top-down or bottom-up. Made by :func:`recurrence`.
+
+    Calling it returns the value top-down (inside a running solve, a call is
+    routed to that solve instead). ``.solve`` returns a :class:`Solution`;
+    ``.trace`` a :class:`~dptoolkit.Trace` of the call tree.
+    """
+
+    def __init__(self, body: Callable[..., Any], *, states: StatesArg = None) -> None:
+        if not callable(body):
+            raise InvalidType(f"body={show(body)} must be callable")
+        if states is not None and not callable(states) and iter(states) is states:
+            raise InvalidType(
+                f"states={show(states)} is a one-shot iterator; pass a function of the goal "
+                "or a re-iterable space (range, dp.grid(...), a list)"
+            )
+        self._body = body
+        self._states = states
+        self._route: ContextVar[Callable[..., Any] | None] = ContextVar(
+            f"dptoolkit.recurrence.route.{getattr(body, '__qualname__', 'body')}", default=None
+        )
+        try:
+            sig = inspect.signature(body)
+        except (TypeError, ValueError):
+            sig = None
+        self._signature = sig
+        params: list[inspect.Parameter] = list(sig.parameters.values()) if sig else []
+        kinds = {p.kind for p in params}
+        if inspect.Parameter.KEYWORD_ONLY in kinds or inspect.Parameter.VAR_KEYWORD in kinds:
+            raise InvalidType(
+                f"body {getattr(body, '__qualname__', body)!r} must take positional parameters "
+                "only (a state is a tuple of arguments)"
+            )
+        self._varargs = sig is None or inspect.Parameter.VAR_POSITIONAL in kinds
+        self._names = tuple(
+            p.name for p in params if p.kind is not inspect.Parameter.VAR_POSITIONAL
+        )
+        self._arity = len(self._names)
+        self._has_defaults = any(p.default is not inspect.Parameter.empty for p in params)
+        self.__name__ = getattr(body, "__name__", "recurrence")
+        functools.update_wrapper(self, body)
+
+    # -- naming and normalizing states -------------------------------------
+
+    @property
+    def states(self) -> StatesArg:
+        """The ``states=`` given to the decorator."""
+        return self._states
+
+    def _normalize(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+        """Positional state from a call's arguments (keywords and defaults applied)."""
+        if (
+            not kwargs
+            and (self._varargs or len(args) == self._arity)
+            and not (self._varargs and self._arity and len(args) < self._arity)
+        ):
+            return args
+        if self._signature is None:
+            raise InvalidInput(f"{self.__name__} takes positional arguments only, got {kwargs!r}")
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise InvalidType(f"{self.__name__}: {exc}") from None
+        bound.apply_defaults()
+        return tuple(bound.args)
+
+    def _key(self, args: tuple[Any, ...]) -> Any:
+        """The natural key of a state: the bare argument for one-argument bodies."""
+        return args[0] if self._arity == 1 and not self._varargs else args
+
+    def _args_of(self, item: Any) -> tuple[Any, ...]:
+        """A state from the states iterable as a tuple of arguments."""
+        if self._arity == 1 and not self._varargs:
+            if isinstance(item, tuple) and len(item) == 1:
+                return item
+            return (item,)
+        if isinstance(item, tuple):
+            if not self._varargs and len(item) != self._arity:
+                raise InvalidInput(
+                    f"states yielded {show(item)}, but {self.__name__} takes "
+                    f"{self._arity} arguments {self._names}"
+                )
+            return item
+        if self._arity == 1 or self._varargs:
+            return (item,)
+        raise InvalidInput(
+            f"states yielded {show(item)}, but {self.__name__} takes {self._arity} arguments "
+            f"{self._names}: yield tuples"
+        )
+
+    def _fmt(self, args: tuple[Any, ...]) -> str:
+        return f"{self.__name__}({', '.join(show(a) for a in args)})"
+
+    def space(self, *goal: Any, **kwargs: Any) -> Iterable[Any] | None:
+        """The declared states of the instance whose goal is *goal* (``None`` if undeclared).
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda n: range(n + 1))
+        ... def fib(n):
+        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+        >>> fib.space(4)
+        range(0, 5)
+        """
+        return self._space(self._normalize(goal, kwargs))
+
+    def _space(self, goal: tuple[Any, ...]) -> Iterable[Any] | None:
+        states = self._states
+        if states is None:
+            return None
+        if callable(states):
+            space = states(*goal)
+            if space is None or not isinstance(space, Iterable):
+                raise InvalidType(
+                    f"states{show(goal)} returned {show(space)}; it must return an iterable "
+                    "of states"
+                )
+            return space
+        return states
+
+    def _membership(self, goal: tuple[Any, ...]) -> Callable[[Any], bool] | None:
+        """A cheap membership test of the declared space, or None when there is none."""
+        space = self._space(goal)
+        if isinstance(space, (Space, range, set, frozenset)):
+            return space.__contains__
+        return None
+
+    # -- calling -------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        route = self._route.get()
+        if route is None:
+            return self._run(self._normalize(args, kwargs), "top_down", None, None).value
+        if kwargs:
+            args = self._normalize(args, kwargs)
+        return route(*args)
+
+    def __repr__(self) -> str:
+        return f"<recurrence {getattr(self._body, '__qualname__', self.__name__)}>"
+
+    def solve(
+        self,
+        *args: Any,
+        strategy: str = "top_down",
+        max_calls: int | None = None,
+        window: int | None = None,
+        **kwargs: Any,
+    ) -> Solution:
+        """Solve for the goal state *args* with one strategy.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            The goal state (keywords are matched to the body's parameters).
+        strategy : {"top_down", "bottom_up", "naive"}
+            How to run the recurrence.
+        max_calls : int, optional
+            The call budget of ``naive`` (default 2,000,000, a few seconds);
+            the table strategies make a few calls per state and ignore it.
+        window : int, optional
+            ``bottom_up`` only: keep just the last *window* rows of the table
+            along the first axis of the states (memory of a row, not the whole
+            table). The value only: no table and no choices are kept.
+
+        Returns
+        -------
+        Solution
+            ``.value``, ``.strategy``, ``.stats``, ``.choices`` and, for
+            ``bottom_up``, ``.table``.
+
+        Raises
+        ------
+        dptoolkit.OrderError
+            ``bottom_up`` read a state the order has not filled yet (or that
+            left the window); ``.state`` and ``.needed`` name both.
+        dptoolkit.CycleError
+            A state depends on itself.
+        dptoolkit.BudgetExceeded
+            ``naive`` passed ``max_calls``, or recursed deeper than the
+            interpreter allows.
+        dptoolkit.InvalidInput
+            A bad option, or a state outside the declared states.
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda n: range(n + 1))
+        ... def fib(n):
+        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+        >>> sol = fib.solve(90, strategy="bottom_up")
+        >>> sol.value, sol.stats.states
+        (2880067194370816120, 91)
+        >>> fib.solve(90, strategy="bottom_up", window=3).value
+        2880067194370816120
+        >>> fib.solve(10, strategy="naive").stats
+        Stats(calls=177, hits=0, misses=177, states=11, peak=0)
+        """
+        check_choice("strategy", strategy, STRATEGIES)
+        if max_calls is not None:
+            max_calls = check_int("max_calls", max_calls, minimum=1)
+        if window is not None:
+            window = check_int("window", window, minimum=1)
+            if strategy != "bottom_up":
+                raise InvalidInput(
+                    f"window={window} needs strategy='bottom_up', not strategy={strategy!r}"
+                )
+        return self._run(self._normalize(args, kwargs), strategy, max_calls, window)
+
+    def trace(
+        self,
+        *args: Any,
+        strategy: str = "top_down",
+        max_calls: int | None = None,
+        **kwargs: Any,
+    ) -> Trace:
+        """Record the call tree of a ``top_down`` or ``naive`` run.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            The goal state.
+        strategy : {"top_down", "naive"}
+            Memoized recursion (hits marked) or plain recursion.
+        max_calls : int, optional
+            The most calls to record (default 200,000); past it,
+            :class:`~dptoolkit.BudgetExceeded`. Traces are for study.
+
+        Returns
+        -------
+        Trace
+            ``.calls``, ``.hits``, ``.misses``, ``.render()``, ``.graph()``.
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda n: range(n + 1))
+        ... def fib(n):
+        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+        >>> t = fib.trace(5)
+        >>> t.calls, t.misses, t.hits
+        (9, 6, 3)
+        >>> fib.trace(5, strategy="naive").calls
+        15
+        """
+        from .trace import run_trace
+
+        check_choice("strategy", strategy, ("top_down", "naive"))
+        if max_calls is not None:
+            max_calls = check_int("max_calls", max_calls, minimum=1)
+        return run_trace(self, self._normalize(args, kwargs), strategy, max_calls)
+
+    # -- routing ---------------------------------------------------------------
+
+    def _rebind(self, route: Callable[..., Any]) -> Callable[..., Any]:
+        """A copy of the body whose references to this recurrence call *route*.
+
+        Falls back to the body itself (calls then reach the recurrence object,
+        which routes through the context variable) when the body is not a
+        plain function or assigns globals.
+        """
+        body = self._body
+        if not isinstance(body, types.FunctionType):
+            return body
+        code = body.__code__
+        closure = body.__closure__
+        cells = list(closure) if closure else []
+        changed = False
+        for i, cell in enumerate(cells):
+            try:
+                contents = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if contents is self:
+                cells[i] = types.CellType(route)
+                changed = True
+        globs = body.__globals__
+        names = [n for n in _global_names(code) if globs.get(n) is self]
+        if names:
+            if _writes_globals(code):
+                return body if not changed else self._make(body, globs, cells)
+            globs = dict(globs)
+            for name in names:
+                globs[name] = route
+            changed = True
+        if not changed:
+            return body
+        return self._make(body, globs, cells)
+
+    @staticmethod
+    def _make(
+        body: types.FunctionType, globs: dict[str, Any], cells: list[types.CellType]
+    ) -> Callable[..., Any]:
+        func = types.FunctionType(
+            body.__code__, globs, body.__name__, body.__defaults__, tuple(cells) or None
+        )
+        func.__kwdefaults__ = body.__kwdefaults__
+        return func
+
+    def _run(
+        self,
+        goal: tuple[Any, ...],
+        strategy: str,
+        max_calls: int | None,
+        window: int | None,
+    ) -> Solution:
+        if strategy == "naive":
+            return _solve_naive(self, goal, max_calls or NAIVE_MAX_CALLS)
+        if strategy == "top_down":
+            return _solve_top_down(self, goal)
+        return _solve_bottom_up(self, goal, window)
+
+
+def _frame_depth() -> int:
+    depth = 0
+    frame: types.FrameType | None = sys._getframe(1)
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+def _depth_allowance() -> int:
+    """How many levels of plain recursion fit under the interpreter's limit from here."""
+    room = sys.getrecursionlimit() - _frame_depth() - _DEPTH_MARGIN
+    return max(1, room // _FRAMES_PER_LEVEL)
+
+
+# --------------------------------------------------------------------------
+# naive
+# --------------------------------------------------------------------------
+
+
+def _solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solution:
+    member = rec._membership(goal)
+    normalize = rec._normalize
+    arity = rec._arity
+    varargs = rec._varargs
+    key = rec._key
+    fmt = rec._fmt
+    max_depth = _depth_allowance()
+    stack: list[tuple[Any, ...]] = []
+    live: set[Any] = set()
+    seen: set[Any] = set()
+    choices: dict[Any, Any] = {}
+    calls = 0
+    body: Callable[..., Any] = rec._body
+
+    def call(*args: Any, **kw: Any) -> Any:
+        nonlocal calls
+        if kw or (not varargs and len(args) != arity):
+            args = normalize(args, kw)
+        calls += 1
+        if calls > max_calls:
+            raise BudgetExceeded(
+                f"strategy='naive' passed max_calls={max_calls:,} at {fmt(args)}; "
+                "use 'top_down' or 'bottom_up', or raise max_calls",
+                max_calls=max_calls,
+            )
+        state = key(args)
+        if state in live:
+            where = next(i for i, s in enumerate(stack) if key(s) == state)
+            cycle = [key(s) for s in stack[where:]] + [state]
+            raise CycleError(
+                f"state {fmt(args)} depends on itself: "
+                + " -> ".join(fmt(s) for s in [*stack[where:], args]),
+                cycle=cycle,
+            )
+        if member is not None and not member(state):
+            _outside(rec, args, stack[-1] if stack else None)
+        if len(stack) >= max_depth:
+            raise BudgetExceeded(
+                f"strategy='naive' reached recursion depth {len(stack):,} at {fmt(args)}, "
+                f"deeper than the interpreter allows (sys.getrecursionlimit()="
+                f"{sys.getrecursionlimit()}); use 'top_down' or 'bottom_up'"
+            )
+        seen.add(state)
+        live.add(state)
+        stack.append(args)
+        try:
+            return body(*args)
+        finally:
+            stack.pop()
+            live.discard(state)
+
+    body = rec._rebind(call)
+    run = _Run(lambda: key(stack[-1]), choices)
+    route_token = rec._route.set(call)
+    active_token = _ACTIVE.set(run)
+    try:
+        try:
+            value = call(*goal)
+        except RecursionError as exc:
+            raise BudgetExceeded(
+                f"strategy='naive' ran out of interpreter stack at recursion depth "
+                f"{len(stack):,} (sys.getrecursionlimit()={sys.getrecursionlimit()}); "
+                "use 'top_down' or 'bottom_up'"
+            ) from exc
+    finally:
+        _ACTIVE.reset(active_token)
+        rec._route.reset(route_token)
+    stats = Stats(calls=calls, hits=0, misses=calls, states=len(seen), peak=0)
+    return Solution(value, strategy="naive", stats=stats, choices=choices)
+
+
+def _outside(rec: Recurrence, args: tuple[Any, ...], parent: tuple[Any, ...] | None) -> None:
+    where = f" (read by {rec._fmt(parent)})" if parent is not None else ""
+    raise InvalidInput(f"state {rec._fmt(args)}{where} is outside the declared states")
+
+
+# --------------------------------------------------------------------------
+# top_down
+# --------------------------------------------------------------------------
+
+
+def _interim_memoize(func: Callable[..., Any]) -> Any:  # pragma: no cover - until memo lands
+    """A plain dict memo with ``cache_info``, used until ``dptoolkit.memo`` is importable."""
+    from collections import namedtuple
+
+    cache: dict[Any, Any] = {}
+    counts = [0, 0]
+    info = namedtuple("info", "hits misses maxsize currsize")
+
+    def wrapper(*args: Any) -> Any:
+        try:
+            value = cache[args]
+        except KeyError:
+            value = cache[args] = func(*args)
+            counts[1] += 1
+            return value
+        counts[0] += 1
+        return value
+
+    wrapper.cache_info = lambda: info(counts[0], counts[1], None, len(cache))  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
+    try:
+        memoize = importlib.import_module(".memo", __package__).memoize
+    except ImportError:  # pragma: no cover - until memo lands
+        memoize = _interim_memoize
+
+    member = rec._membership(goal)
+    key = rec._key
+    choices: dict[Any, Any] = {}
+    current: list[Any] = [None]
+    body: Callable[..., Any] = rec._body
+    normalize = rec._normalize
+    arity = rec._arity
+    varargs = rec._varargs
+
+    def compute(*args: Any) -> Any:
+        state = key(args)
+        if member is not None and not member(state):
+            _outside(rec, args, None)
+        prev = current[0]
+        current[0] = state
+        try:
+            return body(*args)
+        finally:
+            current[0] = prev
+
+    memo = memoize(compute)
+
+    def entry(*args: Any, **kw: Any) -> Any:
+        if kw or (not varargs and len(args) != arity):
+            args = normalize(args, kw)
+        return memo(*args)
+
+    body = rec._rebind(entry if (rec._has_defaults or varargs) else memo)
+    run = _Run(lambda: current[0], choices)
+    route_token = rec._route.set(entry)
+    active_token = _ACTIVE.set(run)
+    try:
+        value = memo(*goal)
+    finally:
+        _ACTIVE.reset(active_token)
+        rec._route.reset(route_token)
+    info = memo.cache_info()
+    stats = Stats(
+        calls=info.hits + info.misses,
+        hits=info.hits,
+        misses=info.misses,
+        states=info.misses,
+        peak=info.currsize,
+    )
+    return Solution(value, strategy="top_down", stats=stats, choices=choices)
+
+
+# --------------------------------------------------------------------------
+# bottom_up
+# --------------------------------------------------------------------------
+
+_READER_BOX = """
+def _dp_make(_dp_V, _dp_U, _dp_slow, {dims}):
+    _dp_hits = 0
+    def {name}({params}):
+        nonlocal _dp_hits
+        try:
+            if {bounds}:
+                _dp_v = _dp_V[{flat}]
+                if _dp_v is not _dp_U:
+                    _dp_hits += 1
+                    return _dp_v
+        except TypeError:
+            pass
+        return _dp_slow(({tuple}))
+    def _dp_count():
+        return _dp_hits
+    return {name}, _dp_count
+"""
+
+_READER_WINDOW = """
+def _dp_make(_dp_V, _dp_U, _dp_slow, _dp_G, _dp_K, _dp_R, {dims}):
+    _dp_hits = 0
+    def {name}({params}):
+        nonlocal _dp_hits
+        try:
+            if {bounds}:
+                _dp_r = {p0} % _dp_K
+                if _dp_G[_dp_r] == {p0}:
+                    _dp_v = _dp_V[_dp_r * _dp_R + {rest}]
+                    if _dp_v is not _dp_U:
+                        _dp_hits += 1
+                        return _dp_v
+        except TypeError:
+            pass
+        return _dp_slow(({tuple}))
+    def _dp_count():
+        return _dp_hits
+    return {name}, _dp_count
+"""
+
+_READER_DICT = """
+def _dp_make(_dp_T, _dp_U, _dp_slow):
+    _dp_hits = 0
+    def {name}({params}):
+        nonlocal _dp_hits
+        try:
+            _dp_v = _dp_T.get({key}, _dp_U)
+        except TypeError:
+            _dp_v = _dp_U
+        if _dp_v is not _dp_U:
+            _dp_hits += 1
+            return _dp_v
+        return _dp_slow(({tuple}))
+    def _dp_count():
+        return _dp_hits
+    return {name}, _dp_count
+"""
+
+
+def _can_generate(rec: Recurrence) -> bool:
+    return (
+        not rec._varargs
+        and rec._arity > 0
+        and all(n.isidentifier() and not n.startswith("_dp_") for n in rec._names)
+    )
+
+
+def _compile_reader(rec: Recurrence, template: str, extra: dict[str, str]) -> Any:
+    names = rec._names
+    fields = {
+        "name": "read",
+        "params": ", ".join(names),
+        "tuple": "".join(f"{n}, " for n in names),
+        **extra,
+    }
+    namespace: dict[str, Any] = {}
+    exec(template.format(**fields), namespace)  # generated from identifiers only
+    return namespace["_dp_make"]
+
+
+def _set_defaults(rec: Recurrence, reader: Any) -> None:
+    body = rec._body
+    if rec._has_defaults and isinstance(body, types.FunctionType):
+        reader.__defaults__ = body.__defaults__
+
+
+def _box_of(space: Any, arity: int) -> tuple[int, ...] | None:
+    """The bounding box of a space stored as a flat table, or None for a dict table."""
+    if isinstance(space, range):
+        if not len(space) or min(space[0], space[-1]) < 0:
+            return None
+        shape: tuple[int, ...] | None = (max(space[0], space[-1]) + 1,)
+        count = len(space)
+    elif isinstance(space, Space):
+        shape = space.shape
+        count = len(space)
+    else:
+        return None
+    if shape is None or len(shape) != arity or not count:
+        return None
+    cells = math.prod(shape)
+    if cells > 8 * count + 4096:  # too sparse for a flat table
+        return None
+    return shape
+
+
+class _Fill:
+    """The bookkeeping of one bottom-up fill: the current state and the slow path."""
+
+    __slots__ = ("current", "evicted_rows", "member", "rec", "rescan", "window")
+
+    def __init__(self, rec: Recurrence) -> None:
+        self.rec = rec
+        self.current: tuple[Any, ...] | None = None
+        self.member: Callable[[Any], bool] | None = None
+        self.rescan: Callable[[], Iterable[Any]] | None = None
+        self.window: int | None = None
+        self.evicted_rows: Callable[[Any], bool] | None = None
+
+    def missing(self, needed: tuple[Any, ...]) -> Any:
+        """A read found no value: say why, always by raising."""
+        rec = self.rec
+        cur = self.current
+        key = rec._key
+        if cur is None:  # reading the goal after the fill
+            raise InvalidInput(f"goal {rec._fmt(needed)} is not among the declared states")
+        if key(needed) == key(cur):
+            raise CycleError(
+                f"state {rec._fmt(cur)} depends on itself",
+                cycle=[key(cur), key(cur)],
+            )
+        inside = self._inside(needed)
+        if not inside:
+            raise InvalidInput(
+                f"state {rec._fmt(needed)} (read by {rec._fmt(cur)}) is outside the declared states"
+            )
+        if self.evicted_rows is not None and self.evicted_rows(needed):
+            raise OrderError(
+                f"bottom_up: computing {rec._fmt(cur)} read {rec._fmt(needed)}, which is no "
+                f"longer in the window of window={self.window} rows along the first axis",
+                state=key(cur),
+                needed=key(needed),
+            )
+        raise OrderError(
+            f"bottom_up: computing {rec._fmt(cur)} read {rec._fmt(needed)}, which the declared "
+            f"order has not filled yet; list {rec._fmt(needed)} before {rec._fmt(cur)} in states=",
+            state=key(cur),
+            needed=key(needed),
+        )
+
+    def _inside(self, needed: tuple[Any, ...]) -> bool:
+        key = self.rec._key(needed)
+        if self.member is not None:
+            try:
+                return bool(self.member(key))
+            except TypeError:
+                return False
+        if self.rescan is not None:
+            args_of = self.rec._args_of
+            try:
+                return any(args_of(item) == needed for item in self.rescan())
+            except TypeError:
+                return False
+        return True
+
+
+def _solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None) -> Solution:
+    space = rec._space(goal)
+    if space is None:
+        raise InvalidInput(
+            f"strategy='bottom_up' needs the states: declare @dp.recurrence(states=...) "
+            f"for {rec.__name__}"
+        )
+    fill = _Fill(rec)
+    fill.window = window
+    box = _box_of(space, rec._arity) if _can_generate(rec) else None
+    choices: dict[Any, Any] | None = None if window is not None else {}
+    key = rec._key
+    run = _Run(lambda: key(fill.current) if fill.current is not None else None, choices)
+    if box is not None:
+        fill.member = space.__contains__  # type: ignore[operator]
+        filler = _BoxFill(rec, space, box, fill, window)
+    else:
+        if isinstance(space, (Space, range, set, frozenset)):
+            fill.member = space.__contains__
+        else:
+            fill.rescan = lambda: rec._space(goal) or ()
+        filler = _DictFill(rec, space, fill, window)  # type: ignore[assignment]
+    reader = filler.reader
+    body = rec._rebind(reader)
+    route_token = rec._route.set(reader)
+    active_token = _ACTIVE.set(run)
+    try:
+        computed = filler.run(body)
+        fill.current = None
+        value = reader(*goal)
+    finally:
+        _ACTIVE.reset(active_token)
+        rec._route.reset(route_token)
+    hits = filler.count() - 1  # the goal read above is not a call of the recurrence
+    stats = Stats(
+        calls=computed + hits, hits=hits, misses=computed, states=computed, peak=filler.peak
+    )
+    sol = Solution(value, strategy="bottom_up", stats=stats, choices=choices)
+    if window is None:
+        sol._table = _PENDING
+        sol._table_factory = filler.table
+    else:
+        sol._choices_note = f"window={window} keeps no choices; solve without window to walk them"
+    return sol
+
+
+class _BoxFill:
+    """A table stored as a flat list indexed by the state (row-major box)."""
+
+    def __init__(
+        self,
+        rec: Recurrence,
+        space: Any,
+        shape: tuple[int, ...],
+        fill: _Fill,
+        window: int | None,
+    ) -> None:
+        self.rec = rec
+        self.space = space
+        self.shape = shape
+        self.fill = fill
+        self.window = window
+        nd = len(shape)
+        self.row = math.prod(shape[1:])
+        dims = [f"_dp_D{i}" for i in range(nd)]
+        names = rec._names
+        bounds = " and ".join(f"0 <= {p} < {d}" for p, d in zip(names, dims, strict=False))
+        flat = names[0]
+        for p, d in zip(names[1:], dims[1:], strict=False):
+            flat = f"({flat}) * {d} + {p}"
+        if window is None:
+            self.slots = math.prod(shape)
+            self.values: list[Any] = [_U] * self.slots
+            make = _compile_reader(
+                rec, _READER_BOX, {"dims": ", ".join(dims), "bounds": bounds, "flat": flat}
+            )
+            self.reader, self.count = make(self.values, _U, fill.missing, *shape)
+            self.tags: list[Any] = []
+        else:
+            rest = "0"
+            if nd > 1:
+                rest = names[1]
+                for p, d in zip(names[2:], dims[2:], strict=False):
+                    rest = f"({rest}) * {d} + {p}"
+            self.slots = window * self.row
+            self.values = [_U] * self.slots
+            self.tags = [None] * window
+            make = _compile_reader(
+                rec,
+                _READER_WINDOW,
+                {
+                    "dims": ", ".join(dims),
+                    "bounds": bounds,
+                    "p0": names[0],
+                    "rest": rest,
+                },
+            )
+            self.reader, self.count = make(
+                self.values, _U, fill.missing, self.tags, window, self.row, *shape
+            )
+            fill.evicted_rows = self._evicted
+        _set_defaults(rec, self.reader)
+        self.peak = 0
+
+    def _evicted(self, needed: tuple[Any, ...]) -> bool:
+        row = needed[0]
+        return bool(self.tags[row % len(self.tags)] != row)
+
+    def _flat(self, args: tuple[Any, ...]) -> int:
+        k = 0
+        for c, d in zip(args, self.shape, strict=False):
+            k = k * d + c
+        return k
+
+    def run(self, body: Callable[..., Any]) -> int:
+        values = self.values
+        fill = self.fill
+        space = self.space
+        if self.window is not None:
+            return self._run_window(body)
+        count = 0
+        if isinstance(space, Grid) and space.ndim == 2:
+            rows, cols = space.axes
+            width = self.shape[1]
+            for i in rows:
+                base = i * width
+                for j in cols:
+                    fill.current = (i, j)
+                    values[base + j] = body(i, j)
+                count += len(cols)
+        elif isinstance(space, (range, Subsets)) or (isinstance(space, Grid) and space.ndim == 1):
+            for i in space:
+                fill.current = (i,)
+                values[i] = body(i)
+                count += 1
+        else:
+            flat = self._flat
+            for item in space:
+                args = item if isinstance(item, tuple) else (item,)
+                fill.current = args
+                values[flat(args)] = body(*args)
+                count += 1
+        self.peak = count
+        return count
+
+    def _run_window(self, body: Callable[..., Any]) -> int:
+        values = self.values
+        tags = self.tags
+        fill = self.fill
+        k = len(tags)
+        row = self.row
+        blank = [_U] * row
+        held = 0
+        count = 0
+        for item in self.space:
+            args = item if isinstance(item, tuple) else (item,)
+            first = args[0]
+            slot = first % k
+            if tags[slot] != first:
+                if tags[slot] is None:
+                    held += 1
+                tags[slot] = first
+                values[slot * row : (slot + 1) * row] = blank
+            rest = 0
+            for c, d in zip(args[1:], self.shape[1:], strict=False):
+                rest = rest * d + c
+            fill.current = args
+            values[slot * row + rest] = body(*args)
+            count += 1
+        self.peak = min(count, held * row)
+        return count
+
+    def table(self) -> Any:
+        return _to_table(self.values, self.shape, self.space, self.rec, self._flat)
+
+
+class _DictFill:
+    """A table stored as a dict keyed by state (any iterable of states)."""
+
+    def __init__(self, rec: Recurrence, space: Any, fill: _Fill, window: int | None) -> None:
+        self.rec = rec
+        self.space = space
+        self.fill = fill
+        self.window = window
+        self.table_: dict[Any, Any] = {}
+        self.rows: dict[Any, dict[Any, Any]] = {}
+        self.peak = 0
+        store: Any = self.table_ if window is None else self.rows
+        if _can_generate(rec) and window is None:
+            key = (
+                rec._names[0]
+                if rec._arity == 1
+                else "(" + "".join(f"{n}, " for n in rec._names) + ")"
+            )
+            make = _compile_reader(rec, _READER_DICT, {"key": key})
+            self.reader, self.count = make(store, _U, fill.missing)
+            _set_defaults(rec, self.reader)
+        else:
+            self.reader, self.count = self._generic_reader()
+        if window is not None:
+            fill.evicted_rows = lambda needed: needed[0] not in self.rows
+
+    def _generic_reader(self) -> tuple[Callable[..., Any], Callable[[], int]]:
+        rec = self.rec
+        normalize = rec._normalize
+        key = rec._key
+        missing = self.fill.missing
+        table = self.table_
+        rows = self.rows
+        windowed = self.window is not None
+        hits = 0
+
+        def read(*args: Any, **kw: Any) -> Any:
+            nonlocal hits
+            args = normalize(args, kw)
+            try:
+                if windowed:
+                    row = rows.get(args[0]) if args else None
+                    value = row.get(key(args), _U) if row is not None else _U
+                else:
+                    value = table.get(key(args), _U)
+            except TypeError:
+                value = _U
+            if value is _U:
+                return missing(args)
+            hits += 1
+            return value
+
+        return read, lambda: hits
+
+    def run(self, body: Callable[..., Any]) -> int:
+        rec = self.rec
+        fill = self.fill
+        args_of = rec._args_of
+        key = rec._key
+        count = 0
+        if self.window is None:
+            table = self.table_
+            for item in self.space:
+                args = args_of(item)
+                fill.current = args
+                table[key(args)] = body(*args)
+                count += 1
+            self.peak = len(table)
+            return count
+        rows = self.rows
+        k = self.window
+        held = 0
+        for item in self.space:
+            args = args_of(item)
+            if not args:
+                raise InvalidInput("window= needs states with at least one argument")
+            first = args[0]
+            row = rows.get(first)
+            if row is None:
+                if len(rows) >= k:
+                    held -= len(rows.pop(next(iter(rows))))
+                row = rows[first] = {}
+            fill.current = args
+            row[key(args)] = body(*args)
+            held += 1
+            count += 1
+            self.peak = max(self.peak, held)
+        return count
+
+    def table(self) -> Any:
+        return self.table_
+
+
+def _numeric_dtype(values: list[Any]) -> tuple[Any, Any] | None:
+    """(numpy dtype, fill value) fitting every value, or None when a dict is needed."""
+    import numpy as np
+
+    kinds = set(map(type, values))
+    kinds.discard(_Unfilled)
+    if not kinds:
+        return None
+    if all(issubclass(t, (bool, np.bool_)) for t in kinds):
+        return np.dtype(bool), False
+    if any(issubclass(t, (bool, np.bool_)) for t in kinds):
+        return None  # bools mixed with numbers: keep them apart
+    if all(issubclass(t, numbers.Integral) for t in kinds):
+        return np.dtype(np.int64), 0
+    if all(issubclass(t, numbers.Real) for t in kinds):
+        ints = [v for v in values if isinstance(v, numbers.Integral)]
+        if ints and max(abs(int(v)) for v in ints) > 2**53:
+            return np.dtype(object), None
+        return np.dtype(np.float64), math.nan
+    return None
+
+
+def _to_table(
+    values: list[Any],
+    shape: tuple[int, ...],
+    space: Any,
+    rec: Recurrence,
+    flat: Callable[[tuple[Any, ...]], int],
+) -> Any:
+    """The flat list as a numpy table (int64, float64, bool or object), else a dict."""
+    import numpy as np
+
+    found = _numeric_dtype(values)
+    if found is None:
+        out: dict[Any, Any] = {}
+        for item in space:
+            args = item if isinstance(item, tuple) else (item,)
+            value = values[flat(args)]
+            if value is not _U:
+                out[rec._key(args)] = value
+        return out
+    dtype, blank = found
+    if any(v is _U for v in values):
+        values = [blank if v is _U else v for v in values]
+    if dtype == np.int64:
+        try:
+            return np.array(values, dtype=np.int64).reshape(shape)
+        except OverflowError:
+            dtype, blank = np.dtype(object), None
+            values = [blank if v is _U else v for v in values]
+    if dtype.kind == "O":
+        return np.fromiter(values, dtype=object, count=len(values)).reshape(shape)
+    return np.array(values, dtype=dtype).reshape(shape)
