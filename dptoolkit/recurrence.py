@@ -459,6 +459,25 @@ def _writes_globals(code: types.CodeType) -> bool:
     return any(isinstance(c, types.CodeType) and _writes_globals(c) for c in code.co_consts)
 
 
+@functools.lru_cache(maxsize=256)
+def _may_pass_keywords(code: types.CodeType, names: tuple[str, ...]) -> bool:
+    """True if *code* may call something with a keyword among *names* (or ``**kwargs``).
+
+    Keyword names of a call are a constant tuple of strings, so a body whose
+    constants name no parameter cannot call itself by keyword.
+    """
+    wanted = set(names)
+    for const in code.co_consts:
+        if isinstance(const, tuple) and any(c in wanted for c in const if isinstance(c, str)):
+            return True
+        if isinstance(const, types.CodeType) and _may_pass_keywords(const, names):
+            return True
+    for instr in dis.get_instructions(code):
+        if instr.opname == "CALL_FUNCTION_EX" and (instr.arg or 0) & 1:
+            return True
+    return False
+
+
 def _global_names(code: types.CodeType) -> set[str]:
     names = set(code.co_names)
     for const in code.co_consts:
@@ -937,7 +956,10 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
             args = normalize(args, kw)
         return memo(*args)
 
-    body = rec._rebind(entry if (rec._has_defaults or varargs) else memo)
+    direct = not (rec._has_defaults or varargs)
+    if direct and isinstance(rec._body, types.FunctionType):
+        direct = not _may_pass_keywords(rec._body.__code__, rec._names)
+    body = rec._rebind(memo if direct else entry)
     run = _Run(lambda: current[0], choices)
     route_token = rec._route.set(entry)
     active_token = _ACTIVE.set(run)
