@@ -1,0 +1,275 @@
+"""Longest increasing subsequence: the longest strictly rising thread through a sequence.
+
+A subsequence keeps some items of a sequence in their order (not
+necessarily adjacent). Find the longest one whose items strictly increase,
+and where it is (its indices). In ``3 1 4 1 5 9 2 6`` one longest is
+``1 4 5 6`` (also ``3 4 5 9``): length 4. Items may be anything mutually
+ordered: numbers, strings, tuples.
+
+Notes
+-----
+Recurrence: ``ending(i)`` is the length of the longest increasing
+subsequence whose last item is ``seq[i]``; the item before it is some
+earlier, smaller ``seq[j]``. A virtual item ``seq[n] = +inf`` after the end
+turns the answer into one more state, ``ending(n) - 1``::
+
+    ending(i) = 1 + max({ending(j) : j < i, seq[j] < seq[i]} | {0})
+
+Ties keep the earliest ``j``; the witness follows the recorded
+predecessors back from ``n``. ``n + 1`` states with up to ``n`` options:
+time ``O(n^2)``, space ``O(n)``; plain recursion makes up to ``2^n`` calls.
+
+``fast`` is *patience sorting*: scan the items, keeping ``tails[k]``, the
+smallest last item of an increasing subsequence of length ``k + 1`` seen so
+far (an increasing list). Each item replaces the first tail that is not
+smaller than it, found by binary search (``bisect_left``, which keeps the
+subsequence strictly increasing), or extends the list. The length is
+``len(tails)``; remembering, for each item, the index of the tail before it
+gives the witness. Time ``O(n log n)``.
+
+============  ===============  ==========
+strategy      time             space
+============  ===============  ==========
+naive         O(2^n) calls     O(n) stack
+top_down      O(n^2)           O(n)
+bottom_up     O(n^2)           O(n)
+fast          O(n log n)       O(n)
+============  ===============  ==========
+
+Examples
+--------
+>>> from dptoolkit.problems import lis
+>>> sol = lis.solve([3, 1, 4, 1, 5, 9, 2, 6])
+>>> sol.value, sol.indices
+(4, [1, 2, 4, 7])
+>>> sol = lis.solve([3, 1, 4, 1, 5, 9, 2, 6], strategy="bottom_up")
+>>> sol.value, sol.indices
+(4, [0, 2, 4, 5])
+>>> lis.solve("ACGTTGCA").value
+4
+
+References
+----------
+.. [1] C. Schensted, "Longest increasing and decreasing subsequences",
+   *Canadian Journal of Mathematics* 13, 179-191, 1961.
+.. [2] M. L. Fredman, "On computing the length of longest increasing
+   subsequences", *Discrete Mathematics* 11(1), 29-35, 1975.
+.. [3] D. Aldous, P. Diaconis, "Longest increasing subsequences: from
+   patience sorting to the Baik-Deift-Johansson theorem", *Bulletin of the
+   AMS* 36(4), 413-432, 1999.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import dptoolkit as dp
+from dptoolkit._validate import (
+    NAIVE_CALL_LIMIT,
+    check_choice,
+    check_naive_budget,
+    check_sequence,
+    show,
+)
+
+if TYPE_CHECKING:
+    from dptoolkit.recurrence import Recurrence, Solution
+
+__all__ = ["PROBLEMS", "brute_force", "build", "fast_lis", "solve"]
+
+STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+
+#: Longest sequence ``strategy="naive"`` accepts: past it, even a sequence
+#: whose recursion is shallow makes ``n^2 / 2`` comparisons in its bodies.
+NAIVE_MAX_LENGTH = 2000
+
+
+def _check(seq: object) -> Sequence[Any]:
+    items = check_sequence("seq", seq)
+    if isinstance(items, (str, bytes)):
+        return items
+    kinds = set()
+    for i, item in enumerate(items):
+        if isinstance(item, float) and math.isnan(item):
+            raise dp.InvalidInput(f"seq[{i}]={show(item)} cannot be ordered; remove NaN items")
+        kinds.add(numbers.Real if isinstance(item, numbers.Real) else type(item))
+    if len(kinds) > 1:
+        names = sorted(getattr(kind, "__name__", str(kind)) for kind in kinds)
+        raise dp.InvalidType(
+            f"seq={show(seq)} mixes items that cannot be ordered together ({', '.join(names)})"
+        )
+    return items
+
+
+def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
+    """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
+
+    ``ending(n)`` counts the virtual item after the end, so the longest
+    length is ``ending(n) - 1``. Each state records its predecessor index
+    (``None`` for a subsequence that starts there).
+
+    Examples
+    --------
+    >>> rec, goal = build([3, 1, 4, 1, 5])
+    >>> sol = rec.solve(*goal, strategy="bottom_up")
+    >>> sol.value - 1, sol.choices[5], sol.choices[4], sol.choices[2]
+    (3, 4, 2, 0)
+    """
+    items = _check(seq)
+    n = len(items)
+
+    @dp.recurrence(states=lambda i: range(i + 1))
+    def ending(i: int) -> int:
+        here = items[i] if i < n else None
+        options = [(ending(j) + 1, j) for j in range(i) if here is None or items[j] < here]
+        return int(dp.choose([(1, None), *options], best=max))
+
+    return ending, (n,)
+
+
+def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[int] | None]:
+    """Length (and, with *witness*, the indices) of a longest strictly increasing subsequence.
+
+    Patience sorting with binary search; ``O(n log n)``.
+
+    Examples
+    --------
+    >>> fast_lis([3, 1, 4, 1, 5, 9, 2, 6], witness=True)
+    (4, [1, 2, 4, 7])
+    """
+    tails: list[Any] = []  # tails[k]: smallest last item of a rising run of length k + 1
+    if not witness:
+        for item in seq:
+            k = bisect_left(tails, item)
+            if k == len(tails):
+                tails.append(item)
+            else:
+                tails[k] = item
+        return len(tails), None
+    ends: list[int] = []  # index of tails[k] in seq
+    before = [-1] * len(seq)  # predecessor of each item in its best run
+    for i, item in enumerate(seq):
+        k = bisect_left(tails, item)
+        if k:
+            before[i] = ends[k - 1]
+        if k == len(tails):
+            tails.append(item)
+            ends.append(i)
+        else:
+            tails[k] = item
+            ends[k] = i
+    chosen = []
+    i = ends[-1] if ends else -1
+    while i >= 0:
+        chosen.append(i)
+        i = before[i]
+    chosen.reverse()
+    return len(tails), chosen
+
+
+def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
+    """Longest strictly increasing subsequence by trying index subsets, longest first.
+
+    Exponential (``2^n`` subsets): small sequences only.
+
+    Examples
+    --------
+    >>> brute_force([3, 1, 4, 1, 5])
+    (3, [0, 2, 4])
+    """
+    for size in range(len(seq), 0, -1):
+        for chosen in itertools.combinations(range(len(seq)), size):
+            if all(seq[a] < seq[b] for a, b in itertools.pairwise(chosen)):
+                return size, list(chosen)
+    return 0, []
+
+
+def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
+    """The length of a longest strictly increasing subsequence of *seq*, and its indices.
+
+    Parameters
+    ----------
+    seq : sequence
+        Mutually ordered items (numbers, strings, tuples, ...; no NaN).
+    strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (patience sorting).
+
+    Returns
+    -------
+    dp.Solution
+        ``.value`` is the length; ``.indices`` the ascending 0-based indices
+        of one longest subsequence, computed on first access.
+
+    Raises
+    ------
+    dptoolkit.InvalidInput
+        For NaN items or an unknown strategy.
+    dptoolkit.InvalidType
+        For ``None`` or another non-sequence, or items of unorderable kinds.
+    dptoolkit.BudgetExceeded
+        For ``strategy="naive"`` when plain recursion would make more than a
+        million calls (counted before starting), or on more than 2000 items.
+
+    Examples
+    --------
+    >>> solve([10, 9, 2, 5, 3, 7, 101, 18]).value
+    4
+    """
+    items = _check(seq)
+    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
+    n = len(items)
+    if strategy in ("auto", "fast"):
+        return dp.Solution(
+            fast_lis(items)[0],
+            strategy="fast",
+            lazy={"indices": lambda: fast_lis(items, witness=True)[1]},
+        )
+    if strategy == "naive" and 2**n > NAIVE_CALL_LIMIT:
+        if n > NAIVE_MAX_LENGTH:
+            raise dp.BudgetExceeded(
+                f"strategy='naive' on a sequence of {n} items (more than {NAIVE_MAX_LENGTH}) "
+                "would compare about n^2 / 2 pairs in plain recursion; use 'top_down' or 'bottom_up'"
+            )
+        check_naive_budget(lambda i: [j for j in range(i) if i == n or items[j] < items[i]], n)
+    rec, goal = build(items)
+    sol = rec.solve(*goal, strategy=strategy)
+
+    def indices() -> list[int]:
+        chosen = [j for _, j in sol.walk(n, lambda i, j: j) if j is not None]
+        chosen.reverse()
+        return chosen
+
+    return dp.Solution(
+        int(sol.value) - 1,
+        strategy=strategy,
+        stats=sol.stats,
+        table=sol.table,
+        choices=sol.choices,
+        lazy={"indices": indices},
+    )
+
+
+PROBLEMS = (
+    dp.Problem(
+        name="lis",
+        summary="The longest strictly increasing subsequence of a sequence (length and indices).",
+        recurrence=(
+            "ending(i) = 1 + max({ending(j) : j < i, seq[j] < seq[i]} | {0}); "
+            "answer = ending(n) - 1 with seq[n] = +inf"
+        ),
+        time="O(n^2)",
+        space="O(n)",
+        strategies=STRATEGIES,
+        solve=solve,
+        module=__name__,
+        example=([3, 1, 4, 1, 5, 9, 2, 6],),
+        witness=("indices",),
+        build=build,
+        aliases=("longest_increasing_subsequence",),
+    ),
+)

@@ -1,0 +1,205 @@
+"""Rod cutting: cut a rod into pieces that sell for the most.
+
+A rod of integer length ``n`` can be cut into pieces of integer lengths; a
+piece of length ``i`` sells for ``prices[i - 1]``. Find the cuts that
+maximize revenue. The running example is the price table of CLRS Section
+15.1, where a rod of length 4 is worth most as two pieces of length 2
+(5 + 5 = 10, more than the 9 of a single piece).
+
+When ``prices`` is shorter than ``n``, pieces are at most ``len(prices)``
+long.
+
+Notes
+-----
+Recurrence: the first piece has some length ``i``; the rest is cut
+optimally::
+
+    revenue(0) = 0
+    revenue(j) = max(prices[i - 1] + revenue(j - i) for i in 1 .. min(j, m))
+
+with ``m = len(prices)``. Ties keep the shortest first piece. ``n + 1``
+states with up to ``m`` options each: time ``O(n m)``, space ``O(n)``. Plain
+recursion makes ``2^n`` calls when ``m >= n`` (one per composition of every
+length up to ``n``): CLRS's example of why memoization matters. Rod cutting
+is unbounded knapsack with lengths as weights; there is no ``fast``
+strategy, the table is the algorithm.
+
+============  ==============  ==========
+strategy      time            space
+============  ==============  ==========
+naive         O(2^n) calls    O(n) stack
+top_down      O(n m)          O(n)
+bottom_up     O(n m)          O(n)
+============  ==============  ==========
+
+Examples
+--------
+>>> from dptoolkit.problems import rod_cutting
+>>> clrs = [1, 5, 8, 9, 10, 17, 17, 20, 24, 30]
+>>> sol = rod_cutting.solve(clrs, 4)
+>>> sol.value, sol.pieces
+(10, [2, 2])
+>>> [rod_cutting.solve(clrs, n).value for n in range(1, 11)]
+[1, 5, 8, 10, 13, 17, 18, 22, 25, 30]
+>>> rod_cutting.solve(clrs, 7).pieces
+[1, 6]
+>>> rod_cutting.solve(clrs, 10, strategy="naive").stats.calls   # 2^10
+1024
+
+References
+----------
+.. [1] T. H. Cormen, C. E. Leiserson, R. L. Rivest, C. Stein, *Introduction
+   to Algorithms*, 3rd ed., Section 15.1 ("Rod cutting"), MIT Press, 2009.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import dptoolkit as dp
+from dptoolkit._validate import check_choice, check_int, check_naive_budget, check_numbers, show
+
+if TYPE_CHECKING:
+    from dptoolkit.recurrence import Recurrence, Solution
+
+__all__ = ["PROBLEMS", "brute_force", "build", "solve"]
+
+STRATEGIES = ("naive", "top_down", "bottom_up")
+
+Number = int | float
+
+
+def _check(prices: object, n: object) -> tuple[list[Number], int]:
+    checked = check_numbers("prices", prices, allow_negative=False)
+    if not checked:
+        raise dp.InvalidInput(f"prices={show(prices)} must list at least the price of length 1")
+    return checked, check_int("n", n)
+
+
+def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
+    """The rod-cutting recurrence for this price list, and the goal state ``(n,)``.
+
+    Each state records the length of its first piece.
+
+    Examples
+    --------
+    >>> rec, goal = build([1, 5, 8, 9], 4)
+    >>> sol = rec.solve(*goal, strategy="bottom_up")
+    >>> sol.value, sol.choices[4], sol.choices[2]
+    (10, 2, 2)
+    """
+    table, n = _check(prices, n)
+    longest = len(table)
+
+    @dp.recurrence(states=lambda j: range(j + 1))
+    def revenue(j: int) -> Number:
+        if j == 0:
+            return 0
+        options = ((table[i - 1] + revenue(j - i), i) for i in range(1, min(j, longest) + 1))
+        return dp.choose(options, best=max)
+
+    return revenue, (n,)
+
+
+def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
+    """Best revenue by trying all ``2^(n-1)`` cut patterns (a cut or not at each inch).
+
+    Exponential: small ``n`` only.
+
+    Examples
+    --------
+    >>> brute_force([1, 5, 8, 9], 4)
+    (10, [2, 2])
+    """
+    if n == 0:
+        return 0, []
+    best: Number | None = None
+    best_pieces: list[int] = []
+    for cuts in itertools.product((False, True), repeat=n - 1):
+        pieces, length = [], 1
+        for cut in cuts:
+            if cut:
+                pieces.append(length)
+                length = 1
+            else:
+                length += 1
+        pieces.append(length)
+        if max(pieces) > len(prices):
+            continue
+        value = sum(prices[p - 1] for p in pieces)
+        if best is None or value > best:
+            best, best_pieces = value, pieces
+    assert best is not None  # the all-cuts pattern always fits
+    return best, best_pieces
+
+
+def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Solution:
+    """The most revenue from cutting a rod of length *n*, and the pieces.
+
+    Parameters
+    ----------
+    prices : sequence of int or float
+        ``prices[i]`` is the price of a piece of length ``i + 1``
+        (non-negative; at least one price).
+    n : int
+        The rod's length, a non-negative integer.
+    strategy : {"auto", "naive", "top_down", "bottom_up"}
+        ``"auto"`` is ``"bottom_up"``.
+
+    Returns
+    -------
+    dp.Solution
+        ``.value`` is the best revenue; ``.pieces`` the piece lengths in the
+        order they are cut off, computed on first access.
+
+    Raises
+    ------
+    dptoolkit.InvalidInput
+        For an empty price list, a negative or NaN price, a negative ``n`` or
+        an unknown strategy (``InvalidType`` for wrong types).
+    dptoolkit.BudgetExceeded
+        For ``strategy="naive"`` when plain recursion would make more than a
+        million calls (counted before starting).
+
+    Examples
+    --------
+    >>> solve([3, 5, 8, 9, 10, 17, 17, 20], 8).pieces
+    [1, 1, 1, 1, 1, 1, 1, 1]
+    """
+    table, n = _check(prices, n)
+    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
+    if strategy == "auto":
+        strategy = "bottom_up"
+    if strategy == "naive":
+        longest = len(table)
+        check_naive_budget(lambda j: [j - i for i in range(1, min(j, longest) + 1)], n)
+    rec, goal = build(table, n)
+    sol = rec.solve(*goal, strategy=strategy)
+    return dp.Solution(
+        sol.value,
+        strategy=strategy,
+        stats=sol.stats,
+        table=sol.table,
+        choices=sol.choices,
+        lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]},
+    )
+
+
+PROBLEMS = (
+    dp.Problem(
+        name="rod_cutting",
+        summary="Cut a rod of length n into pieces that sell for the most (prices[i]: length i + 1).",
+        recurrence="revenue(0) = 0; revenue(j) = max(prices[i - 1] + revenue(j - i) for i in 1 .. j)",
+        time="O(n m)",
+        space="O(n)",
+        strategies=STRATEGIES,
+        solve=solve,
+        module=__name__,
+        example=([1, 5, 8, 9, 10, 17, 17, 20, 24, 30], 4),
+        witness=("pieces",),
+        build=build,
+        aliases=("rod", "cutting_rod"),
+    ),
+)
