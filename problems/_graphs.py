@@ -278,7 +278,9 @@ def raise_negative_cycle(arcs: Arcs, cycle: Sequence[int], *, origin: str) -> No
     nodes = [arcs.nodes[i] for i in cycle]
     total = cycle_weight(arcs, cycle)
     raise NegativeCycleError(
-        f"G has a negative cycle {origin}: {show(nodes)} of total weight {total}", cycle=nodes
+        f"G has a negative cycle{' ' + origin if origin else ''}: {show(nodes)} "
+        f"of total weight {total}",
+        cycle=nodes,
     )
 
 
@@ -290,7 +292,9 @@ def cycle_weight(arcs: Arcs, cycle: Sequence[int]) -> Number:
     return sum(best[u, v] for u, v in itertools.pairwise(cycle))
 
 
-def bellman_ford(arcs: Arcs, source: int) -> tuple[list[Number], list[int]]:
+def bellman_ford(
+    arcs: Arcs, source: int, *, origin: str | None = None
+) -> tuple[list[Number], list[int]]:
     """Queue-based Bellman–Ford from *source*: distances and predecessors (-1: none).
 
     Raises :class:`NegativeCycleError` for a negative cycle reachable from *source*.
@@ -339,9 +343,9 @@ def bellman_ford(arcs: Arcs, source: int) -> tuple[list[Number], list[int]]:
                 if edges[v] >= n or relaxations % n == 0:
                     cycle = negative_cycle(arcs, pred)
                     if cycle is not None:
-                        raise_negative_cycle(
-                            arcs, cycle, origin=f"reachable from {_from(arcs, source)}"
-                        )
+                        if origin is None:
+                            origin = f"reachable from {_from(arcs, source)}"
+                        raise_negative_cycle(arcs, cycle, origin=origin)
                 if not queued[v]:
                     queued[v] = True
                     queue.append(v)
@@ -484,7 +488,7 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
     for k, edge in enumerate(value):
         if not isinstance(edge, (list, tuple)) or len(edge) not in (2, 3):
             raise InvalidInput(f"{name}[{k}]={show(edge)} must be an edge [u, v] or [u, v, weight]")
-        u, v = (_node(x) for x in edge[:2])
+        u, v = (node_label(x) for x in edge[:2])
         if len(edge) == 3:
             G.add_edge(u, v, weight=edge[2])
         else:
@@ -492,5 +496,6 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
     return G
 
 
-def _node(value: Any) -> Hashable:
-    return tuple(_node(x) for x in value) if isinstance(value, list) else value
+def node_label(value: Any) -> Hashable:
+    """A JSON node label as a hashable node: lists become tuples."""
+    return tuple(node_label(x) for x in value) if isinstance(value, list) else value
