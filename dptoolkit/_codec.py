@@ -434,6 +434,13 @@ def encode_key(args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> b
     >>> encode_key((1,)) == encode_key((1.0,))
     False
     """
+    if not kwargs and len(args) == 1:  # the common case, byte for byte as below
+        arg = args[0]
+        if type(arg) is int and _INT_MIN <= arg <= _INT_MAX:
+            return b"t\x01i" + _pack_q(arg)
+        if type(arg) is str:
+            data = str.encode(arg, "utf-8", "surrogatepass")
+            return b"t\x01s" + _varint(len(data)) + data
     out: list[bytes] = []
     try:
         _w_tuple(args, out, True)

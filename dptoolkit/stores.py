@@ -676,13 +676,6 @@ def _next_prefix(prefix: bytes) -> bytes | None:
 # Redis
 # --------------------------------------------------------------------------
 
-# KEYS[1] lock, KEYS[2] value; ARGV[1] token, ARGV[2] expiry ms.
-# 2: the value is already there; 1: the lock is ours; 0: someone else holds it.
-_LUA_ACQUIRE = """
-if redis.call('exists', KEYS[2]) == 1 then return 2 end
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0
-"""
 # release or renew a lock only if it still carries our token
 _LUA_RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
@@ -774,7 +767,6 @@ class RedisStore(Store):
         self._prefix = prefix.encode("utf-8")
         self.lock_timeout = lock_timeout
         self._lock_ms = max(10, int(lock_timeout * 1000))
-        self._acquire = client.register_script(_LUA_ACQUIRE)
         self._release = client.register_script(_LUA_RELEASE)
         self._renew = client.register_script(_LUA_RENEW)
         self._state_lock = threading.Lock()
@@ -850,8 +842,21 @@ class RedisStore(Store):
     def set_bytes(self, key: bytes, data: bytes, ttl: float | None) -> None:
         name = self._name(key)
         px = None if ttl is None else max(1, int(ttl * 1000))
+        lock_name = self._lock_name(name)
+        token = self._held.pop(lock_name, None)
+
+        def write() -> None:
+            if token is None:
+                self.client.set(name, data, px=px)
+                return
+            # the value is in place: release our lock in the same round trip
+            pipe = self.client.pipeline(transaction=False)
+            pipe.set(name, data, px=px)
+            self._release(keys=[lock_name], args=[token], client=pipe)
+            pipe.execute()
+
         try:
-            self._call(lambda: self.client.set(name, data, px=px), None, "write")
+            self._call(write, None, "write")
         except StoreError as exc:
             # e.g. OOM under maxmemory-policy noeviction: the caller still gets its value
             warnings.warn(f"{exc}; the result was not shared", RuntimeWarning, stacklevel=3)
@@ -881,23 +886,29 @@ class RedisStore(Store):
     def lock_key(self, key: bytes) -> Iterator[None]:
         """Hold *key* across processes while its value is computed.
 
-        The lock is a Redis key set with ``NX PX`` and a random token,
-        renewed while held, released only by its owner. A waiter polls (with
-        backoff) until the value appears or the lock is free; it never waits
-        on a dead worker for more than ``lock_timeout``. During an outage the
-        lock is skipped (the call computes locally).
+        The lock is a Redis key set with ``SET NX PX`` and a random token,
+        renewed while held, released only by its owner (a compare-and-delete
+        script; :meth:`set_bytes` releases it in the same round trip as the
+        write). A waiter polls (with backoff) until the value appears or the
+        lock is free; it never waits on a dead worker for more than
+        ``lock_timeout``. During an outage the lock is skipped (the call
+        computes locally).
         """
         name = self._name(key)
-        lock_name = self._prefix + b"lock:" + name[len(self._prefix) :]
+        lock_name = self._lock_name(name)
         token = os.urandom(16).hex().encode()
+        client = self.client
+        lock_ms = self._lock_ms
+
+        def acquire() -> int:
+            if client.set(lock_name, token, nx=True, px=lock_ms):
+                return 1  # ours
+            return 2 if client.exists(name) else 0  # 2: the value is there; 0: wait
+
         delay = 0.001
         while True:
-            state = self._call(
-                lambda: self._acquire(keys=[lock_name, name], args=[token, self._lock_ms]),
-                None,
-                "lock",
-            )
-            if state is None or state == 2:  # outage, or the value is already there
+            state = self._call(acquire, None, "lock")
+            if state is None or state == 2:  # an outage, or the value is ready
                 yield
                 return
             if state == 1:
@@ -909,9 +920,15 @@ class RedisStore(Store):
         try:
             yield
         finally:
-            self._held.pop(lock_name, None)
-            with contextlib.suppress(StoreError):
-                self._call(lambda: self._release(keys=[lock_name], args=[token]), None, "unlock")
+            # set_bytes releases the lock together with its write; otherwise here
+            if self._held.pop(lock_name, None) is not None:
+                with contextlib.suppress(StoreError):
+                    self._call(
+                        lambda: self._release(keys=[lock_name], args=[token]), None, "unlock"
+                    )
+
+    def _lock_name(self, name: bytes) -> bytes:
+        return self._prefix + b"lock:" + name[len(self._prefix) :]
 
     def _ensure_renewer(self) -> None:
         thread = self._renewer

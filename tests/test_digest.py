@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dptoolkit as dp
 from dptoolkit._codec import encode_key
@@ -248,3 +250,12 @@ def test_bound_keys_change_with_code_and_arguments() -> None:
     assert old.key((1,), {}) != new.key((1,), {})
     assert old.key((1,), {})[:8] == new.key((1,), {})[:8]
     assert old.key((1,), {}) != old.key((2,), {})
+
+
+@settings(max_examples=200)
+@given(st.integers() | st.text())
+def test_single_argument_fast_path_matches_the_general_encoding(value: object) -> None:
+    from dptoolkit._codec import _encode_part
+
+    assert encode_key((value,)) == _encode_part((value,), True)
+    assert encode_key((value,)) != encode_key((value, value))
