@@ -949,6 +949,7 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
         finally:
             current[0] = prev
 
+    compute.__name__ = compute.__qualname__ = rec.__name__  # memo names states by it
     memo = memoize(compute)
 
     def entry(*args: Any, **kw: Any) -> Any:
