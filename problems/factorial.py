@@ -68,7 +68,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_factorial", "solve"]
 STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
 
 #: Largest ``n`` for ``strategy="naive"``: plain recursion is ``n + 1`` frames deep.
-NAIVE_MAX_N = 500
+NAIVE_MAX_N = 300
 
 
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
@@ -156,7 +156,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         For a negative ``n`` or an unknown strategy (``InvalidType`` for a
         non-integer ``n``).
     dptoolkit.BudgetExceeded
-        For ``strategy="naive"`` with ``n > 500``: plain recursion has no
+        For ``strategy="naive"`` with ``n > 300``: plain recursion has no
         memo to resume from, so its depth is the interpreter's stack.
 
     Examples
