@@ -309,7 +309,9 @@ class SQLiteStore(Store):
     Parameters
     ----------
     path : str or os.PathLike
-        The database file; created (with its parent directories) if absent.
+        The database file (``~`` is expanded; a relative path is taken from
+        the working directory when the store is made); created, with its
+        parent directories, if absent.
         An existing file must be a dptoolkit store: any other SQLite
         database, or a file that is not SQLite at all, raises
         :class:`~dptoolkit.errors.StoreError` and is left untouched.
@@ -1007,9 +1009,10 @@ def resolve_store(spec: object) -> Store:
     ----------
     spec : Store or str
         A store object (returned as is) or a URL:
-        ``"sqlite:///abs/path/cache.db"`` (``"sqlite://relative.db"`` is
-        relative to the working directory) with optional query options
-        ``max_entries``, ``max_bytes``, ``timeout``; or
+        ``"sqlite:///cache.db"`` (a path relative to the working directory;
+        four slashes, ``"sqlite:////var/cache/app.db"``, for an absolute one;
+        ``~`` is expanded) with optional query options ``max_entries``,
+        ``max_bytes``, ``timeout``; or
         ``"redis://host:port/db"`` (also ``rediss://``, ``unix://``) with
         optional ``prefix``, ``lock_timeout``, ``retry_initial``,
         ``retry_max`` and redis-py's own connection options.
@@ -1030,6 +1033,10 @@ def resolve_store(spec: object) -> Store:
 
     Examples
     --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()  # absolute: the URL gets four slashes
+    >>> resolve_store("sqlite:///" + folder + "/results/cache.db?max_entries=1000")
+    SQLiteStore('.../results/cache.db')
     >>> resolve_store("ftp://example.org/cache")
     Traceback (most recent call last):
     ...
@@ -1050,11 +1057,13 @@ def resolve_store(spec: object) -> Store:
         )
     if scheme == "sqlite":
         path_part, _, query = rest.partition("?")
-        path = urllib.parse.unquote(path_part)
-        if path.startswith("//"):  # sqlite:////abs/path is absolute too
-            path = "/" + path.lstrip("/")
-        if not path or path == "/":
-            raise InvalidInput(f"store={spec!r} names no file: use 'sqlite:///path/to/file.db'")
+        # as SQLAlchemy spells it: sqlite:///relative.db, sqlite:////absolute.db
+        if not path_part.startswith("/") or len(path_part) < 2:
+            raise InvalidInput(
+                f"store={spec!r} names no file: use 'sqlite:///relative/file.db' or "
+                "'sqlite:////absolute/file.db'"
+            )
+        path = urllib.parse.unquote(path_part[1:])
         options = _options(spec, query, _SQLITE_OPTIONS)
         return SQLiteStore(path, **options)
     if scheme in _REDIS_SCHEMES:

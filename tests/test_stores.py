@@ -62,18 +62,20 @@ def test_resolve_store_passes_store_objects_through(tmp_path: Path) -> None:
 
 
 def test_resolve_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    absolute = resolve_store(f"sqlite://{tmp_path}/a.db")
+    # as SQLAlchemy spells them: three slashes and a relative path, four and an absolute one
+    absolute = resolve_store(f"sqlite:///{tmp_path}/a.db")
     assert isinstance(absolute, SQLiteStore) and absolute.path == str(tmp_path / "a.db")
     assert (tmp_path / "a.db").exists()
-    four = resolve_store(f"sqlite:///{tmp_path}/a.db")
-    assert isinstance(four, SQLiteStore) and four.path == str(tmp_path / "a.db")
     monkeypatch.chdir(tmp_path)
-    relative = resolve_store("sqlite://sub/dir/rel.db?max_entries=10&max_bytes=4096&timeout=2.5")
+    relative = resolve_store("sqlite:///sub/dir/rel.db?max_entries=10&max_bytes=4096&timeout=2.5")
     assert isinstance(relative, SQLiteStore)
     assert relative.path == str(tmp_path / "sub" / "dir" / "rel.db")
     assert (relative.max_entries, relative.max_bytes, relative.timeout) == (10, 4096, 2.5)
-    spaced = resolve_store(f"sqlite://{tmp_path}/with%20space.db")
-    assert isinstance(spaced, SQLiteStore) and spaced.path.endswith("with space.db")
+    spaced = resolve_store("sqlite:///with%20space.db")
+    assert isinstance(spaced, SQLiteStore) and spaced.path == str(tmp_path / "with space.db")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    home = resolve_store("sqlite:///~/h.db")
+    assert isinstance(home, SQLiteStore) and home.path == str(tmp_path / "home" / "h.db")
 
 
 @pytest.mark.parametrize(
@@ -83,6 +85,8 @@ def test_resolve_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("memcached://h:1", dp.InvalidInput, r"store='memcached://h:1'"),
         ("cache.db", dp.InvalidInput, r"store='cache.db' is not a store URL"),
         ("sqlite://", dp.InvalidInput, r"names no file"),
+        ("sqlite:///", dp.InvalidInput, r"names no file"),
+        ("sqlite://cache.db", dp.InvalidInput, r"store='sqlite://cache.db' names no file"),
         ("sqlite:///x.db?colour=red", dp.InvalidInput, r"unknown option 'colour'"),
         ("sqlite:///x.db?max_entries=many", dp.InvalidInput, r"max_entries='many'"),
         ("sqlite:///x.db?max_entries=0", dp.InvalidInput, r"max_entries=0"),
@@ -374,7 +378,7 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
     conn.close()
     before = digest(path)
     with pytest.raises(dp.StoreError, match=r"app\.db.*not a dptoolkit store.*users"):
-        resolve_store(f"sqlite://{path}")
+        resolve_store(f"sqlite:///{path}")
     assert digest(path) == before
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
