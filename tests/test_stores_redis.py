@@ -256,28 +256,18 @@ def test_two_processes_share_results(url: str) -> None:
 SINGLE_FLIGHT = textwrap.dedent(
     """
     import os, sys, time
-    from dptoolkit.stores import RedisStore
+    import dptoolkit as dp
 
+    @dp.memoize(store=sys.argv[1])
     def slow(n):
         with open(sys.argv[2], "a") as log:   # one line per computation
             log.write(f"{os.getpid()}\\n")
         time.sleep(0.4)
         return n * 10
 
-    bound = RedisStore(sys.argv[1]).bind(slow)
     start = float(sys.argv[3])
     time.sleep(max(0.0, start - time.time()))  # all workers ask at the same moment
-    results = []
-    for n in (1, 2):
-        found, value = bound.get((n,), {})
-        if not found:
-            with bound.lock((n,), {}):
-                found, value = bound.get((n,), {})
-                if not found:
-                    value = slow(n)
-                    bound.set((n,), {}, value)
-        results.append(value)
-    print(results, flush=True)
+    print([slow(1), slow(2)], flush=True)
     """
 )
 
@@ -300,6 +290,30 @@ def test_single_flight_across_processes(url: str, tmp_path: Path) -> None:
         assert proc.returncode == 0, err
     assert [out.strip() for out, _ in outputs] == ["[10, 20]"] * 4
     assert len(log.read_text().split()) == 2  # each key computed once in all
+
+
+SHARE_MEMO = textwrap.dedent(
+    """
+    import sys
+    import dptoolkit as dp
+
+    @dp.memoize(store=sys.argv[1])
+    def work(n):
+        with open(sys.argv[2], "a") as log:
+            log.write(f"{n}\\n")
+        return {"n": n, "cube": n ** 3}
+
+    print(sum(work(n)["cube"] for n in range(30)), flush=True)
+    """
+)
+
+
+def test_memoized_functions_share_through_redis(url: str, tmp_path: Path) -> None:
+    log = tmp_path / "computed.log"
+    log.touch()
+    assert run(SHARE_MEMO, url, str(log)) == str(sum(n**3 for n in range(30)))
+    assert run(SHARE_MEMO, url, str(log)) == str(sum(n**3 for n in range(30)))
+    assert sorted(int(n) for n in log.read_text().split()) == list(range(30))
 
 
 HOLD_AND_DIE = textwrap.dedent(
