@@ -204,6 +204,8 @@ def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
     weights = np.array(ws, dtype=np.float64)
     if not np.isfinite(weights).all():
         return None
+    if int in kinds and float not in kinds and float(np.abs(weights).sum()) >= 2**52:
+        return None  # integers float64 may not add exactly: Python ints instead
     arcs = Arcs(nodes, index, [], kinds <= {int}, G.is_directed())
     return arcs, np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), weights
 

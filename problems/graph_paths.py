@@ -469,7 +469,7 @@ def _all_pairs_fast(G: Any, weight: str | None) -> Solution:
         values: Any = [w for _, _, w in arcs.arcs]
     else:
         arcs, rows, cols, values = bulk
-    exact = arcs.integral and sum(abs(w) for w in np.asarray(values).tolist()) >= 2**53
+    exact = bulk is None and arcs.integral and sum(abs(w) for w in values) >= 2**52
     weights = values if exact else np.asarray(values, dtype=np.float64)
     dist, bad = g.floyd_warshall(arcs.n, rows, cols, weights, exact=exact)
     full: list[g.Arcs] = []
