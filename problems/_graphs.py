@@ -56,7 +56,7 @@ def check_node(name: str, G: Any, node: object, *, graph: str = "G") -> Hashable
         raise InvalidType(f"{name}={show(node)} must be a node of {graph} (hashable)") from None
     if not present:
         raise InvalidInput(f"{name}={show(node)} is not a node of {graph}")
-    return node  # type: ignore[return-value]
+    return node
 
 
 def check_weight(value: object) -> str | None:

@@ -176,7 +176,7 @@ def _shortest_setup(
     g.check_node("source", G, source)
     g.check_node("target", G, target)
     arcs = g.read_arcs(G, g.check_weight(weight), combine=min)
-    return arcs, arcs.index[source], arcs.index[target]  # type: ignore[index]
+    return arcs, arcs.index[source], arcs.index[target]
 
 
 def build_shortest_path(
@@ -251,8 +251,8 @@ def shortest_path(
     dist, pred = g.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
     if strategy in ("auto", "fast"):
         value = arcs.number(dist[t])
-        path = None if value == _INF else [arcs.nodes[i] for i in g.walk_back(pred, t)]
-        return dp.Solution(value, strategy="fast", witness={"path": path})
+        found = None if value == _INF else [arcs.nodes[i] for i in g.walk_back(pred, t)]
+        return dp.Solution(value, strategy="fast", witness={"path": found})
     into = arcs.into
     rec = _bellman_recurrence(arcs, s)
     goal = (max(arcs.n - 1, 0), t)
@@ -457,7 +457,7 @@ def _pair(arcs: g.Arcs, u: object, v: object) -> tuple[int, int]:
             known = False
         if not known:
             raise dp.InvalidInput(f"{name}={show(node)} is not a node of G")
-    return arcs.index[u], arcs.index[v]  # type: ignore[index]
+    return arcs.index[u], arcs.index[v]
 
 
 def _all_pairs_fast(G: Any, weight: str | None) -> Solution:
@@ -522,7 +522,7 @@ def _longest_recurrence(arcs: g.Arcs, order: list[int], pos: list[int]) -> Recur
     @dp.recurrence(states=lambda p: range(p + 1))
     def best(p: int) -> Number:
         if p == n:  # the virtual sink: the best path may end anywhere
-            return dp.choose(((best(q), q) for q in range(n)), best=max) if n else 0  # type: ignore[no-any-return]
+            return dp.choose(((best(q), q) for q in range(n)), best=max) if n else 0
         v = order[p]
         return dp.choose(  # type: ignore[no-any-return]
             [(0, None), *((best(pos[u]) + w, pos[u]) for u, w in into[v])], best=max
@@ -642,7 +642,8 @@ def _count_recurrence(arcs: g.Arcs, order: list[int], pos: list[int], s: int) ->
     @dp.recurrence(states=lambda p: range(p + 1))
     def count(p: int) -> int:
         v = order[p]
-        return (v == s) + sum(count(pos[u]) for u, _ in into[v])
+        total: int = sum(count(pos[u]) for u, _ in into[v])
+        return total + (v == s)
 
     return count
 
@@ -712,7 +713,7 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
     """
     arcs, order, pos = _count_setup(G, source, target)
     strategy = check_strategy(strategy, ("auto", *STRATEGIES))
-    s, t = arcs.index[source], arcs.index[target]  # type: ignore[index]
+    s, t = arcs.index[source], arcs.index[target]
     if strategy in ("auto", "fast"):
         counts = [0] * arcs.n
         counts[s] = 1
