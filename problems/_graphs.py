@@ -51,10 +51,10 @@ def check_graph(name: str, value: object) -> Any:
 def check_node(name: str, G: Any, node: object, *, graph: str = "G") -> Hashable:
     """Return *node* if it is a node of *G*."""
     try:
-        present = node in G
-    except TypeError:  # unhashable
+        hash(node)
+    except TypeError:  # networkx answers False for unhashable nodes; say why instead
         raise InvalidType(f"{name}={show(node)} must be a node of {graph} (hashable)") from None
-    if not present:
+    if node not in G:
         raise InvalidInput(f"{name}={show(node)} is not a node of {graph}")
     return node
 

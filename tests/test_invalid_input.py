@@ -37,6 +37,32 @@ coin_change = solver("coin_change")
 rod_cutting = solver("rod_cutting")
 subset_sum = solver("subset_sum")
 lis = solver("lis")
+# part B solvers
+edit_distance = solver("edit_distance")
+lcs = solver("lcs")
+matrix_chain = solver("matrix_chain")
+shortest_path = solver("graph_paths", "shortest_path")
+all_pairs = solver("graph_paths", "all_pairs_shortest_paths")
+longest_path = solver("graph_paths", "longest_path")
+count_paths = solver("graph_paths", "count_paths")
+grid_paths = solver("graph_paths", "grid_paths")
+
+
+def _graph(edges: list[tuple[Any, ...]]) -> Any:
+    """A networkx DiGraph from (u, v) or (u, v, weight) tuples, built when the case runs."""
+    import networkx as nx
+
+    G = nx.DiGraph()
+    for u, v, *w in edges:
+        G.add_edge(u, v, **({"weight": w[0]} if w else {}))
+    return G
+
+
+def _complete(n: int) -> Any:
+    import networkx as nx
+
+    return nx.complete_graph(n, create_using=nx.DiGraph)
+
 
 NAN = math.nan
 
@@ -214,6 +240,192 @@ CASES: list[Any] = [
     ),
     # --- part B: graph and string problems (edit_distance, lcs, matrix_chain, graph_paths) ---
     # Add cases below this line.
+    pytest.param(lambda: edit_distance(None, "a"), TypeError, "a=None", id="edit-none"),
+    pytest.param(lambda: edit_distance("a", 5), TypeError, "b=5", id="edit-int"),
+    pytest.param(lambda: edit_distance({1, 2}, [1]), TypeError, "a={1, 2}", id="edit-set"),
+    pytest.param(
+        lambda: edit_distance([[1], [2]], [1]),
+        TypeError,
+        "a[0]=[1] must be hashable",
+        id="edit-unhashable",
+    ),
+    pytest.param(lambda: edit_distance([1.0, NAN], [1.0]), ValueError, "a[1]=nan", id="edit-nan"),
+    pytest.param(
+        lambda: edit_distance("ab", "b", strategy="greedy"),
+        ValueError,
+        "strategy='greedy'",
+        id="edit-strategy",
+    ),
+    pytest.param(
+        lambda: edit_distance("a" * 20, "b" * 20, strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="edit-naive-too-big",
+    ),
+    pytest.param(lambda: lcs("abc", None), TypeError, "b=None", id="lcs-none"),
+    pytest.param(lambda: lcs([{}], "a"), TypeError, "a[0]={}", id="lcs-unhashable"),
+    pytest.param(lambda: lcs("a", "b", strategy=1), TypeError, "strategy=1", id="lcs-strategy"),
+    pytest.param(
+        lambda: lcs("ab" * 15, "cd" * 15, strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="lcs-naive-too-big",
+    ),
+    pytest.param(lambda: matrix_chain([5]), ValueError, "dims=[5]", id="chain-too-short"),
+    pytest.param(lambda: matrix_chain([]), ValueError, "dims=[]", id="chain-empty"),
+    pytest.param(lambda: matrix_chain(None), TypeError, "dims=None", id="chain-none"),
+    pytest.param(lambda: matrix_chain([10, 0, 5]), ValueError, "dims[1]=0", id="chain-zero"),
+    pytest.param(lambda: matrix_chain([10, -3]), ValueError, "dims[1]=-3", id="chain-negative"),
+    pytest.param(lambda: matrix_chain([10, 2.5, 3]), TypeError, "dims[1]=2.5", id="chain-float"),
+    pytest.param(lambda: matrix_chain([True, 3]), TypeError, "dims[0]=True", id="chain-bool"),
+    pytest.param(lambda: matrix_chain("123"), TypeError, "dims='123'", id="chain-str"),
+    pytest.param(
+        lambda: matrix_chain([2] * 20, strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="chain-naive-too-big",
+    ),
+    pytest.param(
+        lambda: shortest_path(None, 0, 1),
+        TypeError,
+        "G=None must be a networkx graph",
+        id="shortest-not-a-graph",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1)]), 0, 99),
+        ValueError,
+        "target=99 is not a node of G",
+        id="shortest-unknown-target",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1)]), [0], 1),
+        TypeError,
+        "source=[0]",
+        id="shortest-unhashable-source",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1, "x")]), 0, 1),
+        TypeError,
+        "G[0][1]['weight']='x' must be a number",
+        id="shortest-text-weight",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1, NAN)]), 0, 1),
+        ValueError,
+        "G[0][1]['weight']=nan",
+        id="shortest-nan-weight",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1, math.inf)]), 0, 1),
+        ValueError,
+        "must be finite",
+        id="shortest-inf-weight",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1, True)]), 0, 1),
+        TypeError,
+        "G[0][1]['weight']=True",
+        id="shortest-bool-weight",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1)]), 0, 1, weight=3),
+        TypeError,
+        "weight=3",
+        id="shortest-weight-option",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1, 1), (1, 0, -2)]), 0, 1),
+        dp.NegativeCycleError,
+        "negative cycle",
+        id="shortest-negative-cycle",
+    ),
+    pytest.param(
+        lambda: shortest_path(_graph([(0, 1)]), 0, 1, strategy="dijkstra"),
+        ValueError,
+        "strategy='dijkstra'",
+        id="shortest-strategy",
+    ),
+    pytest.param(
+        lambda: shortest_path(_complete(10), 0, 9, strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="shortest-naive-too-big",
+    ),
+    pytest.param(lambda: all_pairs([[0, 1]]), TypeError, "G=[[0, 1]]", id="all-pairs-not-a-graph"),
+    pytest.param(
+        lambda: all_pairs(_graph([(0, 1, 2), (1, 2, -3), (2, 0, 0)])),
+        dp.NegativeCycleError,
+        "negative cycle",
+        id="all-pairs-negative-cycle",
+    ),
+    pytest.param(
+        lambda: all_pairs(_graph([(0, 1, "1")]), strategy="bottom_up"),
+        TypeError,
+        "G[0][1]['weight']='1'",
+        id="all-pairs-text-weight",
+    ),
+    pytest.param(
+        lambda: all_pairs(_complete(10), strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="all-pairs-naive-too-big",
+    ),
+    pytest.param(
+        lambda: longest_path(_graph([(0, 1), (1, 0)])),
+        dp.CycleError,
+        "G must be a directed acyclic graph; it has the cycle [0, 1, 0]",
+        id="longest-cycle",
+    ),
+    pytest.param(
+        lambda: longest_path(_graph([(0, 1)]).to_undirected()),
+        dp.CycleError,
+        "G is undirected",
+        id="longest-undirected",
+    ),
+    pytest.param(
+        lambda: longest_path("G"), TypeError, "G='G' must be a networkx graph", id="longest-str"
+    ),
+    pytest.param(
+        lambda: count_paths(_graph([(0, 1)]), "z", 1),
+        ValueError,
+        "source='z' is not a node of G",
+        id="count-unknown-source",
+    ),
+    pytest.param(
+        lambda: count_paths(_graph([(0, 1), (1, 2), (2, 0)]), 0, 2),
+        dp.CycleError,
+        "has the cycle",
+        id="count-cycle",
+    ),
+    pytest.param(
+        lambda: grid_paths(0, 3),
+        ValueError,
+        "rows=0 must be a positive integer",
+        id="grid-zero-rows",
+    ),
+    pytest.param(lambda: grid_paths(3, 2.0), TypeError, "cols=2.0", id="grid-float-cols"),
+    pytest.param(lambda: grid_paths(None, 2), TypeError, "rows=None", id="grid-none-rows"),
+    pytest.param(
+        lambda: grid_paths(3, 3, blocked=[(5, 0)]),
+        ValueError,
+        "blocked[0]=(5, 0) is outside the 3 x 3 grid",
+        id="grid-blocked-outside",
+    ),
+    pytest.param(
+        lambda: grid_paths(3, 3, blocked=[(1,)]),
+        TypeError,
+        "blocked[0]=(1,)",
+        id="grid-blocked-short",
+    ),
+    pytest.param(
+        lambda: grid_paths(3, 3, blocked="ab"), TypeError, "blocked='ab'", id="grid-blocked-str"
+    ),
+    pytest.param(
+        lambda: grid_paths(30, 30, strategy="naive"),
+        dp.BudgetExceeded,
+        "strategy='naive'",
+        id="grid-naive-too-big",
+    ),
     # --- end of part B ---
 ]
 
