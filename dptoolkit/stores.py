@@ -381,7 +381,8 @@ class SQLiteStore(Store):
         self.timeout = timeout
         self._clock = clock
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # every thread's connection, with its thread (closed when the thread is gone)
+        self._conns: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
         self._conns_lock = threading.Lock()
         self._touched: dict[bytes, float] = {}
         self._last_touch_flush = time.monotonic()
@@ -427,7 +428,16 @@ class SQLiteStore(Store):
             raise
         self._local.conn = conn
         with self._conns_lock:
-            self._conns.append(conn)
+            alive = []
+            for thread_ref, other in self._conns:
+                thread = thread_ref()
+                if thread is not None and thread.is_alive():
+                    alive.append((thread_ref, other))
+                else:  # its thread has ended: nobody else uses it
+                    with contextlib.suppress(sqlite3.Error):
+                        other.close()
+            alive.append((weakref.ref(threading.current_thread()), conn))
+            self._conns = alive
         return conn
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
@@ -502,7 +512,7 @@ class SQLiteStore(Store):
         with contextlib.suppress(StoreError):
             self._flush_touches()
         with self._conns_lock:
-            conns, self._conns = self._conns, []
+            conns, self._conns = [c for _, c in self._conns], []
         for conn in conns:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
@@ -510,7 +520,8 @@ class SQLiteStore(Store):
 
     def _after_fork(self) -> None:
         with self._conns_lock:
-            _orphans.extend(self._conns)
+            # closing them here could checkpoint and remove the parent's WAL files
+            _orphans.extend(c for _, c in self._conns)
             self._conns = []
         self._conns_lock = threading.Lock()
         self._local = threading.local()

@@ -552,3 +552,31 @@ def test_nothing_reported_done_is_lost_when_the_writer_is_killed(tmp_path: Path)
     bound = SQLiteStore(path).bind(work)
     missing = [n for n in reported if bound.get((n,), {}) != (True, [n, str(n) * 3])]
     assert reported and not missing
+
+
+def test_connections_of_finished_threads_are_closed(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "threads.db")
+    bound = store.bind(square)
+    for n in range(20):  # twenty short-lived threads, one after another
+        thread = threading.Thread(target=bound.set, args=((n,), {}, n * n))
+        thread.start()
+        thread.join()
+    assert len(store._conns) <= 2  # this thread's and the last one's, not 21
+    assert all(bound.get((n,), {}) == (True, n * n) for n in range(20))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_opens_its_own_connection(tmp_path: Path) -> None:
+    import multiprocessing
+
+    store = SQLiteStore(tmp_path / "fork.db")
+    bound = store.bind(square)
+    bound.set((1,), {}, 1)
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=bound.set, args=((2,), {}, 4))
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert bound.get((2,), {}) == (True, 4)
+    bound.set((3,), {}, 9)  # the parent's connection still works
+    assert SQLiteStore(tmp_path / "fork.db").bind(square).get((3,), {}) == (True, 9)
