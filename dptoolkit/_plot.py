@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MissingExtra", "draw_dag", "draw_table", "table_grid"]
+__all__ = ["MissingExtra", "draw_dag", "draw_table", "table_array", "table_grid"]
 
 #: What to install for pictures.
 EXTRA_HINT = 'pip install "dptoolkit[plot]"'
 
 _MISS = "#4c78a8"  # computed once (a miss)
 _HIT = "#f58518"  # reused from the cache (a hit)
+_AGAIN = "#b279a2"  # recomputed on every call (naive recursion)
 _GOAL = "#e45756"
 
 
@@ -63,24 +64,24 @@ def _is_index(state: object) -> bool:
 def _as_index(state: Hashable) -> tuple[int, ...] | None:
     if _is_index(state):
         return (int(state),)  # type: ignore[call-overload]
-    if isinstance(state, tuple) and 1 <= len(state) <= 2 and all(_is_index(s) for s in state):
+    if isinstance(state, tuple) and 1 <= len(state) <= 3 and all(_is_index(s) for s in state):
         return tuple(int(s) for s in state)
     return None
 
 
-def table_grid(table: object) -> tuple[np.ndarray[Any, Any], list[str] | None]:
-    """A DP table as a 2-D float grid (NaN for empty or non-numeric cells).
+def table_array(table: object) -> tuple[np.ndarray[Any, Any], list[str] | None]:
+    """A DP table as a float array of one to three dimensions, NaN where empty.
 
-    A numpy table keeps its shape (a 1-D table becomes one row; more than two
-    dimensions are flattened after the first). A dict table keyed by one or
-    two non-negative integers is laid out densely; any other dict becomes one
-    row in fill order, and its states are returned as column labels.
+    A numpy table keeps its shape (dimensions past the third are flattened
+    into it). A dict table keyed by one to three non-negative integers is laid
+    out densely; any other dict becomes one row in fill order, and its states
+    are returned as column labels. Cells that are not numbers become NaN.
 
-    >>> grid, labels = table_grid({(0, 0): 1, (1, 1): 2})
+    >>> grid, labels = table_array({(0, 0): 1, (1, 1): 2})
     >>> grid.tolist(), labels
     ([[1.0, nan], [nan, 2.0]], None)
-    >>> table_grid({"b": 2, "a": 1})[1]
-    ['b', 'a']
+    >>> table_array({"b": 2, "a": 1})
+    (array([[2., 1.]]), ['b', 'a'])
     """
     if isinstance(table, Mapping):
         keys = list(table)
@@ -92,7 +93,7 @@ def table_grid(table: object) -> tuple[np.ndarray[Any, Any], list[str] | None]:
             grid = np.full(shape, np.nan)
             for key, index in zip(keys, indices, strict=True):
                 grid[index] = _number(table[key])
-            return _two_d(grid), None
+            return grid, None
         row = np.array([[_number(table[k]) for k in keys]], dtype=float)
         return row, [_label(k) for k in keys]
     array = np.asarray(table)
@@ -100,17 +101,25 @@ def table_grid(table: object) -> tuple[np.ndarray[Any, Any], list[str] | None]:
         grid = array.astype(float)
     else:
         grid = np.vectorize(_number, otypes=[float])(array) if array.size else array.astype(float)
-    return _two_d(grid), None
-
-
-def _two_d(grid: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     if grid.ndim == 0:
-        return grid.reshape(1, 1)
+        grid = grid.reshape(1)
+    if grid.ndim > 3:
+        grid = grid.reshape(grid.shape[0], grid.shape[1], -1)
+    return grid, None
+
+
+def table_grid(table: object) -> tuple[np.ndarray[Any, Any], list[str] | None]:
+    """:func:`table_array` as a 2-D grid: one row for 1-D, layers side by side for 3-D.
+
+    >>> table_grid([1, 2, 3])[0].shape
+    (1, 3)
+    """
+    grid, labels = table_array(table)
     if grid.ndim == 1:
-        return grid.reshape(1, -1)
-    if grid.ndim > 2:
-        return grid.reshape(grid.shape[0], -1)
-    return grid
+        return grid.reshape(1, -1), labels
+    if grid.ndim == 3:
+        return np.concatenate(list(grid), axis=1), labels
+    return grid, labels
 
 
 def _label(state: object) -> str:
@@ -130,6 +139,9 @@ def _cell_text(value: float) -> str:
     return f"{value:.3g}"
 
 
+_MAX_PANELS = 8
+
+
 def draw_table(
     table: object,
     path: str,
@@ -140,65 +152,98 @@ def draw_table(
     """Draw a filled DP table as a heatmap and save it to *path* (PNG).
 
     Cells are coloured by value; empty, infinite and non-numeric cells are
-    grey; small tables show their values; the goal cell is outlined.
+    grey; small tables show their values; the goal cell is outlined. A
+    three-dimensional table is drawn as a row of panels, one per value of its
+    first index (at most eight, evenly spread, the last always shown).
 
     Raises
     ------
     MissingExtra
         When matplotlib is not installed.
     """
-    grid, labels = table_grid(table)
-    rows, cols = grid.shape
-    fig = _figure(min(2.0 + 0.42 * cols, 16.0), min(1.6 + 0.42 * rows, 12.0) + 0.4)
-    ax = fig.add_subplot()
-    finite = np.ma.masked_invalid(grid)
-    from matplotlib import colormaps
-
-    cmap = colormaps["viridis"].with_extremes(bad="#d9d9d9")
-    image = ax.imshow(finite, cmap=cmap, aspect="auto", interpolation="nearest")
-    if finite.count():
-        fig.colorbar(image, ax=ax, shrink=0.85, label="value")
-    if rows * cols <= 600 and rows <= 30 and cols <= 30:
-        low, high = (float(finite.min()), float(finite.max())) if finite.count() else (0.0, 1.0)
-        middle = (low + high) / 2
-        for i in range(rows):
-            for j in range(cols):
-                value = float(grid[i, j])
-                dark = math.isfinite(value) and value < middle
-                ax.text(
-                    j,
-                    i,
-                    _cell_text(value),
-                    ha="center",
-                    va="center",
-                    fontsize=8 if cols <= 16 else 6,
-                    color="white" if dark else "black",
-                )
-    if labels is not None:
-        ax.set_xticks(range(cols), labels if cols <= 40 else None, rotation=60, fontsize=7)
-        ax.set_yticks([])
-        ax.set_xlabel("state, in fill order")
+    array, labels = table_array(table)
+    index = _as_index(tuple(goal)) if goal is not None else None
+    if array.ndim == 3:
+        layers = array.shape[0]
+        picked = sorted(
+            {round(k * (layers - 1) / max(_MAX_PANELS - 1, 1)) for k in range(_MAX_PANELS)}
+        )
+        picked = picked if layers > _MAX_PANELS else list(range(layers))
+        panels = [(f"first index {k}", array[k], k) for k in picked]
     else:
+        grid = array.reshape(1, -1) if array.ndim == 1 else array
+        panels = [("", grid, None)]
+    rows, cols = panels[0][1].shape
+    count = len(panels)
+    width = min(1.2 + count * (0.8 + 0.42 * cols), 20.0)
+    fig = _figure(width, min(1.6 + 0.42 * rows, 12.0) + 0.6)
+    axes = fig.subplots(1, count, squeeze=False)[0]
+    finite_all = np.ma.masked_invalid(array)
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    low, high = (
+        (float(finite_all.min()), float(finite_all.max())) if finite_all.count() else (0.0, 1.0)
+    )
+    norm = Normalize(vmin=low, vmax=high if high > low else low + 1)
+    cmap = colormaps["viridis"].with_extremes(bad="#d9d9d9")
+    image = None
+    for ax, (name, grid, layer) in zip(axes, panels, strict=True):
+        image = ax.imshow(
+            np.ma.masked_invalid(grid), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest"
+        )
+        _annotate(ax, grid, (low + high) / 2)
+        if labels is not None:
+            ax.set_xticks(range(cols), labels if cols <= 40 else None, rotation=60, fontsize=7)
+            ax.set_yticks([])
+            ax.set_xlabel("state, in fill order")
+            continue
+        if cols <= 30:
+            ax.set_xticks(range(cols))
+        if rows <= 30:
+            ax.set_yticks(range(rows))
         if rows == 1:
             ax.set_yticks([])
             ax.set_xlabel("state")
         else:
-            ax.set_xlabel("j (second index)")
-            ax.set_ylabel("i (first index)")
-        _outline_goal(ax, goal, rows, cols)
+            ax.set_xlabel("j (second index)" if layer is None else "third index")
+            ax.set_ylabel("i (first index)" if layer is None else "second index")
+        if name:
+            ax.set_title(name, fontsize=9)
+        if index is not None and (layer is None or (len(index) == 3 and index[0] == layer)):
+            _outline_goal(ax, index if layer is None else index[1:], rows, cols)
+    if finite_all.count() and image is not None:
+        fig.colorbar(image, ax=list(axes), shrink=0.85, label="value")
     if title:
-        ax.set_title(title)
+        fig.suptitle(title)
     fig.savefig(path, format="png")
 
 
-def _outline_goal(ax: Any, goal: Sequence[Any] | None, rows: int, cols: int) -> None:
-    if goal is None:
+def _annotate(ax: Any, grid: np.ndarray[Any, Any], middle: float) -> None:
+    rows, cols = grid.shape
+    if rows * cols > 600 or rows > 30 or cols > 30:
         return
-    index = _as_index(tuple(goal))
-    if index is None:
-        return
-    i, j = (0, index[0]) if len(index) == 1 else index
-    if rows == 1 and len(index) == 2:
+    for i in range(rows):
+        for j in range(cols):
+            value = float(grid[i, j])
+            dark = math.isfinite(value) and value < middle
+            ax.text(
+                j,
+                i,
+                _cell_text(value),
+                ha="center",
+                va="center",
+                fontsize=8 if cols <= 16 else 6,
+                color="white" if dark else "black",
+            )
+
+
+def _outline_goal(ax: Any, index: tuple[int, ...], rows: int, cols: int) -> None:
+    if len(index) == 1:
+        i, j = 0, index[0]
+    elif len(index) == 2 and rows > 1:
+        i, j = index
+    else:
         return
     if i < rows and j < cols:
         from matplotlib.patches import Rectangle
@@ -206,14 +251,6 @@ def _outline_goal(ax: Any, goal: Sequence[Any] | None, rows: int, cols: int) -> 
         ax.add_patch(
             Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=_GOAL, linewidth=2.5)
         )
-
-
-def _node_hits(graph: Any, node: Hashable) -> int | None:
-    data = graph.nodes[node]
-    for key in ("hits", "hit"):
-        if key in data:
-            return int(data[key])
-    return None
 
 
 def _layers(graph: Any) -> dict[Hashable, int]:
@@ -228,12 +265,33 @@ def _layers(graph: Any) -> dict[Hashable, int]:
     return dict.fromkeys(graph.nodes, 0)
 
 
+def _kind(data: Mapping[str, Any], *, naive: bool) -> str:
+    """How a state was served: ``once``, ``hit`` (also from the cache), ``again``, ``plain``."""
+    if "calls" not in data and "hits" not in data:
+        return "plain"
+    if int(data.get("hits", 0)) > 0:
+        return "hit"
+    if naive and int(data.get("calls", 1)) > 1:
+        return "again"
+    return "once"
+
+
+def _node_label(data: Mapping[str, Any], node: Hashable, *, naive: bool) -> str:
+    text = str(data.get("label") or _label(node))
+    calls = int(data.get("calls", 1))
+    if naive and calls > 1:
+        text += f" ×{calls}"
+    return text
+
+
 def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = None) -> None:
     """Draw a subproblem graph (edges from a state to the states it reads) to *path*.
 
-    States are laid out in layers, the goal on top and the base cases at the
-    bottom. When the nodes carry a ``hits`` count (as a trace's graph does),
-    states reused from the cache are orange and states computed once blue.
+    States are laid out in layers, the goal on top (outlined) and the base
+    cases at the bottom. When the nodes carry ``calls`` and ``hits`` counts (as
+    :meth:`dptoolkit.Trace.graph` gives them), states served again from the
+    cache are orange, states computed once blue, and, in a naive trace,
+    states computed again on every call purple with their number of calls.
 
     Raises
     ------
@@ -258,34 +316,62 @@ def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = 
     layered.add_edges_from(graph.edges)
     position = nx.multipartite_layout(layered, subset_key="layer", align="horizontal")
     position = {n: (x, -y) for n, (x, y) in position.items()}  # goal on top
-    hits = {n: _node_hits(graph, n) for n in nodes}
-    colours = [_HIT if (hits[n] or 0) > 0 else _MISS for n in nodes]
-    small = len(nodes) <= 80
-    size = 900 if len(nodes) <= 20 else 500 if small else 60
-    nx.draw_networkx_edges(
-        graph, position, ax=ax, arrows=True, arrowsize=10, edge_color="#888888", node_size=size
-    )
-    nx.draw_networkx_nodes(graph, position, ax=ax, node_color=colours, node_size=size)
+    naive = graph.graph.get("strategy") == "naive"
+    kinds = {n: _kind(graph.nodes[n], naive=naive) for n in nodes}
+    colour = {"once": _MISS, "hit": _HIT, "again": _AGAIN, "plain": _MISS}
     wanted = [goal] if goal is not None else []
     if isinstance(goal, tuple) and len(goal) == 1:
         wanted.append(goal[0])
-    found = [g for g in wanted if g in graph]
-    if found:
-        nx.draw_networkx_nodes(
-            graph, position, nodelist=found[:1], ax=ax, node_color="none",
-            edgecolors=_GOAL, linewidths=2.5, node_size=size * 1.25,
+    goal_node = next((g for g in wanted if g in graph), None)
+    if len(nodes) <= 60:
+        # states as labelled boxes; arrows stop short of them
+        nx.draw_networkx_edges(
+            graph, position, ax=ax, arrows=True, arrowsize=10, edge_color="#999999",
+            node_size=1400, width=1.0,
         )  # fmt: skip
-    if small:
-        labels = {n: _label(n) for n in nodes}
-        nx.draw_networkx_labels(graph, position, labels, ax=ax, font_size=8, font_color="white")
-    if any(h is not None for h in hits.values()):
+        for kind in ("once", "hit", "again", "plain"):
+            group = [n for n in nodes if kinds[n] == kind]
+            if not group:
+                continue
+            labels = {n: _node_label(graph.nodes[n], n, naive=naive) for n in group}
+            for node, text in labels.items():
+                x, y = position[node]
+                ax.text(
+                    x, y, text, ha="center", va="center", fontsize=8, color="white",
+                    bbox={
+                        "boxstyle": "round,pad=0.35",
+                        "facecolor": colour[kind],
+                        "edgecolor": _GOAL if node == goal_node else colour[kind],
+                        "linewidth": 2.5 if node == goal_node else 1.0,
+                    },
+                )  # fmt: skip
+    else:
+        nx.draw_networkx_edges(
+            graph, position, ax=ax, arrows=True, arrowsize=6, edge_color="#bbbbbb", node_size=40
+        )
+        nx.draw_networkx_nodes(
+            graph, position, ax=ax, node_size=40, node_color=[colour[kinds[n]] for n in nodes]
+        )
+        if goal_node is not None:
+            nx.draw_networkx_nodes(
+                graph, position, nodelist=[goal_node], ax=ax, node_size=90, node_color=_GOAL
+            )
+    used = [k for k in ("once", "hit", "again") if k in kinds.values()]
+    if used:
         from matplotlib.lines import Line2D
 
+        names = {
+            "once": "computed once",
+            "hit": "computed once, then served from the cache",
+            "again": "computed again on every call (no cache)",
+        }
         handles = [
-            Line2D([], [], marker="o", ls="", color=_MISS, label="computed once"),
-            Line2D([], [], marker="o", ls="", color=_HIT, label="also reused (cache hit)"),
+            Line2D([], [], marker="s", ls="", markersize=9, color=colour[k], label=names[k])
+            for k in used
         ]
-        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
+        ax.legend(handles=handles, loc="lower center", fontsize=8, frameon=False,
+                  bbox_to_anchor=(0.5, -0.02), ncol=len(handles))  # fmt: skip
+    ax.margins(0.08)
     if title:
         ax.set_title(title)
     fig.savefig(path, format="png")
