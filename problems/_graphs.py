@@ -14,7 +14,7 @@ import itertools
 import math
 import numbers
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,12 @@ from dptoolkit.errors import CycleError, InvalidInput, InvalidType, NegativeCycl
 __all__ = [
     "Arcs",
     "DistanceMatrix",
-    "check_dag",
     "check_graph",
     "check_node",
+    "check_undirected",
     "check_weight",
     "coerce_graph",
+    "dag_order",
     "read_arcs",
 ]
 
@@ -140,38 +141,43 @@ def read_arcs(
 ) -> Arcs:
     """Read *G* into :class:`Arcs`, validating every weight on the way.
 
-    ``combine`` merges the weights of parallel arcs (``min`` or ``max``);
-    ``None`` keeps parallel arcs apart (multigraphs, for counting).
+    ``combine`` merges the weights of parallel arcs of a multigraph (``min``
+    or ``max``); ``None`` keeps them apart (for counting). Undirected graphs
+    list each edge from both ends, which gives the two arcs.
     """
     nodes = list(G)
     index = {node: i for i, node in enumerate(nodes)}
-    directed = G.is_directed()
     multi = G.is_multigraph()
     integral = True
-    best: dict[tuple[int, int], Number] = {}
     arcs: list[tuple[int, int, Number]] = []
-    if multi:
-        edges: Iterable[tuple[Any, ...]] = G.edges(keys=True, data=True)
-    else:
-        edges = G.edges(data=True)
-    for edge in edges:
-        u, v, data = edge[0], edge[1], edge[-1]
-        where = f"G[{u!r}][{v!r}]" + (f"[{edge[2]!r}]" if multi else "")
-        w = _edge_weight(data, weight, where)
-        if integral and not isinstance(w, int):
-            integral = False
-        i, j = index[u], index[v]
-        pairs = ((i, j),) if directed or i == j else ((i, j), (j, i))
-        for pair in pairs:
-            if combine is None:
-                arcs.append((pair[0], pair[1], w))
-            elif pair in best:
-                best[pair] = combine(best[pair], w)
+    append = arcs.append
+    isfinite = math.isfinite
+    for u, nbrs in G.adjacency():
+        i = index[u]
+        for v, data in nbrs.items():
+            j = index[v]
+            if multi:
+                found = [
+                    _edge_weight(d, weight, f"G[{u!r}][{v!r}][{key!r}]") for key, d in data.items()
+                ]
+                if combine is None:
+                    for w in found:
+                        integral = integral and type(w) is int
+                        append((i, j, w))
+                    continue
+                w = found[0]
+                for other in found[1:]:
+                    w = combine(w, other)
+            elif weight is None:
+                w = 1
             else:
-                best[pair] = w
-    if combine is not None:
-        arcs = [(i, j, w) for (i, j), w in best.items()]
-    return Arcs(nodes, index, arcs, integral, directed)
+                w = data.get(weight, 1)
+                kind = type(w)
+                if kind is not int and not (kind is float and isfinite(w)):
+                    w = _edge_weight(data, weight, f"G[{u!r}][{v!r}]")
+            integral = integral and type(w) is int
+            append((i, j, w))
+    return Arcs(nodes, index, arcs, integral, G.is_directed())
 
 
 def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
@@ -210,24 +216,39 @@ def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
     return arcs, np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), weights
 
 
-def check_dag(G: Any, *, graph: str = "G") -> None:
-    """Refuse a graph with a cycle (:class:`CycleError` showing the cycle)."""
-    import networkx as nx
+def check_undirected(G: Any, *, graph: str = "G") -> None:
+    """Refuse an undirected graph with an edge where a DAG is due (each edge is a cycle)."""
+    if not G.is_directed() and G.number_of_edges():
+        u, v = next(iter(G.edges()))
+        raise CycleError(
+            f"{graph} is undirected, so every edge is a cycle (e.g. {show([u, v, u])}); "
+            "pass a directed acyclic graph (nx.DiGraph)",
+            cycle=[u, v, u],
+        )
 
-    if not G.is_directed():
-        if G.number_of_edges():
-            u, v = next(iter(G.edges()))
-            raise CycleError(
-                f"{graph} is undirected, so every edge is a cycle (e.g. {[u, v, u]!r}); "
-                "pass a directed acyclic graph (nx.DiGraph)",
-                cycle=[u, v, u],
-            )
-        return
-    try:
-        edges = nx.find_cycle(G)
-    except nx.NetworkXNoCycle:
-        return
-    cycle = [edge[0] for edge in edges] + [edges[0][0]]
+
+def dag_order(arcs: Arcs, *, graph: str = "G") -> list[int]:
+    """A topological order of *arcs*, or :class:`CycleError` showing one cycle."""
+    order = topological_order(arcs)
+    if len(order) == arcs.n:
+        return order
+    # Every node Kahn's algorithm left behind has an in-arc from another one
+    # left behind: walk backwards along such arcs until a node repeats.
+    placed = bytearray(arcs.n)
+    for v in order:
+        placed[v] = 1
+    into = arcs.into
+    v = placed.index(0)
+    seen: dict[int, int] = {}
+    walk: list[int] = []
+    while v not in seen:
+        seen[v] = len(walk)
+        walk.append(v)
+        v = next(u for u, _ in into[v] if not placed[u])
+    loop = walk[seen[v] :][::-1]  # forward along the arcs
+    first = loop.index(min(loop))  # start from the node listed first in G
+    loop = loop[first:] + loop[:first]
+    cycle = [arcs.nodes[i] for i in (*loop, loop[0])]
     raise CycleError(
         f"{graph} must be a directed acyclic graph; it has the cycle {show(cycle)}", cycle=cycle
     )
@@ -323,13 +344,16 @@ def bellman_ford(
                     pred[v] = u
                     heapq.heappush(heap, (nd, v))
         return dist, pred
-    # SPFA: a FIFO of nodes whose distance dropped. An arc count per node says
-    # when a path has n arcs; then the predecessor graph holds a cycle, and any
-    # cycle of it has negative weight (CLRS lemma 24.16).
+    # SPFA: a FIFO of nodes whose distance dropped. An arc count per node
+    # grows past n - 1 only when a negative cycle keeps lowering distances;
+    # then the predecessor graph is searched for a cycle (any cycle in it has
+    # negative weight, CLRS lemma 24.16), at most once per n relaxations.
     edges = [0] * n
     queued = [False] * n
     queue = deque([source])
     queued[source] = True
+    next_check = 0  # relaxation count before which no new search for a cycle is made
+    limit = n * (len(arcs.arcs) + 1)  # no run without a negative cycle relaxes more
     relaxations = 0
     while queue:
         u = queue.popleft()
@@ -342,7 +366,13 @@ def bellman_ford(
                 pred[v] = u
                 edges[v] = edges[u] + 1
                 relaxations += 1
-                if edges[v] >= n or relaxations % n == 0:
+                if relaxations > limit:  # past Bellman-Ford's bound: settle it the classic way
+                    cycle = _classic_cycle(arcs, source)
+                    if origin is None:
+                        origin = f"reachable from {_from(arcs, source)}"
+                    raise_negative_cycle(arcs, cycle, origin=origin)
+                if edges[v] >= n and relaxations >= next_check:
+                    next_check = relaxations + n  # each search costs O(n): at most one per n
                     cycle = negative_cycle(arcs, pred)
                     if cycle is not None:
                         if origin is None:
@@ -352,6 +382,32 @@ def bellman_ford(
                     queued[v] = True
                     queue.append(v)
     return dist, pred
+
+
+def _classic_cycle(arcs: Arcs, source: int) -> list[int]:
+    """A negative cycle by n rounds of plain Bellman-Ford (one must be reachable)."""
+    n = arcs.n
+    dist: list[Number] = [math.inf] * n
+    pred = [-1] * n
+    dist[source] = 0
+    changed = -1
+    for _ in range(n):
+        changed = -1
+        for i, j, w in arcs.arcs:
+            if dist[i] + w < dist[j]:
+                dist[j] = dist[i] + w
+                pred[j] = i
+                changed = j
+    v = changed
+    for _ in range(n):  # n steps back along the predecessors land on the cycle
+        v = pred[v]
+    loop = [v]
+    u = pred[v]
+    while u != v:
+        loop.append(u)
+        u = pred[u]
+    loop.reverse()
+    return [*loop, loop[0]]
 
 
 def _from(arcs: Arcs, source: int) -> str:

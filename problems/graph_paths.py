@@ -507,9 +507,9 @@ def _all_pairs_fast(G: Any, weight: str | None) -> Solution:
 def _dag_setup(G: Any, weight: object, combine: Any) -> tuple[g.Arcs, list[int], list[int]]:
     g.check_graph("G", G)
     weight = g.check_weight(weight)
-    g.check_dag(G)
+    g.check_undirected(G)
     arcs = g.read_arcs(G, weight, combine=combine)
-    order = g.topological_order(arcs)
+    order = g.dag_order(arcs)
     pos = [0] * arcs.n
     for p, v in enumerate(order):
         pos[v] = p
@@ -652,9 +652,9 @@ def _count_setup(G: Any, source: object, target: object) -> tuple[g.Arcs, list[i
     g.check_graph("G", G)
     g.check_node("source", G, source)
     g.check_node("target", G, target)
-    g.check_dag(G)
+    g.check_undirected(G)
     arcs = g.read_arcs(G, None, combine=None)
-    order = g.topological_order(arcs)
+    order = g.dag_order(arcs)
     pos = [0] * arcs.n
     for p, v in enumerate(order):
         pos[v] = p
