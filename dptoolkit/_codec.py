@@ -388,7 +388,7 @@ def _unsupported(value: Any, canonical: bool) -> UnsupportedValue:
     if canonical:
         return UnsupportedValue(
             f"cannot make a stable key from an argument of type {name}: "
-            "register a codec for it with dp.register_codec, or pass key= to memoize"
+            "register a codec for it with dp.register_codec"
         )
     return UnsupportedValue(
         f"cannot store a value of type {name}: supported are None, bool, int, float, "
