@@ -1093,15 +1093,28 @@ def _box_of(space: Any, arity: int) -> tuple[int, ...] | None:
 class _Fill:
     """The bookkeeping of one bottom-up fill: the current state and the slow path."""
 
-    __slots__ = ("current", "evicted_rows", "member", "rec", "rescan", "window")
+    __slots__ = ("col", "cur", "evicted_rows", "member", "rec", "rescan", "row", "window")
 
     def __init__(self, rec: Recurrence) -> None:
         self.rec = rec
-        self.current: tuple[Any, ...] | None = None
+        # the state being computed: ``cur``, or ``(row, col)`` while ``cur`` is _U
+        # (the 2-D loops store two ints rather than build a tuple per state)
+        self.cur: Any = None
+        self.row: Any = None
+        self.col: Any = None
         self.member: Callable[[Any], bool] | None = None
         self.rescan: Callable[[], Iterable[Any]] | None = None
         self.window: int | None = None
         self.evicted_rows: Callable[[Any], bool] | None = None
+
+    @property
+    def current(self) -> tuple[Any, ...] | None:
+        cur = self.cur
+        return (self.row, self.col) if cur is _U else cur
+
+    @current.setter
+    def current(self, state: tuple[Any, ...] | None) -> None:
+        self.cur = state
 
     def missing(self, needed: tuple[Any, ...]) -> Any:
         """A read found no value: say why, always by raising."""
@@ -1274,10 +1287,12 @@ class _BoxFill:
         if isinstance(space, Grid) and space.ndim == 2:
             rows, cols = space.axes
             width = self.shape[1]
+            fill.cur = _U
             for i in rows:
                 base = i * width
+                fill.row = i
                 for j in cols:
-                    fill.current = (i, j)
+                    fill.col = j
                     values[base + j] = body(i, j)
                 count += len(cols)
         elif isinstance(space, (range, Subsets)) or (isinstance(space, Grid) and space.ndim == 1):
@@ -1304,7 +1319,25 @@ class _BoxFill:
         blank = [_U] * row
         held = 0
         count = 0
-        for item in self.space:
+        space = self.space
+        if isinstance(space, Grid) and space.ndim == 2:
+            rows_, cols = space.axes
+            fill.cur = _U
+            for i in rows_:
+                slot = i % k
+                if tags[slot] != i:
+                    held += tags[slot] is None
+                    tags[slot] = i
+                    values[slot * row : (slot + 1) * row] = blank
+                base = slot * row
+                fill.row = i
+                for j in cols:
+                    fill.col = j
+                    values[base + j] = body(i, j)
+                count += len(cols)
+            self.peak = min(count, held * row)
+            return count
+        for item in space:
             args = item if isinstance(item, tuple) else (item,)
             first = args[0]
             slot = first % k

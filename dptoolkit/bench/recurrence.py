@@ -1,0 +1,224 @@
+"""Benchmarks of the recurrence engine: the generic paths against hand-written code.
+
+* ``bottom_up`` LCS against a hand-written nested loop over lists (the same
+  recurrence expression), and against a tuned loop;
+* ``window=2`` against the full table;
+* ``top_down`` (on the memo engine) against ``functools.cache`` recursion,
+  which needs a raised recursion limit where deep (raised here only, inside a
+  worker thread with a large stack, and restored);
+* ``top_down`` LCS of two 1,500-character strings (depth ~3,000): completes.
+
+Run ``python -m dptoolkit.bench recurrence`` (``--quick`` for small sizes).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import statistics
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import dptoolkit as dp
+
+from ._timing import Row, time_once, timed
+
+__all__ = ["run"]
+
+SUITE = "recurrence"
+
+
+def _strings(n: int, seed: int) -> tuple[str, str]:
+    rng = random.Random(seed)
+    return (
+        "".join(rng.choice("ACGT") for _ in range(n)),
+        "".join(rng.choice("ACGT") for _ in range(n)),
+    )
+
+
+def make_lcs(a: str, b: str) -> Any:
+    """LCS length as a user writes it: one ``@dp.recurrence``."""
+
+    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+    def lcs(i: int, j: int) -> int:
+        if i == 0 or j == 0:
+            return 0
+        if a[i - 1] == b[j - 1]:
+            return lcs(i - 1, j - 1) + 1  # type: ignore[no-any-return]
+        return max(lcs(i - 1, j), lcs(i, j - 1))  # type: ignore[no-any-return]
+
+    return lcs
+
+
+def hand_lcs(a: str, b: str) -> int:
+    """The same recurrence as a nested loop over a list of lists."""
+    n, m = len(a), len(b)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev = table[i], table[i - 1]
+        for j in range(1, m + 1):
+            if a[i - 1] == b[j - 1]:
+                row[j] = prev[j - 1] + 1
+            else:
+                row[j] = max(prev[j], row[j - 1])
+    return table[n][m]
+
+
+def tuned_lcs(a: str, b: str) -> int:
+    """A tuned loop: hoisted lookups, a conditional expression instead of ``max``."""
+    n, m = len(a), len(b)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev, ai = table[i], table[i - 1], a[i - 1]
+        for j in range(1, m + 1):
+            if ai == b[j - 1]:
+                row[j] = prev[j - 1] + 1
+            else:
+                up, left = prev[j], row[j - 1]
+                row[j] = up if up >= left else left
+    return table[n][m]
+
+
+def functools_lcs(a: str, b: str) -> int:
+    """``functools.cache`` recursion (needs a recursion limit above ~2 * (len(a) + len(b)))."""
+
+    @functools.cache
+    def lcs(i: int, j: int) -> int:
+        if i == 0 or j == 0:
+            return 0
+        if a[i - 1] == b[j - 1]:
+            return lcs(i - 1, j - 1) + 1
+        return max(lcs(i - 1, j), lcs(i, j - 1))
+
+    return lcs(len(a), len(b))
+
+
+@dp.recurrence(states=lambda n: range(n + 1))
+def fib(n: int) -> int:
+    """Fibonacci as one recurrence."""
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def functools_fib(n: int) -> int:
+    """``functools.cache`` Fibonacci (a fresh cache per call, like a solve)."""
+
+    @functools.cache
+    def f(k: int) -> int:
+        return k if k < 2 else f(k - 1) + f(k - 2)
+
+    return f(n)
+
+
+def _deep(func: Callable[[], Any]) -> Any:
+    """Run *func* in a thread with a large stack and a raised recursion limit."""
+    out: list[Any] = []
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)
+    sys.setrecursionlimit(max(old_limit, 200_000))
+    try:
+        worker = threading.Thread(target=lambda: out.append(func()))
+        worker.start()
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+        threading.stack_size(old_size)
+    return out[0] if out else None
+
+
+def _repeat(func: Callable[[], Any], reps: int) -> Callable[[], None]:
+    def go() -> None:
+        for _ in range(reps):
+            func()
+
+    return go
+
+
+def _fib_rows(k: int, rounds: int) -> list[Row]:
+    case = f"fib({k}) one solve"
+    reps = 20 if k <= 500 else 3
+    assert fib.solve(k, strategy="bottom_up").value == _deep(lambda: functools_fib(k))
+    base = _deep(lambda: timed(_repeat(lambda: functools_fib(k), reps), rounds=rounds)) / reps
+    td = timed(_repeat(lambda: fib.solve(k, strategy="top_down"), reps), rounds=rounds) / reps
+    bu = timed(_repeat(lambda: fib.solve(k, strategy="bottom_up"), reps), rounds=rounds) / reps
+    return [
+        _row(case, "functools.cache (raised limit)", base, base),
+        _row(case, "dp top_down (memo engine)", td, base),
+        _row(case, "dp bottom_up", bu, base),
+    ]
+
+
+def _row(case: str, subject: str, seconds: float, base: float | None, note: str = "") -> Row:
+    return Row(SUITE, case, subject, seconds, None if base is None else seconds / base, note)
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Measure the recurrence engine; every ratio is against the first row of its case."""
+    rows: list[Row] = []
+    rounds = 3 if quick else 7
+
+    # -- bottom_up LCS against hand-written loops ------------------------------
+    n = 300 if quick else 1200
+    a, b = _strings(n, 1)
+    lcs = make_lcs(a, b)
+    expected = hand_lcs(a, b)
+    assert lcs.solve(n, n, strategy="bottom_up").value == expected == tuned_lcs(a, b)
+    case = f"LCS {n}x{n} bottom_up"
+    base = timed(lambda: hand_lcs(a, b), rounds=rounds)
+    rows.append(_row(case, "hand-written loop (same expression)", base, base))
+    rows.append(
+        _row(case, "hand-written loop, tuned", timed(lambda: tuned_lcs(a, b), rounds=rounds), base)
+    )
+    generic = timed(lambda: lcs.solve(n, n, strategy="bottom_up"), rounds=rounds)
+    rows.append(
+        _row(case, "dp bottom_up (generic)", generic, base, "value only; table built lazily")
+    )
+    with_table = timed(lambda: lcs.solve(n, n, strategy="bottom_up").table, rounds=rounds)
+    rows.append(_row(case, "dp bottom_up + numpy table", with_table, base))
+    rolling = timed(lambda: lcs.solve(n, n, strategy="bottom_up", window=2), rounds=rounds)
+    rows.append(_row(case, "dp bottom_up window=2", rolling, base, "memory: 2 rows"))
+
+    # -- fib: top_down vs bottom_up vs functools.cache ----------------------------
+    for k in (500, 5000) if not quick else (500,):
+        rows.extend(_fib_rows(k, rounds))
+
+    # -- LCS: top_down vs bottom_up vs functools.cache -----------------------------
+    m = 200 if quick else 400
+    a, b = _strings(m, 2)
+    lcs = make_lcs(a, b)
+    case = f"LCS {m}x{m} one solve"
+    assert lcs.solve(m, m).value == _deep(lambda: functools_lcs(a, b))
+    base = _deep(lambda: timed(lambda: functools_lcs(a, b), rounds=rounds))
+    rows.append(_row(case, "functools.cache (raised limit)", base, base))
+    small_rounds = max(3, rounds // 2)
+    td = timed(lambda: lcs.solve(m, m, strategy="top_down"), rounds=small_rounds)
+    rows.append(_row(case, "dp top_down (memo engine)", td, base))
+    bu = timed(lambda: lcs.solve(m, m, strategy="bottom_up"), rounds=rounds)
+    rows.append(_row(case, "dp bottom_up", bu, base))
+
+    # -- deep top_down: LCS of two 1,500-character strings ---------------------------
+    big = 300 if quick else 1500
+    a, b = _strings(big, 3)
+    lcs = make_lcs(a, b)
+    case = f"LCS {big}x{big} top_down (depth ~{2 * big})"
+    box: list[Any] = []
+    seconds = time_once(lambda: box.append(lcs.solve(big, big, strategy="top_down")))
+    ok = box[0].value == tuned_lcs(a, b)
+    stats = box[0].stats
+    rows.append(
+        _row(
+            case,
+            "dp top_down",
+            seconds,
+            None,
+            f"{'completes, value checked' if ok else 'WRONG VALUE'}; one run; "
+            f"{stats.misses:,} states, {stats.hits:,} hits; recursion limit untouched",
+        )
+    )
+    base = _deep(
+        lambda: statistics.median(time_once(lambda: functools_lcs(a, b)) for _ in range(1))
+    )
+    rows.append(_row(case, "functools.cache (raised limit)", base, None, "one run"))
+    return rows
