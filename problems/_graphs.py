@@ -366,18 +366,16 @@ def bellman_ford(
                 pred[v] = u
                 edges[v] = edges[u] + 1
                 relaxations += 1
+                found: list[int] | None = None
                 if relaxations > limit:  # past Bellman-Ford's bound: settle it the classic way
-                    cycle = _classic_cycle(arcs, source)
+                    found = _classic_cycle(arcs, source)
+                elif edges[v] >= n and relaxations >= next_check:
+                    next_check = relaxations + n  # each search costs O(n): at most one per n
+                    found = negative_cycle(arcs, pred)
+                if found is not None:
                     if origin is None:
                         origin = f"reachable from {_from(arcs, source)}"
-                    raise_negative_cycle(arcs, cycle, origin=origin)
-                if edges[v] >= n and relaxations >= next_check:
-                    next_check = relaxations + n  # each search costs O(n): at most one per n
-                    cycle = negative_cycle(arcs, pred)
-                    if cycle is not None:
-                        if origin is None:
-                            origin = f"reachable from {_from(arcs, source)}"
-                        raise_negative_cycle(arcs, cycle, origin=origin)
+                    raise_negative_cycle(arcs, found, origin=origin)
                 if not queued[v]:
                     queued[v] = True
                     queue.append(v)
