@@ -381,6 +381,15 @@ def test_server_killed_and_restarted(redis_binary: str, tmp_path: Path) -> None:
                 with bound.lock((n,), {}):
                     bound.set((n,), {}, n * n)
                 time.sleep(0.005)
+            computed: list[int] = []
+
+            @dp.memoize(store=store)
+            def tri(n: int) -> int:
+                computed.append(n)
+                return n * (n + 1) // 2
+
+            assert [tri(n) for n in (10, 20, 10)] == [55, 210, 55]  # right, computed here
+            assert computed == [10, 20]
         outage = [w for w in caught if "unreachable" in str(w.message)]
         assert len(outage) == 1 and issubclass(outage[0].category, RuntimeWarning)
         assert not store.available
