@@ -95,6 +95,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "solve"]
 STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
 
 _INT64_SAFE = 2**62  # totals below this cannot overflow int64, even doubled
+_BLOCK_LOOP_WEIGHT = 256  # unbounded items this heavy: a loop over blocks beats a running max
 
 Number = int | float
 State = tuple[int, int]
@@ -186,41 +187,45 @@ def _fast(
         return 0, np.zeros((0, capacity + 1), dtype=bool)
     dtype = _row_dtype(values, capacity, weights, unbounded)
     row = np.zeros(capacity + 1, dtype=dtype)
-    if dtype is object:
-        row[:] = 0
     take = np.zeros((len(weights), capacity + 1), dtype=bool) if record else None
-    slots = np.arange(capacity + 1)
+    # Buffers reused by every item: a fresh temporary per item costs page faults.
+    scratch = np.empty_like(row)
+    spare = np.zeros(2 * (capacity + 1), dtype=dtype) if unbounded else scratch
     for i, (weight, value) in enumerate(zip(weights, values, strict=True)):
         if weight > capacity:
             continue
         if not unbounded:
-            candidate = row[: capacity + 1 - weight] + value
+            candidate = scratch[: capacity + 1 - weight]
+            np.add(row[: capacity + 1 - weight], value, out=candidate)
             if take is not None:
                 np.greater(candidate, row[weight:], out=take[i, weight:])
             np.maximum(row[weight:], candidate, out=row[weight:])
             continue
-        if dtype is np.float64:
-            new = row.copy()
+        new = spare[: capacity + 1]
+        if dtype is np.float64 or weight >= _BLOCK_LOOP_WEIGHT:
+            # Block by block: cells [s, s + weight) read only the finished block before them.
+            new[:] = row
             for start in range(weight, capacity + 1, weight):
                 stop = min(start + weight, capacity + 1)
-                np.maximum(
-                    new[start:stop],
-                    new[start - weight : stop - weight] + value,
-                    out=new[start:stop],
-                )
+                candidate = scratch[: stop - start]
+                np.add(new[start - weight : stop - weight], value, out=candidate)
+                np.maximum(new[start:stop], candidate, out=new[start:stop])
         else:
-            copies = slots // weight
-            if dtype is object:
-                copies = copies.astype(object)
-            shifted = row - copies * value
+            # Few cells per block, many blocks: the residue classes of w mod weight are the
+            # columns of a (blocks, weight) matrix whose row k holds cells k * weight ...;
+            # subtract k * value, take the running maximum down the columns, add it back.
             blocks = -(-(capacity + 1) // weight)
-            padded = np.zeros(blocks * weight, dtype=dtype)
-            padded[: capacity + 1] = shifted
-            running = np.maximum.accumulate(padded.reshape(blocks, weight), axis=0)
-            new = running.reshape(-1)[: capacity + 1] + copies * value
+            cells = spare[: blocks * weight]
+            cells[: capacity + 1] = row
+            cells[capacity + 1 :] = 0  # padding after the last cell of its column
+            grid = cells.reshape(blocks, weight)
+            offsets = (np.arange(blocks, dtype=dtype) * value)[:, None]
+            grid -= offsets
+            np.maximum.accumulate(grid, axis=0, out=grid)
+            grid += offsets
         if take is not None:
             np.greater(new, row, out=take[i])
-        row = new
+        row[:] = new
     best = row[capacity]
     return (best.item() if isinstance(best, np.generic) else best), take
 
