@@ -298,6 +298,9 @@ def negative_cycle(arcs: Arcs, pred: Sequence[int]) -> list[int] | None:
 
 
 def raise_negative_cycle(arcs: Arcs, cycle: Sequence[int], *, origin: str) -> None:
+    loop = list(cycle[:-1])
+    first = loop.index(min(loop))  # start from the node listed first in G
+    cycle = [*loop[first:], *loop[:first], loop[first]]
     nodes = [arcs.nodes[i] for i in cycle]
     total = cycle_weight(arcs, cycle)
     raise NegativeCycleError(
