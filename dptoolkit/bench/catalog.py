@@ -254,7 +254,14 @@ _PART_A: tuple[Bench, ...] = (_knapsack, _fibonacci, _catalan, _factorial, _lis,
 
 # --- part B: edit_distance, lcs, matrix_chain, graph_paths ---------------------
 # Define the functions here and list them in _PART_B.
-_PART_B: tuple[Bench, ...] = ()
+def _part_b(quick: bool) -> list[Row]:
+    """Edit distance, LCS, a memory probe, all-pairs, shortest and DAG paths."""
+    part_b: Any = importlib.import_module("._catalog_b", __package__)
+    rows: list[Row] = part_b.run(quick)
+    return rows
+
+
+_PART_B: tuple[Bench, ...] = (_part_b,)
 # --- end of part B ------------------------------------------------------------
 
 
