@@ -67,7 +67,7 @@ def _strings(quick: bool) -> list[Row]:
     if not quick:
         codes = _strings.encode(a, b)
         row_dp = timed(lambda: _strings._levenshtein_rowwise(*codes), rounds=3)
-        others.append(("numpy row-by-row DP", row_dp, "for scale"))
+        others.append(("numpy row-by-row DP (the huge-alphabet fallback)", row_dp, "for scale"))
     rows += _rows(case, ("rapidfuzz Levenshtein.distance", base), others)
 
     case = f"edit script, 2 x {n:,} random DNA"
@@ -105,7 +105,7 @@ _MEMORY_PROBE = textwrap.dedent(
     _, peak = tracemalloc.get_traced_memory()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"value": value, "seconds": seconds, "peak": peak,
-                      "rss_growth_kb": after - before}))
+                      "rss_growth_kb": after - before, "rss_kb": after}))
     """
 )
 
@@ -122,7 +122,8 @@ def _memory(quick: bool) -> list[Row]:
     report: dict[str, Any] = json.loads(proc.stdout)
     note = (
         f"peak {report['peak'] / 2**20:.1f} MB traced (tracemalloc), "
-        f"max RSS growth {report['rss_growth_kb'] / 1024:.1f} MB; subprocess, one run"
+        f"max RSS growth {report['rss_growth_kb'] / 1024:.1f} MB "
+        f"(whole process {report['rss_kb'] / 1024:.0f} MB, imports included); subprocess, one run"
     )
     return [Row(SUITE, case, "dptoolkit fast", report["seconds"], None, note)]
 
