@@ -902,10 +902,12 @@ def _outside(rec: Recurrence, args: tuple[Any, ...], parent: tuple[Any, ...] | N
 
 
 def _interim_memoize(func: Callable[..., Any]) -> Any:  # pragma: no cover - until memo lands
-    """A plain dict memo with ``cache_info``, used until ``dptoolkit.memo`` is importable."""
+    """A plain dict memo with ``cache_info`` and cycle detection, used when
+    ``dptoolkit.memo`` cannot be imported (no deep-recursion support)."""
     from collections import namedtuple
 
     cache: dict[Any, Any] = {}
+    flight: list[Any] = []
     counts = [0, 0]
     info = namedtuple("info", "hits misses maxsize currsize")
 
@@ -913,7 +915,19 @@ def _interim_memoize(func: Callable[..., Any]) -> Any:  # pragma: no cover - unt
         try:
             value = cache[args]
         except KeyError:
-            value = cache[args] = func(*args)
+            if args in flight:
+                path = [*flight[flight.index(args) :], args]
+                name = func.__name__
+                shown = [f"{name}({', '.join(map(repr, a))})" for a in path]
+                raise CycleError(
+                    f"{shown[0]} needs its own result: dependency cycle {' -> '.join(shown)}",
+                    cycle=path,
+                ) from None
+            flight.append(args)
+            try:
+                value = cache[args] = func(*args)
+            finally:
+                flight.pop()
             counts[1] += 1
             return value
         counts[0] += 1
