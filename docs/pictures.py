@@ -78,7 +78,7 @@ def problem_pictures() -> dict[str, dict[str, str]]:
         else:
             continue
         manifest[problem.name] = {"file": file, "alt": alt, "caption": caption, "command": command}
-        print(f"drew {target}")
+        sys.stdout.write(f"drew {target}\n")
     (IMAGES / "pictures.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -90,10 +90,10 @@ def explained_pictures() -> None:
     for strategy in ("top_down", "naive"):
         target = DOCS / "img" / f"fib-{strategy}.png"
         _run(["trace", "fibonacci", "6", "--strategy", strategy, "--dag", str(target)])
-        print(f"drew {target}")
+        sys.stdout.write(f"drew {target}\n")
     target = DOCS / "img" / "lcs-table.png"
     _run(["solve", "lcs", "ABCBDAB", "BDCABA", "--table", str(target)])
-    print(f"drew {target}")
+    sys.stdout.write(f"drew {target}\n")
 
 
 if __name__ == "__main__":
