@@ -227,13 +227,28 @@ def _paths(quick: bool) -> list[Row]:
     return rows
 
 
+def _matrix_chain(quick: bool) -> list[Row]:
+    matrix_chain = _problem("matrix_chain")
+    n = 60 if quick else 200
+    rng = random.Random(4)
+    dims = [rng.randint(1, 100) for _ in range(n + 1)]
+    case = f"matrix chain, {n} matrices (no outside tool: the recurrence is the baseline)"
+    table = timed(lambda: matrix_chain.solve(dims, strategy="bottom_up").value, rounds=3)
+    fast = timed(lambda: matrix_chain.solve(dims).value, rounds=5)
+    return _rows(
+        case,
+        ("dptoolkit bottom_up (the recurrence)", table),
+        [("dptoolkit fast (numpy per chain length)", fast, "")],
+    )
+
+
 def _time(func: Callable[[], Any], rounds: int) -> float:
     return timed(func, rounds=rounds)
 
 
 def run(quick: bool) -> list[Row]:
-    """The part-B catalog rows: strings, memory, all-pairs, single-source and DAG paths."""
+    """The part-B catalog rows: strings, memory, matrix chain, all-pairs, shortest and DAG paths."""
     rows: list[Row] = []
-    for part in (_strings, _memory, _all_pairs, _paths):
+    for part in (_strings, _memory, _matrix_chain, _all_pairs, _paths):
         rows += part(quick)
     return rows
