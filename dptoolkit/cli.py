@@ -121,6 +121,24 @@ def _keyword(text: str) -> tuple[str, Any]:
     return key, _literal(value)
 
 
+def _png(text: str) -> str:
+    """A picture file name: it must end in ``.png``."""
+    if not text.lower().endswith(".png"):
+        raise argparse.ArgumentTypeError(f"picture file {text!r} must end in .png")
+    return text
+
+
+def _lines(text: str) -> int:
+    """A non-negative number of lines (0 means all)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a non-negative integer")
+    return number
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog=PROG,
@@ -189,6 +207,7 @@ def _build_parser() -> _Parser:
     p.add_argument(
         "--table",
         metavar="FILE.png",
+        type=_png,
         help="draw the filled bottom-up table as a heatmap (needs the plot extra)",
     )
     p.set_defaults(run=_cmd_solve)
@@ -208,7 +227,7 @@ def _build_parser() -> _Parser:
     )
     p.add_argument(
         "--limit",
-        type=int,
+        type=_lines,
         default=200,
         metavar="LINES",
         help="show at most this many calls of the tree (default 200; 0 for all)",
@@ -217,6 +236,7 @@ def _build_parser() -> _Parser:
     p.add_argument(
         "--dag",
         metavar="FILE.png",
+        type=_png,
         help="draw the subproblem graph, hits and misses marked (needs the plot extra)",
     )
     p.set_defaults(run=_cmd_trace)
@@ -241,6 +261,7 @@ def _build_parser() -> _Parser:
     p.add_argument(
         "--table",
         metavar="FILE.png",
+        type=_png,
         help="draw the filled bottom-up table as a heatmap (needs the plot extra)",
     )
     p.set_defaults(run=_cmd_compare)
@@ -632,8 +653,6 @@ def _progress_enabled(stream: IO[str], disabled: bool) -> bool:
 def _picture(path: str, draw: Callable[[], None]) -> None:
     from . import _plot
 
-    if not path.lower().endswith(".png"):
-        raise UsageError(f"picture file {path!r} must end in .png")
     try:
         draw()
     except _plot.MissingExtra as exc:
@@ -754,10 +773,10 @@ def _shell_word(value: Any) -> str:
 def _cmd_solve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
     call_args, kwargs = _prepare(problem, args.args, args.kw)
-    if args.table:
-        _draw_table(problem, call_args, kwargs, args.table)
     sol = _solve(problem, call_args, kwargs, args.strategy)
     witness = _witness(problem, sol)
+    if args.table:
+        _draw_table(problem, call_args, kwargs, args.table)
     if args.json:
         record: dict[str, Any] = {
             "problem": problem.name,
@@ -778,8 +797,6 @@ def _cmd_solve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 def _cmd_trace(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
     call_args, kwargs = _prepare(problem, args.args, args.kw)
-    if args.limit < 0:
-        raise UsageError(f"--limit={args.limit} must be a non-negative number of lines")
     rec, goal = _built(problem, call_args, kwargs)
     trace = rec.trace(*goal, strategy=args.strategy)
     counts = {"calls": trace.calls, "hits": trace.hits, "misses": trace.misses}
