@@ -1,0 +1,294 @@
+"""Deep memoized recursion without touching the interpreter's recursion limit.
+
+A memoized call made deeper than a per-thread *budget* raises the private
+:class:`Unwind` (a ``BaseException``, so ``except Exception`` in user code lets
+it pass) instead of recursing. Every memoized frame it passes releases what it
+holds and re-raises; the outermost memoized frame on the thread catches it and
+becomes the *driver* (:func:`drive`): it computes the pending call first (at
+depth one, so the pending call has a whole budget of room below it), then
+retries the call above it, which now finds the pending result and goes on.
+Purity makes the re-execution safe. The driver loop is iterative: pending
+calls are made from its own frame, so they never nest another driver.
+
+The budget is measured, not guessed. Shallow calls never pay for it: when a
+call chain first reaches ``PROBE`` memoized levels the remaining recursion
+stack is measured (Python frames below), again ``PROBE`` levels later, and the
+difference gives the cost of one level in frames, whatever the user's function
+does between levels. The
+budget then keeps a safety margin below the limit. If a ``RecursionError``
+still happens inside a memoized call (a level costs more than measured), the
+deepest memoized frame that sees it turns it into an unwind and halves the
+budget; only a ``RecursionError`` raised with a single memoized level on the
+stack, which no budget can avoid, reaches the user.
+
+Results of pending calls that the cache does not hold (it may be bounded,
+conditional or expiring, and errors are not cached) are kept, for the
+driver's session only, in ``ThreadState.resume``. The driver also remembers
+the calls unwound above each pending call, so a dependency cycle longer than
+the budget is reported as a :class:`~dptoolkit.errors.CycleError` (from the
+outermost call) rather than unwound forever.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "PROBE", "ThreadState", "Unwind", "drive", "probe", "state"]
+
+#: Memoized levels after which the stack is first measured.
+PROBE = 32
+#: Recursion units (Python frames) kept free below the deepest memoized level.
+MARGIN = 120
+#: Upper bound on the live depth budget: each memoized level also uses some C
+#: stack (and, from Python 3.12, a unit of the separate C recursion limit).
+MAX_BUDGET = 1000
+#: Virtual depth (memoized calls along one dependency chain) at which a
+#: runaway recursion is stopped with ``RecursionError``.
+MAX_DEPTH = 1 << 24
+
+
+class Unwind(BaseException):
+    """Private: a memoized call passed the depth budget; compute ``call`` first.
+
+    Attributes
+    ----------
+    call:
+        ``(miss, key, args, kwargs, keepalive)`` of the call to compute first.
+    frames:
+        The memoized frames the exception unwound, innermost first, flattened
+        as ``[miss, key, miss, key, ...]``.
+    """
+
+    def __init__(self, call: tuple[Any, ...]) -> None:
+        super().__init__("dptoolkit internal: unwinding a deep memoized recursion")
+        self.call = call
+        self.frames: list[Any] = []
+
+
+class ThreadState:
+    """What the memo engine keeps per thread.
+
+    Attributes
+    ----------
+    chain:
+        The in-flight records of the memoized calls on this thread's stack,
+        outermost first; ``len(chain)`` is the live memoized depth.
+    budget:
+        Live memoized depth at which the next call unwinds (or probes).
+    probe:
+        ``None`` before the first probe of an outermost call, then
+        ``(stack depth, frame)`` measured at the first probe; ``False`` once
+        the budget is final.
+    driving:
+        True while a driver loop runs on this thread.
+    unwinding:
+        The :class:`Unwind` in flight, if any (a frame that returns while one
+        is pending, because user code swallowed it, raises it again).
+    resume:
+        The driver session's results of pending calls that the cache does
+        not hold (``miss -> {key: (ok, value)}``); ``None`` when there are
+        none (so a plain cache costs nothing per call).
+    """
+
+    __slots__ = ("budget", "chain", "driving", "probe", "resume", "unwinding")
+
+    def __init__(self) -> None:
+        self.chain: list[list[Any]] = []
+        self.budget = PROBE
+        self.probe: Any = None
+        self.driving = False
+        self.unwinding: Unwind | None = None
+        self.resume: dict[Callable[..., Any], dict[Hashable, tuple[bool, Any]]] | None = None
+
+    def reset(self) -> None:
+        """Forget the budget (the next outermost call measures its own)."""
+        self.budget = PROBE
+        self.probe = None
+        self.unwinding = None
+
+
+_local = threading.local()
+
+
+def state() -> ThreadState:
+    """This thread's :class:`ThreadState` (created on first use)."""
+    try:
+        st: ThreadState = _local.state
+    except AttributeError:
+        st = _local.state = ThreadState()
+    return st
+
+
+def probe(st: ThreadState, depth: int, skip: int = 1) -> bool:
+    """Called when the live depth reaches ``st.budget``; True if the call must unwind.
+
+    The first call (at ``PROBE`` levels) counts the Python frames on the
+    stack; the second, ``PROBE`` levels deeper, counts the frames added since,
+    which gives the cost of one level, and sets the final budget from the
+    room left below the recursion limit. After that the budget is final.
+    *skip* is how many frames up the memoized call's own frame is (it must
+    still be on the stack at the second probe).
+    """
+    mark = st.probe
+    if mark is False:
+        return True
+    frame: Any = sys._getframe(skip)
+    if mark is None:
+        count = 0
+        first = frame
+        while frame is not None:
+            count += 1
+            frame = frame.f_back
+        st.probe = (count, first)
+        st.budget = depth + PROBE
+        return False
+    below, first = mark
+    added = 0
+    while frame is not None and frame is not first:
+        added += 1
+        frame = frame.f_back
+    if frame is None:  # not on this stack any more (cannot happen); be careful
+        return _final(st, depth, depth)
+    per_level = max(1.0, added / max(1, depth - PROBE))
+    room = sys.getrecursionlimit() - (below + added) - MARGIN
+    return _final(st, depth, depth + int(room / per_level * 0.9))
+
+
+def _final(st: ThreadState, depth: int, budget: int) -> bool:
+    st.budget = max(1, min(budget, MAX_BUDGET))
+    st.probe = False
+    return depth >= st.budget
+
+
+def shrink(st: ThreadState, depth: int) -> None:
+    """A RecursionError happened at live depth *depth*: make the budget smaller."""
+    st.budget = max(1, min(st.budget, depth) * 3 // 4)
+    st.probe = False
+
+
+def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
+    """Run the driver loop: compute the deepest pending call first, then retry.
+
+    Parameters
+    ----------
+    st
+        This thread's state (``st.chain`` is empty: the caller is the
+        outermost memoized frame and has released everything it held).
+    first
+        ``(miss, key, args, kwargs, keepalive)`` of the outermost call.
+    unwind
+        The :class:`Unwind` that reached the outermost frame.
+
+    Returns
+    -------
+    object
+        The value of the outermost call.
+
+    Raises
+    ------
+    CycleError
+        A call is its own ancestor through a chain longer than the budget
+        (shorter cycles are caught where they close, by the memo engine).
+    RecursionError
+        The virtual depth passed :data:`MAX_DEPTH`.
+    """
+    st.driving = True
+    st.unwinding = None
+    # the calls unwound above the pending ones: miss -> {keys}
+    virtual: dict[Callable[..., Any], set[Hashable]] = {}
+    # pending[i] = (call, frames unwound between pending[i-1] and it, virtual depth)
+    pending: list[tuple[tuple[Any, ...], list[Any], int]] = [(first, [], 0)]
+
+    def push(u: Unwind) -> None:
+        frames = u.frames
+        levels = len(frames) // 2
+        depth = pending[-1][2] + levels
+        if depth > MAX_DEPTH:
+            raise RecursionError(
+                f"memoized recursion deeper than {MAX_DEPTH} calls "
+                "(dptoolkit._deep.MAX_DEPTH); is it infinite?"
+            )
+        misses = frames[0::2]
+        keys = frames[1::2]
+        if misses.count(misses[0]) == levels:  # one function (the usual case): bulk
+            above = virtual.get(misses[0])
+            if above is None:
+                above = virtual[misses[0]] = set()
+            size = len(above)
+            above.update(keys)
+            if len(above) != size + levels:  # a call repeats: find it
+                above.difference_update(keys)
+                _find_repeat(above, misses, keys)
+        else:
+            for miss, key in zip(misses, keys, strict=True):
+                above = virtual.get(miss)
+                if above is None:
+                    above = virtual[miss] = set()
+                if key in above:
+                    raise _long_cycle(miss, key)
+                above.add(key)
+        above = virtual.get(u.call[0])
+        if above is not None and u.call[1] in above:
+            raise _long_cycle(u.call[0], u.call[1])
+        pending.append((u.call, frames, depth))
+
+    try:
+        push(unwind)
+        while True:
+            call = pending[-1][0]
+            miss = call[0]
+            try:
+                value = miss(*call[2], **call[3])
+            except Unwind as u:
+                st.unwinding = None
+                push(u)
+                continue
+            except Exception as exc:
+                if len(pending) == 1:
+                    raise
+                outcome: tuple[bool, Any] = (False, exc)
+            else:
+                if len(pending) == 1:
+                    return value
+                outcome = (True, value)
+            frames = pending.pop()[1]
+            misses = frames[0::2]
+            if misses.count(misses[0]) == len(misses):
+                virtual[misses[0]].difference_update(frames[1::2])
+            else:
+                for miss_, key in zip(misses, frames[1::2], strict=True):
+                    virtual[miss_].discard(key)
+            if outcome[0] and miss._dp_keeps and call[1] in miss._dp_data:
+                continue  # the retry finds it in the cache
+            if st.resume is None:
+                st.resume = {}
+            done = st.resume.get(miss)
+            if done is None:
+                done = st.resume[miss] = {}
+            done[call[1]] = outcome
+    finally:
+        st.driving = False
+        st.resume = None
+        st.reset()
+
+
+def _find_repeat(above: set[Hashable], misses: list[Any], keys: list[Hashable]) -> None:
+    seen = set(above)
+    for miss, key in zip(misses, keys, strict=True):
+        if key in seen:
+            raise _long_cycle(miss, key)
+        seen.add(key)
+
+
+def _long_cycle(miss: Any, key: Hashable) -> Exception:
+    from .errors import CycleError
+
+    name = getattr(miss, "_dp_name", "a memoized function")
+    return CycleError(
+        f"{name} with key {key!r} needs its own result: a dependency cycle "
+        "longer than the live depth budget",
+        cycle=[key, key],
+    )

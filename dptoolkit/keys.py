@@ -1,0 +1,288 @@
+"""Cache keys: a call's arguments turned into one hashable value.
+
+The memo engine keys its in-process cache with :func:`make_key`. For the calls
+the C hit path can see (positional arguments, all hashable) the key is exactly
+``dptoolkit._fastpath.fast_key(args, typed)``: the argument itself for one
+``int`` or ``str``, otherwise the ``args`` tuple (followed by the argument
+types when ``typed``). Everything else goes through :func:`freeze`.
+
+Freezing
+--------
+Arguments that cannot be hashed are *frozen* into a canonical hashable value
+that is equal for equal arguments of the same type and different otherwise:
+
+========================  ===================================================
+argument                  frozen form (``M`` is a private marker object)
+========================  ===================================================
+hashable value            the value itself
+``list``, ``deque``       ``(M, type, (frozen items...))``
+``tuple`` (unhashable)    ``(frozen items...)``; a subclass (namedtuple)
+                          ``(M, type, (frozen items...))``
+``dict``                  ``(M, type, frozenset((key, frozen value)...))``:
+                          insertion order does not matter, as for ``==``
+``OrderedDict``           ``(M, type, ((key, frozen value)...))``: order
+                          matters, as for its ``==``
+``set``                   ``(M, type, frozenset(items))``
+``bytearray``             ``(M, type, bytes(value))``
+``array.array``           ``(M, type, typecode, bytes)``
+``numpy.ndarray``         ``(M, type, dtype, shape, bytes)``; arrays of Python
+                          objects freeze their elements instead of the bytes
+========================  ===================================================
+
+Because the marker is private and the type is part of the frozen form, a list
+never shares a key with the tuple of the same items, a ``set`` never with a
+``frozenset``, and an array never with the list of its numbers. Freezing costs
+time proportional to the size of the argument: one pass over its items (dicts
+and sets are frozen into ``frozenset``, never sorted). Arrays compare bitwise:
+``0.0`` and ``-0.0`` differ, and a ``NaN`` matches the same ``NaN`` bits.
+Nesting depth is bounded by the interpreter's recursion limit.
+
+Examples
+--------
+>>> make_key(([1, 2],), {}, False) == make_key(([1, 2],), {}, False)
+True
+>>> make_key(([1, 2],), {}, False) == make_key(((1, 2),), {}, False)
+False
+>>> freeze({"b": 2, "a": 1}) == freeze({"a": 1, "b": 2})
+True
+"""
+
+from __future__ import annotations
+
+import array
+import collections
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from ._validate import show
+from .errors import InvalidType
+
+__all__ = ["freeze", "make_key"]
+
+
+class _Marker:
+    """A private object that only the freezer puts in keys (so they cannot collide)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"<{self._name}>"
+
+
+#: Starts every frozen container: no user value can contain it.
+FROZEN = _Marker("frozen")
+#: Separates positional from keyword arguments in a key (as functools does).
+KWARGS = _Marker("kwargs")
+
+_FAST_TYPES = (int, str)
+
+
+def _freeze_list(value: Any) -> Hashable:
+    items = tuple(value)
+    try:
+        hash(items)
+    except TypeError:
+        items = tuple(map(freeze, items))
+    return (FROZEN, type(value), items)
+
+
+def _freeze_tuple(value: Any) -> Hashable:
+    items = tuple(map(freeze, value))
+    if type(value) is tuple:
+        return items
+    return (FROZEN, type(value), items)
+
+
+def _freeze_dict(value: Any) -> Hashable:
+    try:
+        pairs = frozenset(value.items())
+    except TypeError:
+        pairs = frozenset([(k, freeze(v)) for k, v in value.items()])
+    return (FROZEN, type(value), pairs)
+
+
+def _freeze_ordered_dict(value: Any) -> Hashable:
+    return (FROZEN, type(value), tuple([(k, freeze(v)) for k, v in value.items()]))
+
+
+def _freeze_set(value: Any) -> Hashable:
+    return (FROZEN, type(value), frozenset(value))
+
+
+def _freeze_bytes(value: Any) -> Hashable:
+    return (FROZEN, type(value), bytes(value))
+
+
+def _freeze_array(value: Any) -> Hashable:
+    return (FROZEN, type(value), value.typecode, value.tobytes())
+
+
+def _freeze_ndarray(value: Any) -> Hashable:
+    if value.dtype.hasobject:
+        content: Hashable = tuple(map(freeze, value.ravel().tolist()))
+    else:
+        content = value.tobytes()
+    return (FROZEN, type(value), value.dtype, value.shape, content)
+
+
+_FREEZERS: dict[type, Callable[[Any], Hashable]] = {
+    list: _freeze_list,
+    collections.deque: _freeze_list,
+    tuple: _freeze_tuple,
+    dict: _freeze_dict,
+    collections.OrderedDict: _freeze_ordered_dict,
+    set: _freeze_set,
+    bytearray: _freeze_bytes,
+    array.array: _freeze_array,
+}
+
+# Subclasses are matched in this order (OrderedDict before dict).
+_BASES: tuple[tuple[type, Callable[[Any], Hashable]], ...] = (
+    (list, _freeze_list),
+    (collections.deque, _freeze_list),
+    (tuple, _freeze_tuple),
+    (collections.OrderedDict, _freeze_ordered_dict),
+    (dict, _freeze_dict),
+    (set, _freeze_set),
+    (bytearray, _freeze_bytes),
+    (array.array, _freeze_array),
+)
+
+
+def _freezer(cls: type) -> Callable[[Any], Hashable] | None:
+    """The freezing function for values of type *cls*, or None when there is none."""
+    if any(base.__module__ == "numpy" and base.__name__ == "ndarray" for base in cls.__mro__):
+        _FREEZERS[cls] = _freeze_ndarray
+        return _freeze_ndarray
+    for base, function in _BASES:
+        if issubclass(cls, base):
+            _FREEZERS[cls] = function
+            return function
+    return None
+
+
+def freeze(value: object) -> Hashable:
+    """Return a canonical hashable stand-in for *value* (the value itself if hashable).
+
+    Parameters
+    ----------
+    value
+        Any argument: a hashable value, or a list, tuple, dict, set,
+        bytearray, ``array.array`` or numpy array (nested as you like).
+
+    Returns
+    -------
+    Hashable
+        *value* when it is hashable; otherwise its frozen form (see the module
+        notes), equal for equal values of the same type.
+
+    Raises
+    ------
+    InvalidType
+        *value* is unhashable and of a type that cannot be frozen.
+
+    Examples
+    --------
+    >>> freeze(3)
+    3
+    >>> freeze([1, [2, 3]]) == freeze([1, [2, 3]])
+    True
+    >>> freeze([1, 2]) == freeze((1, 2))
+    False
+
+    Notes
+    -----
+    Cost is one pass over the value's items (``O(size)``); dictionaries and
+    sets become ``frozenset`` objects, so no sorting is needed and keys of
+    mixed, unorderable types work.
+    """
+    function = _FREEZERS.get(type(value))
+    if function is not None:
+        return function(value)
+    try:
+        hash(value)
+    except TypeError:
+        function = _freezer(type(value))
+        if function is None:
+            raise InvalidType(
+                f"argument {show(value)} of type {type(value).__name__} is unhashable "
+                "and dptoolkit cannot freeze it; pass key= to @memoize"
+            ) from None
+        return function(value)
+    return value
+
+
+def make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hashable:
+    """Return the cache key of a call ``f(*args, **kwargs)``.
+
+    Parameters
+    ----------
+    args, kwargs
+        The call's positional and keyword arguments.
+    typed
+        Also distinguish arguments by type (``f(3)`` and ``f(3.0)``).
+
+    Returns
+    -------
+    Hashable
+        ``_fastpath.fast_key(args, typed)`` when there are no keyword
+        arguments and everything is hashable; otherwise a key built from the
+        frozen arguments (keyword arguments in name order, so ``f(a=1, b=2)``
+        and ``f(b=2, a=1)`` share an entry).
+
+    Raises
+    ------
+    InvalidType
+        An argument cannot be hashed or frozen; the message names it.
+
+    Examples
+    --------
+    >>> make_key((5,), {}, False)
+    5
+    >>> make_key((1, 2), {}, False)
+    (1, 2)
+    >>> make_key((1,), {"b": 2}, False) == make_key((1,), {"b": 2}, False)
+    True
+    """
+    if not kwargs:
+        if len(args) == 1 and type(args[0]) in _FAST_TYPES:
+            single: Hashable = args[0]
+            return single
+        key: tuple[Any, ...] = args
+        if typed:
+            key = args + tuple([type(v) for v in args])
+        try:
+            hash(key)
+        except TypeError:
+            key = _frozen_args(args)
+            if typed:
+                key += tuple([type(v) for v in args])
+        return key
+    items = sorted(kwargs.items()) if len(kwargs) > 1 else list(kwargs.items())
+    key = (*args, KWARGS, *[v for item in items for v in item])
+    if typed:
+        key += tuple([type(v) for v in args]) + tuple([type(v) for _, v in items])
+    try:
+        hash(key)
+    except TypeError:
+        frozen: tuple[Any, ...] = (*_frozen_args(args), KWARGS)
+        for name, value in items:
+            frozen += (name, _freeze_argument(name, value))
+        if typed:
+            frozen += tuple([type(v) for v in args]) + tuple([type(v) for _, v in items])
+        key = frozen
+    return key
+
+
+def _frozen_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple([_freeze_argument(f"args[{i}]", value) for i, value in enumerate(args)])
+
+
+def _freeze_argument(name: str, value: object) -> Hashable:
+    try:
+        return freeze(value)
+    except InvalidType as exc:
+        raise InvalidType(f"{name}: {exc}") from None

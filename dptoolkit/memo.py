@@ -1,0 +1,1135 @@
+"""The memo engine: ``@dp.memoize``, a drop-in for :func:`functools.cache` that goes further.
+
+A memoized function is a :class:`dptoolkit._fastpath.FastWrapper` (a C object
+when the extension is built): a cache hit on hashable positional arguments is
+answered without running Python code. Everything else happens here, in the
+``miss`` callable each wrapper is given:
+
+* keys (:mod:`dptoolkit.keys`): unhashable arguments are frozen;
+* bounded LRU caches, expiry (``ttl``), conditional caching, cached errors;
+* single flight: concurrent calls of one key compute once, in threads and in
+  asyncio, and a call that needs its own result raises :class:`CycleError`;
+* deep recursion (:mod:`dptoolkit._deep`): a million memoized levels deep
+  without ``RecursionError`` and without touching the recursion limit;
+* per-instance caches for methods that never keep an instance alive;
+* persistent or shared stores (``store=``, :mod:`dptoolkit.stores`).
+
+The guide is ``docs/memo.md``; the private seams are in ``docs/internals.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import inspect
+import reprlib
+import threading
+import time
+import warnings
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, overload
+
+from . import _deep, _fastpath
+from ._deep import Unwind
+from ._validate import check_callable, check_int, check_number, show
+from .errors import CycleError, InvalidInput, InvalidType
+from .keys import freeze, make_key
+
+if TYPE_CHECKING:
+    from .stores import BoundStore, Store
+
+__all__ = ["CacheInfo", "memoize"]
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class CacheInfo(NamedTuple):
+    """Statistics of a memoized function, as :func:`functools.lru_cache` reports them.
+
+    Attributes
+    ----------
+    hits : int
+        Calls answered from the cache (or by joining a computation already
+        running in another thread or task).
+    misses : int
+        Computations that ran to completion (returned or raised).
+    maxsize : int or None
+        The bound on the number of entries, ``None`` when unbounded.
+    currsize : int
+        Entries held now (unexpired ones, when there is a ``ttl``).
+    """
+
+    hits: int
+    misses: int
+    maxsize: int | None
+    currsize: int
+
+
+class Memoized(Protocol[R_co]):
+    """The type of what :func:`memoize` returns (a callable with cache controls)."""
+
+    @property
+    def __wrapped__(self) -> Callable[..., R_co]: ...
+
+    def __call__(self, *args: Any, **kwargs: Any) -> R_co: ...
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any: ...
+
+    def cache_info(self) -> CacheInfo: ...
+
+    def cache_clear(self) -> None: ...
+
+    def cache_parameters(self) -> dict[str, Any]: ...
+
+    def cache_evict(self, *args: Any, **kwargs: Any) -> bool: ...
+
+
+# ----------------------------------------------------------------------------
+# options
+# ----------------------------------------------------------------------------
+
+
+class _Options(NamedTuple):
+    maxsize: int | None
+    ttl: float | None
+    timer: Callable[[], float]
+    typed: bool
+    key: Callable[..., Hashable] | None
+    store: object  # as given (reported by cache_parameters)
+    cache_errors: bool
+    condition: Callable[..., object] | None
+    resolved: Store | None  # the Store object store= names
+
+
+def _check_options(
+    maxsize: object,
+    ttl: object,
+    timer: object,
+    typed: object,
+    key: object,
+    store: object,
+    cache_errors: object,
+    condition: object,
+) -> _Options:
+    if maxsize is not None:
+        maxsize = check_int("maxsize", maxsize, minimum=0)
+    if ttl is not None:
+        number = check_number("ttl", ttl, allow_negative=False, allow_inf=True)
+        if number <= 0:
+            raise InvalidInput(f"ttl={show(ttl)} must be a positive number of seconds or None")
+        ttl = float(number)
+    check_callable("timer", timer, optional=False)
+    if not isinstance(typed, bool):
+        raise InvalidType(f"typed={show(typed)} must be True or False")
+    check_callable("key", key)
+    if not isinstance(cache_errors, bool):
+        raise InvalidType(f"cache_errors={show(cache_errors)} must be True or False")
+    check_callable("condition", condition)
+    resolved = None
+    if store is not None:
+        from .stores import resolve_store  # only when asked: stores import sqlite3
+
+        resolved = resolve_store(store)  # an unknown URL fails here, at decoration
+    return _Options(
+        maxsize,
+        ttl,
+        timer,  # type: ignore[arg-type]
+        typed,
+        key,  # type: ignore[arg-type]
+        store,
+        cache_errors,
+        condition,  # type: ignore[arg-type]
+        resolved,
+    )
+
+
+# ----------------------------------------------------------------------------
+# single flight between threads
+# ----------------------------------------------------------------------------
+
+# A flight is the record of one computation in progress:
+# [owner ThreadState, status, outcome, gate or None, args, kwargs, miss].
+# The gate is a lock the first waiter creates held; the owner releases it when
+# the flight ends (a C call: it works even at the recursion limit), and each
+# waiter passes it on (acquire, release).
+_OWNER, _STATUS, _OUTCOME, _GATE, _ARGS, _KWARGS, _MISS = range(7)
+_PENDING, _VALUE, _ERROR, _RETRY = range(4)
+
+_MISSING: Any = object()
+_graph_lock = threading.Lock()
+# thread -> the flight it is waiting for (the wait-for graph, for deadlocks)
+_waiting: dict[_deep.ThreadState, list[Any]] = {}
+
+
+def _release(
+    flights: dict[Hashable, list[Any]],
+    key: Hashable,
+    flight: list[Any],
+    status: int,
+    outcome: object,
+) -> None:
+    """End *flight* (ours): publish its outcome, unregister it, wake its waiters."""
+    flight[_OUTCOME] = outcome
+    flight[_STATUS] = status
+    if flights.get(key) is flight:
+        del flights[key]
+    gate = flight[_GATE]
+    if gate is not None:
+        gate.release()
+
+
+def _wait(st: _deep.ThreadState, flight: list[Any]) -> tuple[int, Any]:
+    """Wait for another thread's *flight*; raise CycleError if that would deadlock."""
+    with _graph_lock:
+        owner = flight[_OWNER]
+        path = [flight]
+        while owner is not st:
+            blocking = _waiting.get(owner)
+            if blocking is None:
+                break
+            path.append(blocking)
+            owner = blocking[_OWNER]
+        else:
+            raise _cycle_error(flight, [*reversed(path), flight], threads=True)
+        _waiting[st] = flight
+        gate = flight[_GATE]
+        if gate is None:
+            gate = threading.Lock()
+            gate.acquire()
+            flight[_GATE] = gate
+    try:
+        # the owner sets the status before it reads the gate, and we stored the
+        # gate before reading the status: one of us sees the other
+        if flight[_STATUS] == _PENDING:
+            gate.acquire()
+            gate.release()
+    finally:
+        with _graph_lock:
+            del _waiting[st]
+    return flight[_STATUS], flight[_OUTCOME]
+
+
+_short = reprlib.Repr()
+_short.maxstring = 30
+_short.maxother = 30
+_short.maxlist = _short.maxtuple = _short.maxdict = _short.maxset = 5
+_short.maxlevel = 3
+
+
+def _call_repr(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    parts = [_short.repr(a) for a in args]
+    parts += [f"{k}={_short.repr(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _state_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Hashable:
+    if not kwargs:
+        return args
+    return (*args, *sorted(kwargs.items()))
+
+
+def _flight_repr(flight: list[Any]) -> str:
+    return _call_repr(flight[_MISS]._dp_name, flight[_ARGS], flight[_KWARGS])
+
+
+def _cycle_error(
+    flight: list[Any], path: list[list[Any]] | None, *, threads: bool = False
+) -> CycleError:
+    """A CycleError for a call that needs its own result (*path*: the cycle, if known)."""
+    call = _flight_repr(flight)
+    if path is None:
+        path = [flight, flight]
+    shown = [_flight_repr(f) for f in path]
+    if len(shown) > 8:
+        shown = [*shown[:3], f"... ({len(shown) - 6} more)", *shown[-3:]]
+    where = " across threads" if threads else ""
+    return CycleError(
+        f"{call} needs its own result: dependency cycle{where} {' -> '.join(shown)}",
+        cycle=[_state_of(f[_ARGS], f[_KWARGS]) for f in path],
+    )
+
+
+def _own_cycle(st: _deep.ThreadState, flight: list[Any]) -> CycleError:
+    chain = st.chain
+    try:
+        start = chain.index(flight)
+    except ValueError:
+        return _cycle_error(flight, None)
+    return _cycle_error(flight, [*chain[start:], flight])
+
+
+# ----------------------------------------------------------------------------
+# asyncio
+# ----------------------------------------------------------------------------
+
+
+class _Ready(asyncio.Future):  # type: ignore[type-arg]
+    """A finished future stored in the cache of an ``async def`` function.
+
+    Awaiting it returns the value at once (the C hit path returns it as is).
+    It belongs to whichever loop is running, so ``asyncio.gather`` and
+    ``asyncio.wait`` accept it in a later ``asyncio.run`` too.
+    """
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            return super().get_loop()
+
+    def add_done_callback(
+        self, fn: Callable[[Any], object], *, context: contextvars.Context | None = None
+    ) -> None:
+        self.get_loop().call_soon(fn, self, context=context)
+
+
+def _ready(loop: asyncio.AbstractEventLoop, value: object, error: BaseException | None) -> _Ready:
+    future = _Ready(loop=loop)
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
+        future.exception()  # retrieved: no "never retrieved" log when dropped
+    return future
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a shared computation's exception retrieved (its awaiters may all be gone)."""
+    if not task.cancelled():
+        task.exception()
+
+
+# the (miss, key) of the memoized coroutines the current task is computing
+_achain: contextvars.ContextVar[frozenset[tuple[Any, Hashable]]] = contextvars.ContextVar(
+    "dptoolkit_memo_chain", default=frozenset()
+)
+
+
+# ----------------------------------------------------------------------------
+# one cache
+# ----------------------------------------------------------------------------
+
+
+class _Raised:
+    """A cached exception (``cache_errors=True``)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_NOT_CACHED = (Unwind, RecursionError, CycleError)
+
+
+class _Engine:
+    """One cache and the miss path that fills it (a function, or one instance's method)."""
+
+    __slots__ = ("clear", "evict", "info", "miss", "wrapper")
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        name: str,
+        opts: _Options,
+        bound: BoundStore | None,
+        ref: Callable[[], object] | None,
+        is_async: bool,
+    ) -> None:
+        build = _build_async if is_async else _build_sync
+        self.miss, self.info, self.clear, self.evict = build(func, name, opts, bound, ref)
+        maxsize = opts.maxsize
+        plain = opts.ttl is None and opts.key is None and not opts.cache_errors
+        data = self.miss._dp_data
+        wrapper_cls = _fastpath.FastWrapper
+        self.wrapper = wrapper_cls(
+            data if plain else {},
+            self.miss,
+            typed=opts.typed,
+            lru=plain and maxsize is not None,
+        )
+        self.wrapper.enabled = plain
+        self.miss._dp_wrapper = self.wrapper
+
+
+def _lookup_functions(
+    opts: _Options, data: dict[Hashable, Any]
+) -> tuple[Callable[[Hashable], Any], Callable[[Hashable, Any], None]]:
+    """``get(key) -> entry or _MISSING`` and ``put(key, entry)`` for the options."""
+    ttl, timer, maxsize = opts.ttl, opts.timer, opts.maxsize
+    data_get = data.get
+    move = getattr(data, "move_to_end", None)
+    popitem = data.popitem
+
+    if ttl is None and maxsize is None:
+        return (lambda key: data_get(key, _MISSING)), data.__setitem__
+
+    def get(key: Hashable) -> Any:
+        entry = data_get(key, _MISSING)
+        if entry is _MISSING:
+            return _MISSING
+        if ttl is not None:
+            if timer() >= entry[1]:
+                if data_get(key) is entry:
+                    data.pop(key, None)
+                return _MISSING
+            entry = entry[0]
+        if move is not None:
+            try:  # noqa: SIM105 (suppress() costs a context manager per hit)
+                move(key)
+            except KeyError:
+                pass
+        return entry
+
+    def put(key: Hashable, entry: Any) -> None:
+        if maxsize == 0:
+            return
+        if ttl is not None:
+            entry = (entry, timer() + ttl)
+        data[key] = entry
+        if maxsize is not None:
+            if move is not None:
+                try:  # noqa: SIM105 (as above)
+                    move(key)
+                except KeyError:
+                    pass
+            while len(data) > maxsize:
+                try:
+                    popitem(last=False)  # type: ignore[call-arg]
+                except KeyError:
+                    break
+
+    return get, put
+
+
+def _info_functions(
+    opts: _Options,
+    data: dict[Hashable, Any],
+    counts: Callable[[], tuple[int, int]],
+    reset: Callable[[], None],
+    bound: BoundStore | None,
+    key_of: Callable[[tuple[Any, ...], dict[str, Any]], Hashable],
+    store_args: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+) -> tuple[
+    Callable[[], CacheInfo], Callable[[], None], Callable[[tuple[Any, ...], dict[str, Any]], bool]
+]:
+    ttl, timer = opts.ttl, opts.timer
+
+    def purge() -> None:
+        if ttl is not None:
+            now = timer()
+            for key, entry in list(data.items()):
+                if now >= entry[1] and data.get(key) is entry:
+                    data.pop(key, None)
+
+    def info() -> CacheInfo:
+        purge()
+        hits, misses = counts()
+        return CacheInfo(hits, misses, opts.maxsize, len(data))
+
+    def clear() -> None:
+        data.clear()
+        reset()
+        if bound is not None:
+            bound.clear()
+
+    def evict(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        purge()
+        found = data.pop(key_of(args, kwargs), _MISSING) is not _MISSING
+        if bound is not None:
+            found = bound.delete(store_args(args), kwargs) or found
+        return found
+
+    return info, clear, evict
+
+
+def _key_function(opts: _Options) -> Callable[[tuple[Any, ...], dict[str, Any]], Hashable]:
+    """The full (slow-path) key of a call: the user's ``key=`` or :func:`make_key`."""
+    keyfunc, typed = opts.key, opts.typed
+    if keyfunc is None:
+        return lambda args, kwargs: make_key(args, kwargs, typed)
+
+    def user_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Hashable:
+        key = keyfunc(*args, **kwargs)
+        try:
+            hash(key)
+        except TypeError:
+            key = freeze(key)
+        return key
+
+    return user_key
+
+
+def _target(
+    ref: Callable[[], object] | None, name: str
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """``args -> the arguments the function receives`` (the instance first, for a method)."""
+    if ref is None:
+        return lambda args: args
+
+    def with_self(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        obj = ref()
+        if obj is None:
+            raise ReferenceError(f"the instance of memoized method {name} no longer exists")
+        return (obj, *args)
+
+    return with_self
+
+
+def _build_sync(
+    func: Callable[..., Any],
+    name: str,
+    opts: _Options,
+    bound: BoundStore | None,
+    ref: Callable[[], object] | None,
+) -> tuple[Any, Any, Any, Any]:
+    keyfunc, condition, cache_errors = opts.key, opts.condition, opts.cache_errors
+    data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
+    get, put = _lookup_functions(opts, data)
+    plain = opts.ttl is None and opts.maxsize is None  # data holds bare values, unbounded
+    data_get = data.get
+    simple_key = keyfunc is None and not opts.typed
+    full_key = _key_function(opts)
+    target = _target(ref, name)
+    flights: dict[Hashable, list[Any]] = {}
+    claim = flights.setdefault
+    local = _deep._local
+    new_state = _deep.state
+    probe = _deep.probe
+    PROBE = _deep.PROBE
+    MISSING = _MISSING
+    simple = condition is None and bound is None and ref is None
+    hits = misses = 0
+
+    def miss(*args: Any, **kwargs: Any) -> Any:
+        # The C hit path could not answer this call: find, wait for or compute
+        # it. This is the per-level cost of a cold recursion: keep it lean
+        # (flight fields by literal index: 0 owner, 1 status, 2 outcome, 3 event).
+        nonlocal hits, misses
+        if kwargs or not simple_key:
+            key = full_key(args, kwargs)
+        elif len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
+            key = args[0]
+        else:
+            key = args
+        try:
+            st = local.state
+        except AttributeError:
+            st = new_state()
+        flight = [st, 0, None, None, args, kwargs, miss]
+        try:
+            other = claim(key, flight)
+        except TypeError:
+            key = full_key(args, kwargs)
+            other = claim(key, flight)
+        if other is not flight:
+            return join(st, other, args, kwargs)
+        chain = st.chain
+        depth = len(chain)
+        # -- we own the key: look again, then compute ----------------------
+        try:
+            entry = data_get(key, MISSING) if plain else get(key)
+            if entry is not MISSING:
+                return found(key, flight, entry)
+            if depth >= st.budget or st.resume is not None:
+                entry = deep_checks(st, key, flight, depth)
+                if entry is not MISSING:
+                    return found(key, flight, entry)
+            if simple:
+                sargs = args
+                cache = True
+            else:
+                sargs = args if ref is None else target(args)
+                cache = condition is None or bool(condition(*args, **kwargs))
+        except BaseException:
+            if flight[1] == 0:  # still ours: release it (C operations only, as below)
+                flight[1] = 3  # _RETRY
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
+            raise
+        chain.append(flight)
+        try:
+            if simple or bound is None or not cache:
+                value = func(*sargs, **kwargs) if kwargs else func(*sargs)
+            else:
+                value = through_store(sargs, kwargs)
+        except BaseException as exc:
+            chain.pop()
+            # Release the key first, with C operations only: this may run at the
+            # recursion limit, where any Python call raises RecursionError again.
+            # (And no local variable may hold the unwind: frames it passes
+            # would form reference cycles with its traceback.)
+            if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+                flight[1] = 3  # _RETRY: the key will be computed again
+            else:
+                flight[2] = exc
+                flight[1] = 2  # _ERROR
+            del flights[key]
+            if flight[3] is not None:
+                flight[3].release()
+            if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
+                if failed(st, key, args, kwargs, depth, cache, exc) is MISSING:
+                    raise
+            else:  # an unwind passing through (runs once per level: keep it lean)
+                st.unwinding.frames += (miss, key)
+                if depth or st.driving:
+                    if exc is st.unwinding:
+                        # drop the traceback so far: the frames below are
+                        # freed now, not kept (and traced by the GC) until
+                        # the driver catches the unwind
+                        exc.__traceback__ = None
+                        raise
+                    raise st.unwinding from None  # user code replaced it with another exception
+            keep = None if ref is None else target(args)[0]
+            return _deep.drive(st, (miss, key, args, kwargs, keep), st.unwinding)
+        chain.pop()
+        if st.unwinding is not None:  # user code swallowed an unwind: resume it
+            _release(flights, key, flight, _RETRY, None)
+            return failed(st, key, args, kwargs, depth, cache, st.unwinding)
+        misses += 1
+        if cache:
+            if plain:
+                data[key] = value
+            else:
+                put(key, value)
+        flight[2] = value
+        flight[1] = 1  # _VALUE
+        del flights[key]
+        if flight[3] is not None:
+            flight[3].release()
+        if not depth and st.budget != PROBE and not st.driving:
+            st.reset()
+        return value
+
+    def deep_checks(st: _deep.ThreadState, key: Hashable, flight: list[Any], depth: int) -> Any:
+        # past the depth budget (probe or unwind), or in a driver session
+        if st.resume is not None:
+            done = st.resume.get(miss)
+            if done is not None:
+                outcome = done.get(key)
+                if outcome is not None:
+                    return outcome[1] if outcome[0] else _Raised(outcome[1])
+        if depth >= st.budget and probe(st, depth, 2):
+            args = flight[4]
+            keep = None if ref is None else target(args)[0]
+            st.unwinding = Unwind((miss, key, args, flight[5], keep))
+            raise st.unwinding
+        return MISSING
+
+    def found(key: Hashable, flight: list[Any], entry: Any) -> Any:
+        # the value was there after all (another thread, a frozen key, a resume)
+        nonlocal hits
+        hits += 1
+        if type(entry) is _Raised:
+            _release(flights, key, flight, _ERROR, entry.error)
+            raise entry.error
+        _release(flights, key, flight, _VALUE, entry)
+        return entry
+
+    def through_store(sargs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        # the store seam: get; else lock, get again, compute, set
+        nonlocal hits, misses
+        assert bound is not None
+        found_, value = bound.get(sargs, kwargs)
+        if not found_:
+            with bound.lock(sargs, kwargs):
+                found_, value = bound.get(sargs, kwargs)
+                if not found_:
+                    value = func(*sargs, **kwargs)
+                    bound.set(sargs, kwargs, value)
+                    return value
+        hits += 1
+        misses -= 1  # the caller counts a miss for every value it stores
+        return value
+
+    def failed(
+        st: _deep.ThreadState,
+        key: Hashable,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        depth: int,
+        cache: bool,
+        exc: BaseException,
+    ) -> Any:
+        # the computation raised (its flight is released): a swallowed unwind to
+        # resume, a RecursionError to turn into an unwind, or an error to count
+        # (and cache, with cache_errors); _MISSING means "re-raise it"
+        nonlocal misses
+        if st.unwinding is not None:  # swallowed by user code: resume unwinding
+            st.unwinding.frames += (miss, key)
+            if depth or st.driving:
+                raise st.unwinding
+            keep = None if ref is None else target(args)[0]
+            return _deep.drive(st, (miss, key, args, kwargs, keep), st.unwinding)
+        if depth and isinstance(exc, RecursionError):
+            # a level costs more than the budget assumed: unwind, retry shallower
+            _deep.shrink(st, depth)
+            keep = None if ref is None else target(args)[0]
+            st.unwinding = Unwind((miss, key, args, kwargs, keep))
+            raise st.unwinding from None
+        misses += 1
+        if (
+            cache_errors
+            and cache
+            and isinstance(exc, Exception)
+            and not isinstance(exc, _NOT_CACHED)
+        ):
+            put(key, _Raised(exc))
+        if not depth and not st.driving:
+            st.reset()
+        return MISSING
+
+    def join(
+        st: _deep.ThreadState, other: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        # the key is in flight: ours (a cycle) or another thread's (wait for it)
+        nonlocal hits
+        if other[_OWNER] is st:
+            raise _own_cycle(st, other)
+        status, outcome = _wait(st, other)
+        if status == _VALUE:
+            hits += 1
+            return outcome
+        if status == _ERROR:
+            raise outcome
+        return miss(*args, **kwargs)  # the owner unwound: try again
+
+    def counts() -> tuple[int, int]:
+        return int(miss._dp_wrapper.hits) + hits, misses  # type: ignore[attr-defined]
+
+    def reset() -> None:
+        nonlocal hits, misses
+        hits = misses = 0
+        miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
+
+    info, clear, evict = _info_functions(opts, data, counts, reset, bound, full_key, target)
+    miss._dp_name = name  # type: ignore[attr-defined]
+    miss._dp_data = data  # type: ignore[attr-defined]
+    # a stored value stays until the driver's retry reads it (see _deep.drive)
+    miss._dp_keeps = plain and condition is None  # type: ignore[attr-defined]
+    return miss, info, clear, evict
+
+
+def _build_async(
+    func: Callable[..., Any],
+    name: str,
+    opts: _Options,
+    bound: BoundStore | None,
+    ref: Callable[[], object] | None,
+) -> tuple[Any, Any, Any, Any]:
+    typed, keyfunc, condition, cache_errors = (
+        opts.typed,
+        opts.key,
+        opts.condition,
+        opts.cache_errors,
+    )
+    data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
+    get, put = _lookup_functions(opts, data)
+    full_key = _key_function(opts)
+    target = _target(ref, name)
+    running: dict[Hashable, asyncio.Task[Any]] = {}
+    hits = misses = 0
+
+    def miss(*args: Any, **kwargs: Any) -> Any:
+        nonlocal hits
+        if keyfunc is None and not kwargs and not typed:
+            key: Hashable = args
+            if len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
+                key = args[0]
+            try:
+                entry = get(key)
+            except TypeError:
+                key = full_key(args, kwargs)
+                entry = get(key)
+        else:
+            key = full_key(args, kwargs)
+            entry = get(key)
+        if entry is not _MISSING:
+            hits += 1
+            return entry
+        sargs = target(args) if ref is not None else args
+        return join(key, sargs, args, kwargs)
+
+    async def join(
+        key: Hashable, sargs: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        nonlocal hits
+        loop = asyncio.get_running_loop()
+        entry = get(key)
+        if entry is not _MISSING:
+            hits += 1
+            return await entry
+        task = running.get(key)
+        if task is not None and task.get_loop() is loop:
+            if (miss, key) in _achain.get():
+                raise _cycle_error([None, 0, None, None, args, kwargs, miss], None)
+            hits += 1
+        else:
+            task = loop.create_task(compute(key, sargs, args, kwargs, loop))
+            task.add_done_callback(_retrieve)
+            running[key] = task
+        return await asyncio.shield(task)
+
+    async def compute(
+        key: Hashable,
+        sargs: tuple[Any, ...],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        loop: asyncio.AbstractEventLoop,
+    ) -> Any:
+        nonlocal hits
+        _achain.set(_achain.get() | {(miss, key)})  # this task's own context
+        try:
+            cache = condition is None or bool(condition(*args, **kwargs))
+            if bound is not None and cache:
+                found, value = bound.get(sargs, kwargs)
+                if not found:
+                    with bound.lock(sargs, kwargs):
+                        found, value = bound.get(sargs, kwargs)
+                        if not found:
+                            value = await call(key, sargs, kwargs, cache, loop)
+                            bound.set(sargs, kwargs, value)
+                if found:
+                    hits += 1
+            else:
+                value = await call(key, sargs, kwargs, cache, loop)
+            if cache:
+                put(key, _ready(loop, value, None))
+            return value
+        finally:
+            if running.get(key) is asyncio.current_task():
+                del running[key]
+
+    async def call(
+        key: Hashable,
+        sargs: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        cache: bool,
+        loop: asyncio.AbstractEventLoop,
+    ) -> Any:
+        nonlocal misses
+        try:
+            value = await func(*sargs, **kwargs)
+        except Exception as exc:
+            misses += 1
+            if cache_errors and cache and not isinstance(exc, _NOT_CACHED):
+                put(key, _ready(loop, None, exc))
+            raise
+        misses += 1
+        return value
+
+    def counts() -> tuple[int, int]:
+        return int(miss._dp_wrapper.hits) + hits, misses  # type: ignore[attr-defined]
+
+    def reset() -> None:
+        nonlocal hits, misses
+        hits = misses = 0
+        miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
+
+    info, clear, evict = _info_functions(opts, data, counts, reset, bound, full_key, target)
+    miss._dp_name = name  # type: ignore[attr-defined]
+    miss._dp_data = data  # type: ignore[attr-defined]
+    return miss, info, clear, evict
+
+
+# ----------------------------------------------------------------------------
+# methods
+# ----------------------------------------------------------------------------
+
+
+class _Method:
+    """``instance.method`` for a memoized method: the instance's own cache.
+
+    It holds the instance (as a bound method does); the cache itself refers to
+    it only weakly, so the instance is freed as soon as nothing else holds it,
+    and its cache with it.
+    """
+
+    __slots__ = ("__func__", "__self__", "_engine")
+
+    def __init__(self, owner: Any, obj: object, engine: _Engine | None) -> None:
+        self.__func__ = owner
+        self.__self__ = obj
+        self._engine = engine
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        engine = self._engine
+        if engine is None:  # an instance that cannot be weakly referenced: no cache
+            return self.__func__._dp_uncached(self.__self__, args, kwargs)
+        return engine.wrapper(*args, **kwargs)
+
+    def cache_info(self) -> CacheInfo:
+        """This instance's statistics."""
+        if self._engine is None:
+            return CacheInfo(0, 0, self.__func__.cache_parameters()["maxsize"], 0)
+        return self._engine.info()  # type: ignore[no-any-return]
+
+    def cache_clear(self) -> None:
+        """Empty this instance's cache and reset its statistics."""
+        if self._engine is not None:
+            self._engine.clear()
+
+    def cache_evict(self, *args: Any, **kwargs: Any) -> bool:
+        """Drop this instance's entry for these arguments; True if it was there."""
+        if self._engine is None:
+            return False
+        return bool(self._engine.evict(args, kwargs))
+
+    def cache_parameters(self) -> dict[str, Any]:
+        """The options the method was memoized with."""
+        return self.__func__.cache_parameters()  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        # __name__, __qualname__, __wrapped__, __module__, ...: the function's
+        return getattr(self.__func__, name)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is _Method
+            and other.__self__ is self.__self__
+            and other.__func__ is self.__func__
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.__self__), id(self.__func__)))
+
+    def __repr__(self) -> str:
+        return f"<memoized method {self.__qualname__} of {self.__self__!r}>"
+
+
+# ----------------------------------------------------------------------------
+# the decorator
+# ----------------------------------------------------------------------------
+
+
+def _decorate(func: object, opts: _Options) -> Any:
+    if not callable(func):
+        hint = ""
+        if isinstance(func, int) and not isinstance(func, bool):
+            hint = f"; to bound the cache, write memoize(maxsize={func!r})"
+        raise InvalidType(f"func={show(func)} must be callable{hint}")
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    is_async = inspect.iscoroutinefunction(func)
+    bound = None if opts.resolved is None else opts.resolved.bind(func, ttl=opts.ttl)
+    engine = _Engine(func, name, opts, bound, None, is_async)
+    wrapper = engine.wrapper
+    functools.update_wrapper(wrapper, func)
+    # per-instance caches, keyed by id() and dropped by a weakref callback
+    instances: dict[int, tuple[weakref.ref[Any], _Engine]] = {}
+    warned: set[type] = set()
+    uncached = 0  # calls on instances that cannot be weakly referenced
+
+    def engines() -> list[_Engine]:
+        return [engine] + [entry[1] for entry in list(instances.values())]
+
+    def cache_info() -> CacheInfo:
+        """Hits, misses, maxsize and current size (all instances, for a method)."""
+        hits = misses = size = 0
+        for one in engines():
+            info = one.info()
+            hits += info.hits
+            misses += info.misses
+            size += info.currsize
+        return CacheInfo(hits, misses, opts.maxsize, size)
+
+    def cache_clear() -> None:
+        """Empty the cache (every instance's, for a method) and reset the statistics."""
+        nonlocal uncached
+        for one in engines():
+            one.clear()
+        uncached = 0
+
+    def cache_parameters() -> dict[str, Any]:
+        """The options this function was memoized with."""
+        return {
+            "maxsize": opts.maxsize,
+            "ttl": opts.ttl,
+            "timer": opts.timer,
+            "typed": opts.typed,
+            "key": opts.key,
+            "store": opts.store,
+            "cache_errors": opts.cache_errors,
+            "condition": opts.condition,
+        }
+
+    def cache_evict(*args: Any, **kwargs: Any) -> bool:
+        """Drop the entry for these arguments; True if there was one.
+
+        On a method, ``Class.method.cache_evict(instance, *args)`` drops the
+        instance's entry.
+        """
+        found = bool(engine.evict(args, kwargs))
+        if args:
+            entry = instances.get(id(args[0]))
+            if entry is not None and entry[0]() is args[0]:
+                found = bool(entry[1].evict(args[1:], kwargs)) or found
+        return found
+
+    def call_uncached(obj: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        nonlocal uncached
+        uncached += 1
+        return func(obj, *args, **kwargs)
+
+    def bind(obj: object) -> _Method:
+        entry = instances.get(id(obj))
+        if entry is not None and entry[0]() is obj:
+            return _Method(wrapper, obj, entry[1])
+        try:
+            ref = weakref.ref(obj, functools.partial(_forget, instances, id(obj)))
+        except TypeError:
+            cls = type(obj)
+            if cls not in warned:
+                warned.add(cls)
+                warnings.warn(
+                    f"memoized method {name}: instances of {cls.__qualname__} cannot be weakly "
+                    "referenced, so their results are not cached (add '__weakref__' to __slots__)",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return _Method(wrapper, obj, None)
+        one = _Engine(func, name, opts, bound, ref, is_async)
+        entry = instances.setdefault(id(obj), (ref, one))
+        return _Method(wrapper, obj, entry[1])
+
+    wrapper.cache_info = cache_info
+    wrapper.cache_clear = cache_clear
+    wrapper.cache_parameters = cache_parameters
+    wrapper.cache_evict = cache_evict
+    wrapper._bind = bind
+    wrapper._dp_uncached = call_uncached
+    if is_async:
+        _mark_coroutine_function(wrapper)
+    return wrapper
+
+
+def _forget(
+    instances: dict[int, tuple[weakref.ref[Any], _Engine]], ident: int, ref: weakref.ref[Any]
+) -> None:
+    entry = instances.get(ident)
+    if entry is not None and entry[0] is ref:
+        del instances[ident]
+
+
+def _mark_coroutine_function(wrapper: Any) -> None:
+    mark = getattr(inspect, "markcoroutinefunction", None)
+    if mark is not None:  # Python >= 3.12
+        mark(wrapper)
+    else:  # asyncio.iscoroutinefunction's marker on 3.10 and 3.11
+        wrapper._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+
+
+@overload
+def memoize(func: Callable[..., R], /) -> Memoized[R]: ...
+
+
+@overload
+def memoize(
+    func: None = None,
+    /,
+    *,
+    maxsize: int | None = None,
+    ttl: float | None = None,
+    timer: Callable[[], float] = time.monotonic,
+    typed: bool = False,
+    key: Callable[..., Hashable] | None = None,
+    store: str | Store | None = None,
+    cache_errors: bool = False,
+    condition: Callable[..., object] | None = None,
+) -> Callable[[Callable[..., R]], Memoized[R]]: ...
+
+
+def memoize(
+    func: Callable[..., Any] | None = None,
+    /,
+    *,
+    maxsize: int | None = None,
+    ttl: float | None = None,
+    timer: Callable[[], float] = time.monotonic,
+    typed: bool = False,
+    key: Callable[..., Hashable] | None = None,
+    store: str | Store | None = None,
+    cache_errors: bool = False,
+    condition: Callable[..., object] | None = None,
+) -> Any:
+    """Cache a function's results: ``@memoize`` or ``@memoize(maxsize=..., ...)``.
+
+    Parameters
+    ----------
+    func : callable, optional
+        The function (or ``async def`` function, or method) to memoize; when
+        omitted, ``memoize(...)`` returns the decorator.
+    maxsize : int or None, default None
+        ``None`` keeps every result; an integer keeps at most that many,
+        evicting the least recently used (``0`` caches nothing).
+    ttl : float or None, default None
+        Seconds a result stays valid; an older one is computed again.
+    timer : callable, default time.monotonic
+        The clock ``ttl`` is measured with (inject a fake one in tests).
+    typed : bool, default False
+        Cache arguments of different types apart (``f(3)`` and ``f(3.0)``).
+    key : callable, optional
+        ``key(*args, **kwargs)`` returns the cache key of a call (for a
+        method, the arguments after ``self``); overrides the default keys.
+    store : str or Store, optional
+        Also keep results in a persistent or shared store:
+        ``"sqlite:///path/to/cache.db"``, ``"redis://host:port/0"`` or a
+        :class:`dptoolkit.Store` (see ``docs/stores.md``).
+    cache_errors : bool, default False
+        Cache an exception the function raises and raise it again for the
+        same arguments (by default exceptions are never cached).
+    condition : callable, optional
+        ``condition(*args, **kwargs) -> bool``: cache a call's result only
+        when it returns true.
+
+    Returns
+    -------
+    callable
+        The memoized function, with ``cache_info()``, ``cache_clear()``,
+        ``cache_parameters()``, ``cache_evict(*args, **kwargs)`` and
+        ``__wrapped__``; or the decorator, when *func* is omitted.
+
+    Raises
+    ------
+    InvalidInput, InvalidType
+        An option is out of range or of the wrong type (raised at decoration,
+        naming the option and its value).
+
+    Examples
+    --------
+    >>> @memoize
+    ... def fib(n):
+    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+    >>> for i in range(16):
+    ...     _ = fib(i)
+    >>> fib.cache_info()
+    CacheInfo(hits=28, misses=16, maxsize=None, currsize=16)
+    >>> @memoize(maxsize=2)
+    ... def total(values):
+    ...     return sum(values)
+    >>> total([1, 2]), total([1, 2]), total.cache_info().hits
+    (3, 3, 1)
+    >>> memoize(maxsize=-1)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: maxsize=-1 must be a non-negative integer
+
+    Notes
+    -----
+    Hits on hashable positional arguments are answered in C (see
+    ``docs/internals.md``). Concurrent calls of one key compute once (threads
+    and asyncio); a call that needs its own result raises
+    :class:`dptoolkit.CycleError`. Recursion deeper than the interpreter
+    allows completes without changing the recursion limit; ``misses`` then
+    equals the number of distinct calls computed, while ``hits`` also counts
+    the re-reads made when resuming after an unwind. The guide is
+    ``docs/memo.md``.
+    """
+    opts = _check_options(maxsize, ttl, timer, typed, key, store, cache_errors, condition)
+    if func is None:
+        return functools.partial(_decorate, opts=opts)
+    return _decorate(func, opts)
