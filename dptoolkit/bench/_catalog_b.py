@@ -92,18 +92,30 @@ def _strings(quick: bool) -> list[Row]:
 _MEMORY_PROBE = textwrap.dedent(
     """
     import json, random, resource, sys, time, tracemalloc
+
+    def high_water_kb():
+        # VmHWM starts afresh at exec; ru_maxrss may carry the parent's peak over
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
     n = int(sys.argv[1])
     rng = random.Random(5)
     a = "".join(rng.choice("ACGT") for _ in range(n))
     b = "".join(rng.choice("ACGT") for _ in range(n))
     from dptoolkit.problems import edit_distance
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = high_water_kb()
     tracemalloc.start()
     start = time.perf_counter()
     value = edit_distance.solve(a, b).value
     seconds = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = high_water_kb()
     print(json.dumps({"value": value, "seconds": seconds, "peak": peak,
                       "rss_growth_kb": after - before, "rss_kb": after}))
     """
