@@ -613,3 +613,53 @@ def test_top_down_deep_recursion_completes() -> None:
     sol = lcs.solve(len(a), len(b), strategy="top_down")
     assert sol.value == len(a) - 1
     assert sol.value == lcs.solve(len(a), len(b), strategy="bottom_up", window=2).value
+
+
+def test_deep_top_down_keeps_choices_and_counts_consistent() -> None:
+    pytest.importorskip("dptoolkit.memo")
+    a = "abcab" * 80
+    b = "bacba" * 80
+
+    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+    def lcs(i, j):
+        if i == 0 or j == 0:
+            return 0
+        if a[i - 1] == b[j - 1]:
+            return dp.choose([(lcs(i - 1, j - 1) + 1, (i - 1, j - 1))], best=max)
+        return dp.choose([(lcs(i - 1, j), (i - 1, j)), (lcs(i, j - 1), (i, j - 1))], best=max)
+
+    deep = lcs.solve(len(a), len(b), strategy="top_down")  # depth ~800: the memo engine unwinds
+    table = lcs.solve(len(a), len(b), strategy="bottom_up")
+    assert deep.value == table.value
+    # the states reachable from the goal, found without recursion
+    reachable, stack = set(), [(len(a), len(b))]
+    while stack:
+        i, j = state = stack.pop()
+        if state in reachable:
+            continue
+        reachable.add(state)
+        if i and j:
+            stack += [(i - 1, j - 1)] if a[i - 1] == b[j - 1] else [(i - 1, j), (i, j - 1)]
+    assert deep.stats.misses == deep.stats.states == len(reachable)
+    assert set(deep.choices) == {(i, j) for i, j in reachable if i and j}
+    picked = [
+        a[i - 1]
+        for (i, j), nxt in deep.walk((len(a), len(b)), lambda s, nxt: nxt)
+        if nxt == (i - 1, j - 1)
+    ]
+    seq = "".join(reversed(picked))
+    assert len(seq) == deep.value
+    it = iter(b)
+    assert all(ch in it for ch in seq)
+
+
+def test_top_down_a_hundred_thousand_deep() -> None:
+    pytest.importorskip("dptoolkit.memo")
+
+    @dp.recurrence(states=lambda n: range(n + 1))
+    def total(n):
+        return 0 if n == 0 else total(n - 1) + n
+
+    sol = total.solve(100_000)
+    assert sol.value == 100_000 * 100_001 // 2
+    assert sol.stats.misses == 100_001
