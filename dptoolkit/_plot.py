@@ -304,7 +304,8 @@ def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = 
     layers = _layers(graph)
     depth = max(layers.values(), default=0) + 1
     widest = max((sum(1 for v in layers.values() if v == d) for d in range(depth)), default=1)
-    fig = _figure(min(2.5 + 0.9 * widest, 18.0), min(1.5 + 0.8 * depth, 14.0))
+    fig = _figure(min(3.0 + 1.0 * widest, 18.0), min(1.6 + 0.7 * depth, 14.0))
+    font = 11 if len(nodes) <= 20 else 8
     ax = fig.add_subplot()
     ax.set_axis_off()
     if not nodes:
@@ -316,6 +317,14 @@ def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = 
     layered.add_edges_from(graph.edges)
     position = nx.multipartite_layout(layered, subset_key="layer", align="horizontal")
     position = {n: (x, -y) for n, (x, y) in position.items()}  # goal on top
+    # a layer of one state sits left and right by turns, so that an arrow
+    # skipping a layer does not run straight through the state in between
+    sizes = {d: sum(1 for v in layers.values() if v == d) for d in range(depth)}
+    spread = max((abs(x) for x, _ in position.values()), default=0.0) or 1.0
+    position = {
+        n: ((spread * 0.35 * (1 if layers[n] % 2 else -1)) if sizes[layers[n]] == 1 else x, y)
+        for n, (x, y) in position.items()
+    }
     naive = graph.graph.get("strategy") == "naive"
     kinds = {n: _kind(graph.nodes[n], naive=naive) for n in nodes}
     colour = {"once": _MISS, "hit": _HIT, "again": _AGAIN, "plain": _MISS}
@@ -337,7 +346,7 @@ def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = 
             for node, text in labels.items():
                 x, y = position[node]
                 ax.text(
-                    x, y, text, ha="center", va="center", fontsize=8, color="white",
+                    x, y, text, ha="center", va="center", fontsize=font, color="white",
                     bbox={
                         "boxstyle": "round,pad=0.35",
                         "facecolor": colour[kind],
@@ -369,8 +378,9 @@ def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = 
             Line2D([], [], marker="s", ls="", markersize=9, color=colour[k], label=names[k])
             for k in used
         ]
-        ax.legend(handles=handles, loc="lower center", fontsize=8, frameon=False,
-                  bbox_to_anchor=(0.5, -0.02), ncol=len(handles))  # fmt: skip
+        wide = widest >= 4
+        ax.legend(handles=handles, loc="upper center", fontsize=9, frameon=False,
+                  bbox_to_anchor=(0.5, 0.0), ncol=len(handles) if wide else 1)  # fmt: skip
     ax.margins(0.08)
     if title:
         ax.set_title(title)
