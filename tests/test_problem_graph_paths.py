@@ -83,7 +83,7 @@ def solve_or_none(call):
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
-@settings(max_examples=60)
+@settings(max_examples=100)
 @given(G=digraphs(), data=st.data())
 def test_shortest_path_against_all_simple_paths(strategy, G, data):
     s = data.draw(st.sampled_from(sorted(G)))
@@ -192,7 +192,7 @@ def test_float_weights():
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
-@settings(max_examples=40)
+@settings(max_examples=60)
 @given(G=digraphs(max_nodes=4))
 def test_all_pairs_against_all_simple_paths(strategy, G):
     if negative_cycles(G):
