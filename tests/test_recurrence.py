@@ -663,3 +663,23 @@ def test_top_down_a_hundred_thousand_deep() -> None:
     sol = total.solve(100_000)
     assert sol.value == 100_000 * 100_001 // 2
     assert sol.stats.misses == 100_001
+
+
+def test_window_memory_is_a_few_rows_not_the_table() -> None:
+    import tracemalloc
+
+    a, b = "ab" * 150, "ba" * 150
+    lcs = make_lcs(a, b)
+
+    def peak(**options):
+        tracemalloc.start()
+        try:
+            lcs.solve(len(a), len(b), strategy="bottom_up", **options)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    full, rolling = peak(), peak(window=2)
+    # the full table holds 301 * 301 cells; the window two rows and a fixed overhead
+    assert full > 301 * 301 * 8
+    assert rolling * 5 < full, (rolling, full)
