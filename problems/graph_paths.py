@@ -251,8 +251,11 @@ def shortest_path(
     dist, pred = g.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
     if strategy in ("auto", "fast"):
         value = arcs.number(dist[t])
-        found = None if value == _INF else [arcs.nodes[i] for i in g.walk_back(pred, t)]
-        return dp.Solution(value, strategy="fast", witness={"path": found})
+
+        def found() -> list[Node] | None:
+            return None if value == _INF else [arcs.nodes[i] for i in g.walk_back(pred, t)]
+
+        return dp.Solution(value, strategy="fast", lazy={"path": found})
     into = arcs.into
     rec = _bellman_recurrence(arcs, s)
     goal = (max(arcs.n - 1, 0), t)
@@ -632,8 +635,11 @@ def _longest_fast(arcs: g.Arcs, order: list[int]) -> Solution:
     if not n:
         return dp.Solution(0, strategy="fast", witness={"path": []})
     end = max(order, key=best.__getitem__)
-    nodes = [arcs.nodes[v] for v in g.walk_back(pred, end)]
-    return dp.Solution(arcs.number(best[end]), strategy="fast", witness={"path": nodes})
+    return dp.Solution(
+        arcs.number(best[end]),
+        strategy="fast",
+        lazy={"path": lambda: [arcs.nodes[v] for v in g.walk_back(pred, end)]},
+    )
 
 
 def _count_recurrence(arcs: g.Arcs, order: list[int], pos: list[int], s: int) -> Recurrence:
