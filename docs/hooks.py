@@ -7,7 +7,7 @@
   ``dp.catalog()``, so it never goes stale; each problem page gets the
   picture of its example, a PNG committed under ``docs/problems/img/`` and
   made by ``python docs/pictures.py`` (which also writes the captions to
-  ``img/pictures.json``).
+  ``img/pictures.json``), placed before the page's References section.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import pathlib
+import re
 from typing import Any
 
 DOCS = pathlib.Path(__file__).resolve().parent
@@ -92,12 +93,15 @@ def pictures_section(stem: str) -> str:
         if not (IMAGES / entry["file"]).is_file():
             continue
         parts.append(
+            f"### `{problem.name}`\n\n"
             f"![{entry['alt']}](img/{entry['file']})\n\n"
             f"*{entry['caption']}* Drawn with `{entry['command']}`."
         )
     if not parts:
         return ""
-    return "\n\n## Picture\n\n" + "\n\n".join(parts) + "\n"
+    if len(parts) == 1:  # one problem on the page: no per-problem heading
+        return "\n\n## Picture\n\n" + parts[0].split("\n\n", 1)[1] + "\n"
+    return "\n\n## Pictures\n\n" + "\n\n".join(parts) + "\n"
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -105,5 +109,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if src == "problems/index.md" and MARKER in markdown:
         return markdown.replace(MARKER, catalog_table())
     if src.startswith("problems/") and src.count("/") == 1:
-        return markdown.rstrip("\n") + "\n" + pictures_section(src[len("problems/") : -3])
+        section = pictures_section(src[len("problems/") : -3])
+        # before the references when the page has them, else at the end
+        match = re.search(r"^## (References|See also)\b", markdown, re.M)
+        if section and match:
+            head, tail = markdown[: match.start()], markdown[match.start() :]
+            return head.rstrip("\n") + "\n" + section + "\n" + tail
+        return markdown.rstrip("\n") + "\n" + section
     return markdown
