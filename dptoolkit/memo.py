@@ -20,6 +20,7 @@ The guide is ``docs/memo.md``; the private seams are in ``docs/internals.md``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import functools
 import inspect
@@ -356,59 +357,96 @@ class _Engine:
         self.miss._dp_wrapper = self.wrapper
 
 
-def _lookup_functions(
-    opts: _Options, data: dict[Hashable, Any]
-) -> tuple[Callable[[Hashable], Any], Callable[[Hashable, Any], None]]:
-    """``get(key) -> entry or _MISSING`` and ``put(key, entry)`` for the options."""
-    ttl, timer, maxsize = opts.ttl, opts.timer, opts.maxsize
-    data_get = data.get
-    move = getattr(data, "move_to_end", None)
-    popitem = data.popitem
+class _Table:
+    """The entries of one cache, for the options that need more than a dict.
 
-    if ttl is None and maxsize is None:
-        return (lambda key: data_get(key, _MISSING)), data.__setitem__
+    ``data`` maps a key to the value, or to ``(value, expires)`` with a
+    ``ttl``; it is an ``OrderedDict`` in least-recently-used order when
+    ``maxsize`` is set. Expired entries are dropped when they are looked up,
+    and all of them whenever a new entry is stored (a queue in insertion
+    order, which is expiry order, makes that cheap).
+    """
 
-    def get(key: Hashable) -> Any:
-        entry = data_get(key, _MISSING)
+    __slots__ = ("data", "maxsize", "move", "queue", "timer", "ttl")
+
+    def __init__(self, opts: _Options) -> None:
+        self.maxsize = opts.maxsize
+        self.ttl = opts.ttl
+        self.timer = opts.timer
+        self.data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
+        self.move = getattr(self.data, "move_to_end", None)
+        self.queue: collections.deque[tuple[float, Hashable]] = collections.deque()
+
+    def get(self, key: Hashable) -> Any:
+        """The live entry for *key* (refreshing its LRU position), or ``_MISSING``."""
+        data = self.data
+        entry = data.get(key, _MISSING)
         if entry is _MISSING:
             return _MISSING
-        if ttl is not None:
-            if timer() >= entry[1]:
-                if data_get(key) is entry:
+        if self.ttl is not None:
+            if self.timer() >= entry[1]:
+                if data.get(key) is entry:
                     data.pop(key, None)
                 return _MISSING
             entry = entry[0]
-        if move is not None:
+        if self.move is not None:
             try:  # noqa: SIM105 (suppress() costs a context manager per hit)
-                move(key)
+                self.move(key)
             except KeyError:
                 pass
         return entry
 
-    def put(key: Hashable, entry: Any) -> None:
+    def put(self, key: Hashable, entry: Any) -> None:
+        """Store *entry*: drop expired entries, then the least recently used ones."""
+        maxsize, data = self.maxsize, self.data
         if maxsize == 0:
             return
-        if ttl is not None:
-            entry = (entry, timer() + ttl)
+        if self.ttl is not None:
+            now = self.timer()
+            queue = self.queue
+            while queue and queue[0][0] <= now:
+                expires, old = queue.popleft()
+                current = data.get(old)
+                if current is not None and current[1] == expires:
+                    data.pop(old, None)
+            expires = now + self.ttl
+            entry = (entry, expires)
+            queue.append((expires, key))
         data[key] = entry
         if maxsize is not None:
-            if move is not None:
+            if self.move is not None:
                 try:  # noqa: SIM105 (as above)
-                    move(key)
+                    self.move(key)
                 except KeyError:
                     pass
             while len(data) > maxsize:
                 try:
-                    popitem(last=False)  # type: ignore[call-arg]
+                    data.popitem(last=False)  # type: ignore[call-arg]
                 except KeyError:
                     break
 
-    return get, put
+    def live(self) -> int:
+        """The number of entries that have not expired."""
+        if self.ttl is None:
+            return len(self.data)
+        now = self.timer()
+        return sum(1 for entry in list(self.data.values()) if now < entry[1])
+
+    def pop(self, key: Hashable) -> bool:
+        """Remove *key*; True if it held a live entry."""
+        entry = self.data.pop(key, _MISSING)
+        if entry is _MISSING:
+            return False
+        return self.ttl is None or self.timer() < entry[1]
+
+    def clear(self) -> None:
+        self.data.clear()
+        self.queue.clear()
 
 
 def _info_functions(
     opts: _Options,
-    data: dict[Hashable, Any],
+    table: _Table,
     counts: Callable[[], tuple[int, int]],
     reset: Callable[[], None],
     bound: BoundStore | None,
@@ -417,29 +455,18 @@ def _info_functions(
 ) -> tuple[
     Callable[[], CacheInfo], Callable[[], None], Callable[[tuple[Any, ...], dict[str, Any]], bool]
 ]:
-    ttl, timer = opts.ttl, opts.timer
-
-    def purge() -> None:
-        if ttl is not None:
-            now = timer()
-            for key, entry in list(data.items()):
-                if now >= entry[1] and data.get(key) is entry:
-                    data.pop(key, None)
-
     def info() -> CacheInfo:
-        purge()
         hits, misses = counts()
-        return CacheInfo(hits, misses, opts.maxsize, len(data))
+        return CacheInfo(hits, misses, opts.maxsize, table.live())
 
     def clear() -> None:
-        data.clear()
+        table.clear()
         reset()
         if bound is not None:
             bound.clear()
 
     def evict(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-        purge()
-        found = data.pop(key_of(args, kwargs), _MISSING) is not _MISSING
+        found = table.pop(key_of(args, kwargs))
         if bound is not None:
             found = bound.delete(store_args(args), kwargs) or found
         return found
@@ -488,8 +515,9 @@ def _build_sync(
     ref: Callable[[], object] | None,
 ) -> tuple[Any, Any, Any, Any]:
     keyfunc, condition, cache_errors = opts.key, opts.condition, opts.cache_errors
-    data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
-    get, put = _lookup_functions(opts, data)
+    table = _Table(opts)
+    data = table.data
+    get, put = table.get, table.put
     plain = opts.ttl is None and opts.maxsize is None  # data holds bare values, unbounded
     data_get = data.get
     simple_key = keyfunc is None and not opts.typed
@@ -707,7 +735,7 @@ def _build_sync(
         hits = misses = 0
         miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
 
-    info, clear, evict = _info_functions(opts, data, counts, reset, bound, full_key, target)
+    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
     # a stored value stays until the driver's retry reads it (see _deep.drive)
@@ -728,8 +756,9 @@ def _build_async(
         opts.condition,
         opts.cache_errors,
     )
-    data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
-    get, put = _lookup_functions(opts, data)
+    table = _Table(opts)
+    data = table.data
+    get, put = table.get, table.put
     full_key = _key_function(opts)
     target = _target(ref, name)
     running: dict[Hashable, asyncio.Task[Any]] = {}
@@ -831,7 +860,7 @@ def _build_async(
         hits = misses = 0
         miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
 
-    info, clear, evict = _info_functions(opts, data, counts, reset, bound, full_key, target)
+    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
     return miss, info, clear, evict
