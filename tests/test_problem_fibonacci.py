@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import random
 
+import numpy as np
 import pytest
 from dptoolkit.problems import fibonacci
 from hypothesis import given, settings
@@ -89,3 +91,42 @@ def test_auto_is_fast_and_needs_no_witness() -> None:
 def test_naive_past_its_budget_refuses_before_running() -> None:
     with pytest.raises(dp.BudgetExceeded, match="strategy='naive'"):
         fibonacci.solve(35, strategy="naive")
+
+
+@pytest.mark.parametrize("bits", [fibonacci.FFT_BITS, 300_001, 2**20])
+def test_the_fft_product_of_large_factors_is_exact(bits: int) -> None:
+    rng = random.Random(bits)
+    x, y = rng.getrandbits(bits) | 1 << (bits - 1), rng.getrandbits(bits - 7)
+    assert fibonacci._multiply(x, y) == x * y
+    assert fibonacci._multiply(x, x) == x * x
+    small = rng.getrandbits(1000)
+    assert fibonacci._multiply(x, small) == x * small  # below the threshold: Karatsuba
+
+
+def test_fibonacci_of_a_million_matches_gmpy2_or_the_identities() -> None:
+    n = 1_000_000  # its last steps multiply through the FFT
+    value = fibonacci.solve(n).value
+    try:
+        import gmpy2
+    except ImportError:
+        half, after = fibonacci.fast_fibonacci(n // 2), fibonacci.fast_fibonacci(n // 2 + 1)
+        assert value == half * (2 * after - half)
+    else:
+        assert value == int(gmpy2.fib(n))
+
+
+@pytest.mark.parametrize("error", [0.4, 1.0])
+def test_a_wrong_fft_falls_back_to_the_exact_product(
+    monkeypatch: pytest.MonkeyPatch, error: float
+) -> None:
+    real = np.fft.irfft
+
+    def off_by(*args: object, **kwargs: object) -> np.ndarray:
+        out = real(*args, **kwargs)  # type: ignore[call-overload]
+        out[3] += error  # 0.4: not near an integer; 1.0: a wrong integer
+        return out
+
+    monkeypatch.setattr(np.fft, "irfft", off_by)
+    rng = random.Random(1)
+    x, y = rng.getrandbits(fibonacci.FFT_BITS + 5), rng.getrandbits(fibonacci.FFT_BITS + 9)
+    assert fibonacci._multiply(x, y) == x * y
