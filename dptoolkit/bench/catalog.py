@@ -4,17 +4,24 @@
 several rounds, timed in this process; ``ratio`` is the row's time over the
 first row of its case (the baseline), so lower is better. Each problem has
 one function returning its rows; :func:`run` gathers them.
+
+Part A's rows are CPU time of this process (``time.process_time``): every
+kernel measured there is single-threaded, and on a shared machine a 50 ms
+computation is preempted far more often than a 2 ms one, which skews
+wall-clock ratios between rows of very different lengths.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import random
+import time
 from collections.abc import Callable
 from typing import Any
 
-from ._timing import Row, timed
+from ._timing import Row
 
 __all__ = ["run"]
 
@@ -34,6 +41,22 @@ def _rows(case: str, entries: list[tuple[str, float, str]]) -> list[Row]:
 
 def _faster(base: float, seconds: float) -> str:
     return f"{base / seconds:.0f}x faster" if seconds < base else f"{seconds / base:.1f}x slower"
+
+
+def _cpu(func: Callable[[], Any], *, rounds: int) -> float:
+    """Least CPU time of *func* over *rounds* runs (garbage collector paused)."""
+    best = math.inf
+    for _ in range(rounds):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            start = time.process_time()
+            func()
+            best = min(best, time.process_time() - start)
+        finally:
+            if enabled:
+                gc.enable()
+    return best
 
 
 def _problem(name: str) -> Any:
@@ -76,11 +99,11 @@ def _knapsack_case(
     def items() -> object:
         return knapsack.solve(weights, values, capacity, unbounded=unbounded).items
 
-    plain = timed(
+    plain = _cpu(
         lambda: _knapsack_plain(weights, values, capacity, unbounded), rounds=1 if quick else 3
     )
-    value_only = timed(value, rounds=5 if quick else 21)
-    witness = timed(items, rounds=5 if quick else 21)
+    value_only = _cpu(value, rounds=5 if quick else 21)
+    witness = _cpu(items, rounds=5 if quick else 21)
     kind = "unbounded" if unbounded else "0/1"
     return _rows(
         f"knapsack {kind}, {len(weights)} items, W={capacity:,}",
@@ -107,8 +130,8 @@ def _knapsack(quick: bool) -> list[Row]:
     rows += _knapsack_case(weights, values, capacity, True, quick)
     small_n, small_w = (15, 1_000) if quick else (40, 5_000)
     sub_w, sub_v = weights[:small_n], values[:small_n]
-    fast = timed(lambda: knapsack.solve(sub_w, sub_v, small_w).items, rounds=7)
-    table = timed(
+    fast = _cpu(lambda: knapsack.solve(sub_w, sub_v, small_w).items, rounds=7)
+    table = _cpu(
         lambda: knapsack.solve(sub_w, sub_v, small_w, strategy="bottom_up").items, rounds=3
     )
     rows += _rows(
@@ -137,8 +160,8 @@ def _fibonacci(quick: bool) -> list[Row]:
     n = 200_000 if quick else 1_000_000
     rounds = 3 if quick else 9
     case = f"fibonacci({n:,}), exact"
-    ours = timed(lambda: fibonacci.solve(n).value, rounds=rounds)
-    classic = timed(lambda: _fib_classic(n), rounds=rounds)
+    ours = _cpu(lambda: fibonacci.solve(n).value, rounds=rounds)
+    classic = _cpu(lambda: _fib_classic(n), rounds=rounds)
     gmpy2 = _optional("gmpy2")
     if gmpy2 is None:
         return _rows(
@@ -148,7 +171,7 @@ def _fibonacci(quick: bool) -> list[Row]:
                 ("doubling, 3 products per bit", classic, ""),
             ],
         )
-    gmp = timed(lambda: gmpy2.fib(n), rounds=5 * rounds)
+    gmp = _cpu(lambda: gmpy2.fib(n), rounds=5 * rounds)
     return _rows(
         case,
         [
@@ -164,8 +187,8 @@ def _catalan(quick: bool) -> list[Row]:
 
     n = 10_000
     rounds = 5 if quick else 25
-    closed = timed(lambda: math.comb(2 * n, n) // (n + 1), rounds=rounds)
-    fast = timed(lambda: catalan.solve(n).value, rounds=rounds)
+    closed = _cpu(lambda: math.comb(2 * n, n) // (n + 1), rounds=rounds)
+    fast = _cpu(lambda: catalan.solve(n).value, rounds=rounds)
     rows = _rows(
         f"catalan({n:,})",
         [
@@ -174,8 +197,8 @@ def _catalan(quick: bool) -> list[Row]:
         ],
     )
     small = 150 if quick else 400
-    fast_small = timed(lambda: catalan.solve(small).value, rounds=rounds)
-    table = timed(lambda: catalan.solve(small, strategy="bottom_up").value, rounds=3)
+    fast_small = _cpu(lambda: catalan.solve(small).value, rounds=rounds)
+    table = _cpu(lambda: catalan.solve(small, strategy="bottom_up").value, rounds=3)
     rows += _rows(
         f"catalan({small})",
         [
@@ -198,9 +221,9 @@ def _factorial(quick: bool) -> list[Row]:
             product *= k
         return product
 
-    builtin = timed(lambda: math.factorial(n), rounds=rounds)
-    fast = timed(lambda: factorial.solve(n).value, rounds=rounds)
-    plain = timed(loop, rounds=1 if quick else 2)
+    builtin = _cpu(lambda: math.factorial(n), rounds=rounds)
+    fast = _cpu(lambda: factorial.solve(n).value, rounds=rounds)
+    plain = _cpu(loop, rounds=1 if quick else 2)
     return _rows(
         f"factorial({n:,})",
         [
@@ -217,9 +240,9 @@ def _lis(quick: bool) -> list[Row]:
     n = 600 if quick else 2_000
     rng = random.Random(7)
     seq = [rng.randint(0, 10 * n) for _ in range(n)]
-    fast = timed(lambda: lis.solve(seq).indices, rounds=15)
-    table = timed(lambda: lis.solve(seq, strategy="bottom_up").indices, rounds=3)
-    top = timed(lambda: lis.solve(seq, strategy="top_down").indices, rounds=3)
+    fast = _cpu(lambda: lis.solve(seq).indices, rounds=15)
+    table = _cpu(lambda: lis.solve(seq, strategy="bottom_up").indices, rounds=3)
+    top = _cpu(lambda: lis.solve(seq, strategy="top_down").indices, rounds=3)
     return _rows(
         f"lis, {n:,} random integers",
         [
@@ -236,9 +259,9 @@ def _subset_sum(quick: bool) -> list[Row]:
     n, target = (30, 2_001) if quick else (60, 6_001)
     rng = random.Random(3)
     numbers = [2 * rng.randint(1, 100) for _ in range(n)]  # all even: the odd target is never hit
-    fast = timed(lambda: subset_sum.solve(numbers, target).value, rounds=25)
-    witness = timed(lambda: subset_sum.solve(numbers, target - 1).indices, rounds=25)
-    table = timed(lambda: subset_sum.solve(numbers, target, strategy="bottom_up").value, rounds=3)
+    fast = _cpu(lambda: subset_sum.solve(numbers, target).value, rounds=25)
+    witness = _cpu(lambda: subset_sum.solve(numbers, target - 1).indices, rounds=25)
+    table = _cpu(lambda: subset_sum.solve(numbers, target, strategy="bottom_up").value, rounds=3)
     return _rows(
         f"subset_sum, {n} numbers, T={target:,} (unreachable)",
         [
