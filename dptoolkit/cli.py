@@ -1,7 +1,7 @@
 """The ``dptoolkit`` command: browse the catalog, solve, trace, compare, benchmark.
 
 Run ``dptoolkit --help`` (or ``python -m dptoolkit --help``) for the list of
-subcommands, and ``dptoolkit SUBCOMMAND --help`` for each one::
+subcommands, and ``dptoolkit SUBCOMMAND --help`` for each one:
 
     dptoolkit list                                   # the catalog as a table
     dptoolkit show knapsack                          # statement, recurrence, example
@@ -16,8 +16,9 @@ Problem arguments
 Each positional argument after the problem name is read as a JSON literal
 when it is one (``10``, ``[1, 2]``, ``{"a": 1}``, ``true``, ``null``) and
 taken as a plain string otherwise (``kitten``). Quote a string that looks
-like a number to keep it a string: ``'"123"'``. The problem's ``coerce``
-hook (see :class:`dptoolkit.Problem`) then turns the literals into the
+like a number to keep it a string: ``'"123"'``, and put an argument that
+starts with ``-`` (other than a number) after ``--``. The problem's
+``coerce`` hook (see ``dptoolkit.Problem``) then turns the literals into the
 solver's arguments, e.g. an edge list into a networkx graph. Keyword options
 of a solver go through ``--kw KEY=VALUE`` (repeatable; VALUE is read the
 same way): ``dptoolkit solve knapsack '[2,3]' '[3,4]' 7 --kw unbounded=true``.
