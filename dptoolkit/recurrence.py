@@ -1073,8 +1073,14 @@ def _compile_reader(rec: Recurrence, template: str, extra: dict[str, str]) -> An
         "tuple": "".join(f"{n}, " for n in names),
         **extra,
     }
+    return _factory(template.format(**fields))
+
+
+@functools.lru_cache(maxsize=512)
+def _factory(source: str) -> Any:
+    """The ``_dp_make`` factory defined by *source* (compiled once per distinct source)."""
     namespace: dict[str, Any] = {}
-    exec(template.format(**fields), namespace)  # generated from identifiers only
+    exec(source, namespace)  # generated from identifiers only
     return namespace["_dp_make"]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import dptoolkit as dp
 
-from ._timing import Row, time_once, timed
+from ._timing import Row, time_once
 
 __all__ = ["run"]
 
@@ -134,10 +134,15 @@ def _interleaved(subjects: dict[str, Callable[[], Any]], rounds: int) -> dict[st
     Taking turns spreads the load of a shared machine evenly over the
     subjects, so the ratios are fairer than timing each one in a block.
     """
-    samples: dict[str, list[float]] = {name: [] for name in subjects}
+    return _sampled({name: functools.partial(time_once, f) for name, f in subjects.items()}, rounds)
+
+
+def _sampled(samplers: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Minimum over *rounds* of each sampler (a callable returning seconds), in turns."""
+    samples: dict[str, list[float]] = {name: [] for name in samplers}
     for _ in range(rounds):
-        for name, func in subjects.items():
-            samples[name].append(time_once(func))
+        for name, sample in samplers.items():
+            samples[name].append(sample())
     return {name: min(times) for name, times in samples.items()}
 
 
@@ -149,18 +154,28 @@ def _repeat(func: Callable[[], Any], reps: int) -> Callable[[], None]:
     return go
 
 
-def _fib_rows(k: int, rounds: int) -> list[Row]:
-    case = f"fib({k}) one solve"
-    reps = 20 if k <= 500 else 3
-    assert fib.solve(k, strategy="bottom_up").value == _deep(lambda: functools_fib(k))
-    base = _deep(lambda: timed(_repeat(lambda: functools_fib(k), reps), rounds=rounds)) / reps
-    td = timed(_repeat(lambda: fib.solve(k, strategy="top_down"), reps), rounds=rounds) / reps
-    bu = timed(_repeat(lambda: fib.solve(k, strategy="bottom_up"), reps), rounds=rounds) / reps
-    return [
-        _row(case, "functools.cache (raised limit)", base, base),
-        _row(case, "dp top_down (memo engine)", td, base),
-        _row(case, "dp bottom_up", bu, base),
-    ]
+def _versus_functools(
+    case: str,
+    functools_run: Callable[[], Any],
+    top_down: Callable[[], Any],
+    bottom_up: Callable[[], Any],
+    *,
+    reps: int,
+    rounds: int,
+) -> list[Row]:
+    """functools.cache (in a deep thread) against both strategies, in turns."""
+    best = _sampled(
+        {
+            "functools.cache (raised limit)": lambda: _deep(
+                lambda: time_once(_repeat(functools_run, reps))
+            ),
+            "dp top_down (memo engine)": lambda: time_once(_repeat(top_down, reps)),
+            "dp bottom_up": lambda: time_once(_repeat(bottom_up, reps)),
+        },
+        rounds,
+    )
+    base = best["functools.cache (raised limit)"] / reps
+    return [_row(case, name, seconds / reps, base) for name, seconds in best.items()]
 
 
 def _row(case: str, subject: str, seconds: float, base: float | None, note: str = "") -> Row:
@@ -195,23 +210,30 @@ def run(quick: bool = False) -> list[Row]:
     for subject, seconds in best.items():
         rows.append(_row(case, subject, seconds, base, notes.get(subject, "")))
 
-    # -- fib: top_down vs bottom_up vs functools.cache ----------------------------
+    # -- fib and LCS: top_down vs bottom_up vs functools.cache -------------------------
     for k in (500, 5000) if not quick else (500,):
-        rows.extend(_fib_rows(k, rounds))
-
-    # -- LCS: top_down vs bottom_up vs functools.cache -----------------------------
+        reference = functools.partial(functools_fib, k)
+        assert fib.solve(k, strategy="bottom_up").value == _deep(reference)
+        rows += _versus_functools(
+            f"fib({k}) one solve",
+            reference,
+            functools.partial(fib.solve, k, strategy="top_down"),
+            functools.partial(fib.solve, k, strategy="bottom_up"),
+            reps=20 if k <= 500 else 3,
+            rounds=rounds,
+        )
     m = 200 if quick else 400
     a, b = _strings(m, 2)
     lcs = make_lcs(a, b)
-    case = f"LCS {m}x{m} one solve"
     assert lcs.solve(m, m).value == _deep(lambda: functools_lcs(a, b))
-    base = _deep(lambda: timed(lambda: functools_lcs(a, b), rounds=rounds))
-    rows.append(_row(case, "functools.cache (raised limit)", base, base))
-    small_rounds = max(3, rounds // 2)
-    td = timed(lambda: lcs.solve(m, m, strategy="top_down"), rounds=small_rounds)
-    rows.append(_row(case, "dp top_down (memo engine)", td, base))
-    bu = timed(lambda: lcs.solve(m, m, strategy="bottom_up"), rounds=rounds)
-    rows.append(_row(case, "dp bottom_up", bu, base))
+    rows += _versus_functools(
+        f"LCS {m}x{m} one solve",
+        lambda: functools_lcs(a, b),
+        lambda: lcs.solve(m, m, strategy="top_down"),
+        lambda: lcs.solve(m, m, strategy="bottom_up"),
+        reps=1,
+        rounds=rounds,
+    )
 
     # -- deep top_down: LCS of two 1,500-character strings ---------------------------
     big = 300 if quick else 1500
