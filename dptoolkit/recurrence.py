@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dis
 import functools
-import importlib
 import inspect
 import itertools
 import math
@@ -901,47 +900,8 @@ def _outside(rec: Recurrence, args: tuple[Any, ...], parent: tuple[Any, ...] | N
 # --------------------------------------------------------------------------
 
 
-def _interim_memoize(func: Callable[..., Any]) -> Any:  # pragma: no cover - until memo lands
-    """A plain dict memo with ``cache_info`` and cycle detection, used when
-    ``dptoolkit.memo`` cannot be imported (no deep-recursion support)."""
-    from collections import namedtuple
-
-    cache: dict[Any, Any] = {}
-    flight: list[Any] = []
-    counts = [0, 0]
-    info = namedtuple("info", "hits misses maxsize currsize")
-
-    def wrapper(*args: Any) -> Any:
-        try:
-            value = cache[args]
-        except KeyError:
-            if args in flight:
-                path = [*flight[flight.index(args) :], args]
-                name = func.__name__
-                shown = [f"{name}({', '.join(map(repr, a))})" for a in path]
-                raise CycleError(
-                    f"{shown[0]} needs its own result: dependency cycle {' -> '.join(shown)}",
-                    cycle=path,
-                ) from None
-            flight.append(args)
-            try:
-                value = cache[args] = func(*args)
-            finally:
-                flight.pop()
-            counts[1] += 1
-            return value
-        counts[0] += 1
-        return value
-
-    wrapper.cache_info = lambda: info(counts[0], counts[1], None, len(cache))  # type: ignore[attr-defined]
-    return wrapper
-
-
 def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
-    try:
-        memoize = importlib.import_module(".memo", __package__).memoize
-    except ImportError:  # pragma: no cover - until memo lands
-        memoize = _interim_memoize
+    from .memo import memoize
 
     member = rec._membership(goal)
     key = rec._key

@@ -606,7 +606,6 @@ def test_asyncio_tasks_solving_in_threads() -> None:
 
 
 def test_top_down_deep_recursion_completes() -> None:
-    pytest.importorskip("dptoolkit.memo")
     a = "ab" * 400
     b = "ba" * 400
     lcs = make_lcs(a, b)
@@ -616,7 +615,6 @@ def test_top_down_deep_recursion_completes() -> None:
 
 
 def test_deep_top_down_keeps_choices_and_counts_consistent() -> None:
-    pytest.importorskip("dptoolkit.memo")
     a = "abcab" * 80
     b = "bacba" * 80
 
@@ -654,7 +652,6 @@ def test_deep_top_down_keeps_choices_and_counts_consistent() -> None:
 
 
 def test_top_down_a_hundred_thousand_deep() -> None:
-    pytest.importorskip("dptoolkit.memo")
 
     @dp.recurrence(states=lambda n: range(n + 1))
     def total(n):
