@@ -940,6 +940,11 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     active_token = _ACTIVE.set(run)
     try:
         value = memo(*goal)
+    except CycleError as exc:
+        # the memo engine names states by its keys (argument tuples): use the states
+        if exc.cycle is not None:
+            exc.cycle = [key(c) if isinstance(c, tuple) else c for c in exc.cycle]
+        raise
     finally:
         _ACTIVE.reset(active_token)
         rec._route.reset(route_token)

@@ -224,6 +224,7 @@ def test_a_longer_cycle_is_a_cycle_error(strategy) -> None:
     with pytest.raises(dp.CycleError) as info:
         f.solve(0, strategy=strategy)
     assert "f(0)" in str(info.value)
+    assert info.value.cycle == [0, 1, 2, 0]
 
 
 def test_naive_budget_stops_with_budget_exceeded() -> None:
