@@ -63,7 +63,7 @@ def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Codes, Codes]:
 
 
 def _str_codes(s: str) -> Codes:
-    return np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 # --------------------------------------------------------------------- masks

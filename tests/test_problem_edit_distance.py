@@ -230,3 +230,8 @@ def test_catalog_entry():
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="bottom_up").value == problem.solve(*problem.example).value
     assert dp.catalog("levenshtein") is problem
+
+
+def test_lone_surrogates_and_ranges():
+    assert edit_distance.solve("a\ud800b", "ab").value == 1
+    assert edit_distance.solve(range(5), [0, 1, 9, 3, 4]).operations[2] == ("substitute", 2, 2)
