@@ -69,7 +69,7 @@ def check_int(
     what = _int_phrase(minimum, maximum)
     if not _is_int(value):
         raise InvalidType(f"{name}={show(value)} must be {what}")
-    ivalue = int(value)  # type: ignore[call-overload]
+    ivalue: int = int(value)  # type: ignore[call-overload]
     if (minimum is not None and ivalue < minimum) or (maximum is not None and ivalue > maximum):
         raise InvalidInput(f"{name}={show(value)} must be {what}")
     return ivalue
@@ -210,7 +210,8 @@ def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | 
     """
     if value is None and optional:
         return None
-    if not callable(value):
+    checked: object = value  # a T may be anything: mypy must not assume it callable
+    if not callable(checked):
         tail = " or None" if optional else ""
         raise InvalidType(f"{name}={show(value)} must be callable{tail}")
     return value
