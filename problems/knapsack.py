@@ -158,7 +158,8 @@ def build(
         if weight <= w:
             rest = (i, w - weight) if unbounded else (i - 1, w - weight)
             candidates.append((best(*rest) + value, ("take", rest)))
-        return dp.choose(candidates, best=max)
+        chosen: Number = dp.choose(candidates, best=max)
+        return chosen
 
     return best, (len(wts), cap)
 

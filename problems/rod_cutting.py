@@ -98,7 +98,8 @@ def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
         if j == 0:
             return 0
         options = ((table[i - 1] + revenue(j - i), i) for i in range(1, min(j, longest) + 1))
-        return dp.choose(options, best=max)
+        chosen: Number = dp.choose(options, best=max)
+        return chosen
 
     return revenue, (n,)
 
