@@ -78,6 +78,19 @@ def _check(coins: object, amount: object) -> tuple[list[int], int]:
     return sorted({int(c) for c in checked}), check_int("amount", amount)
 
 
+def _recurrence(denominations: list[int], amount: int) -> tuple[Recurrence, tuple[int]]:
+    """The recurrence on validated input (see :func:`build`)."""
+
+    @dp.recurrence(states=lambda a: range(a + 1))
+    def fewest(a: int) -> int | float:
+        if a == 0:
+            return 0
+        options = [(fewest(a - c) + 1, c) for c in denominations if c <= a]
+        return dp.choose(options, best=min) if options else math.inf
+
+    return fewest, (amount,)
+
+
 def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
     """The coin-change recurrence for these coins, and the goal state ``(amount,)``.
 
@@ -90,16 +103,7 @@ def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
     >>> sol.value, sol.choices[6], sol.choices[3]
     (2, 3, 3)
     """
-    denominations, amount = _check(coins, amount)
-
-    @dp.recurrence(states=lambda a: range(a + 1))
-    def fewest(a: int) -> int | float:
-        if a == 0:
-            return 0
-        options = [(fewest(a - c) + 1, c) for c in denominations if c <= a]
-        return dp.choose(options, best=min) if options else math.inf
-
-    return fewest, (amount,)
+    return _recurrence(*_check(coins, amount))
 
 
 def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
@@ -165,7 +169,7 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
         strategy = "bottom_up"
     if strategy == "naive":
         check_naive_budget(lambda a: [a - c for c in denominations if c <= a], amount)
-    rec, goal = build(denominations, amount)
+    rec, goal = _recurrence(denominations, amount)
     sol = rec.solve(*goal, strategy=strategy)
 
     def paid() -> list[int] | None:

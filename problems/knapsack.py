@@ -126,6 +126,26 @@ def _check(
     return wts, vals, cap, unbounded
 
 
+def _recurrence(
+    wts: list[int], vals: list[Number], cap: int, unbounded: bool
+) -> tuple[Recurrence, State]:
+    """The recurrence on validated input (see :func:`build`)."""
+
+    @dp.recurrence(states=lambda i, w: dp.grid(i + 1, w + 1))
+    def best(i: int, w: int) -> Number:
+        if i == 0:
+            return 0
+        weight, value = wts[i - 1], vals[i - 1]
+        candidates: list[tuple[Number, Hashable]] = [(best(i - 1, w), ("skip", (i - 1, w)))]
+        if weight <= w:
+            rest = (i, w - weight) if unbounded else (i - 1, w - weight)
+            candidates.append((best(*rest) + value, ("take", rest)))
+        chosen: Number = dp.choose(candidates, best=max)
+        return chosen
+
+    return best, (len(wts), cap)
+
+
 def build(
     weights: Sequence[int],
     values: Sequence[Number],
@@ -147,21 +167,7 @@ def build(
     >>> sol.value, sol.choices[3, 4], sol.choices[2, 4]
     (35, ('skip', (2, 4)), ('take', (1, 1)))
     """
-    wts, vals, cap, unbounded = _check(weights, values, capacity, unbounded)
-
-    @dp.recurrence(states=lambda i, w: dp.grid(i + 1, w + 1))
-    def best(i: int, w: int) -> Number:
-        if i == 0:
-            return 0
-        weight, value = wts[i - 1], vals[i - 1]
-        candidates: list[tuple[Number, Hashable]] = [(best(i - 1, w), ("skip", (i - 1, w)))]
-        if weight <= w:
-            rest = (i, w - weight) if unbounded else (i - 1, w - weight)
-            candidates.append((best(*rest) + value, ("take", rest)))
-        chosen: Number = dp.choose(candidates, best=max)
-        return chosen
-
-    return best, (len(wts), cap)
+    return _recurrence(*_check(weights, values, capacity, unbounded))
 
 
 def _walk(sol: Solution, goal: State) -> list[int]:
@@ -342,7 +348,7 @@ def solve(
             return kids
 
         check_naive_budget(children, (len(wts), cap))
-    rec, goal = build(wts, vals, cap, unbounded=unbounded)
+    rec, goal = _recurrence(wts, vals, cap, unbounded)
     sol = rec.solve(*goal, strategy=strategy)
     return dp.Solution(
         sol.value,

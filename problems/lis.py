@@ -106,6 +106,19 @@ def _check(seq: object) -> Sequence[Any]:
     return items
 
 
+def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
+    """The recurrence on validated input (see :func:`build`)."""
+    n = len(items)
+
+    @dp.recurrence(states=lambda i: range(i + 1))
+    def ending(i: int) -> int:
+        here = items[i] if i < n else None
+        options = [(ending(j) + 1, j) for j in range(i) if here is None or items[j] < here]
+        return int(dp.choose([(1, None), *options], best=max))
+
+    return ending, (n,)
+
+
 def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
 
@@ -120,16 +133,7 @@ def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     >>> sol.value - 1, sol.choices[5], sol.choices[4], sol.choices[2]
     (3, 4, 2, 0)
     """
-    items = _check(seq)
-    n = len(items)
-
-    @dp.recurrence(states=lambda i: range(i + 1))
-    def ending(i: int) -> int:
-        here = items[i] if i < n else None
-        options = [(ending(j) + 1, j) for j in range(i) if here is None or items[j] < here]
-        return int(dp.choose([(1, None), *options], best=max))
-
-    return ending, (n,)
+    return _recurrence(_check(seq))
 
 
 def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[int] | None]:
@@ -236,7 +240,7 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
                 "would compare about n^2 / 2 pairs in plain recursion; use 'top_down' or 'bottom_up'"
             )
         check_naive_budget(lambda i: [j for j in range(i) if i == n or items[j] < items[i]], n)
-    rec, goal = build(items)
+    rec, goal = _recurrence(items)
     sol = rec.solve(*goal, strategy=strategy)
 
     def indices() -> list[int]:

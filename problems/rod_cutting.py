@@ -78,6 +78,21 @@ def _check(prices: object, n: object) -> tuple[list[Number], int]:
     return checked, check_int("n", n)
 
 
+def _recurrence(table: list[Number], n: int) -> tuple[Recurrence, tuple[int]]:
+    """The recurrence on validated input (see :func:`build`)."""
+    longest = len(table)
+
+    @dp.recurrence(states=lambda j: range(j + 1))
+    def revenue(j: int) -> Number:
+        if j == 0:
+            return 0
+        options = ((table[i - 1] + revenue(j - i), i) for i in range(1, min(j, longest) + 1))
+        chosen: Number = dp.choose(options, best=max)
+        return chosen
+
+    return revenue, (n,)
+
+
 def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     """The rod-cutting recurrence for this price list, and the goal state ``(n,)``.
 
@@ -90,18 +105,7 @@ def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     >>> sol.value, sol.choices[4], sol.choices[2]
     (10, 2, 2)
     """
-    table, n = _check(prices, n)
-    longest = len(table)
-
-    @dp.recurrence(states=lambda j: range(j + 1))
-    def revenue(j: int) -> Number:
-        if j == 0:
-            return 0
-        options = ((table[i - 1] + revenue(j - i), i) for i in range(1, min(j, longest) + 1))
-        chosen: Number = dp.choose(options, best=max)
-        return chosen
-
-    return revenue, (n,)
+    return _recurrence(*_check(prices, n))
 
 
 def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
@@ -176,7 +180,7 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
     if strategy == "naive":
         longest = len(table)
         check_naive_budget(lambda j: [j - i for i in range(1, min(j, longest) + 1)], n)
-    rec, goal = build(table, n)
+    rec, goal = _recurrence(table, n)
     sol = rec.solve(*goal, strategy=strategy)
     return dp.Solution(
         sol.value,

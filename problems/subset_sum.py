@@ -90,19 +90,8 @@ def _check(numbers: object, target: object) -> tuple[list[int], int]:
     return [int(x) for x in checked], check_int("target", target)
 
 
-def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
-    """The subset-sum recurrence for these numbers, and the goal ``(n, target)``.
-
-    Each state records ``("skip", next_state)`` or ``("take", next_state)``.
-
-    Examples
-    --------
-    >>> rec, goal = build([3, 34, 4, 12, 5, 2], 9)
-    >>> sol = rec.solve(*goal, strategy="top_down")
-    >>> sol.value, sol.choices[goal]
-    (True, ('skip', (5, 9)))
-    """
-    xs, target = _check(numbers, target)
+def _recurrence(xs: list[int], target: int) -> tuple[Recurrence, State]:
+    """The recurrence on validated input (see :func:`build`)."""
 
     @dp.recurrence(states=lambda i, t: dp.grid(i + 1, t + 1))
     def reach(i: int, t: int) -> bool:
@@ -117,6 +106,21 @@ def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
         return bool(dp.choose(options, best=max))
 
     return reach, (len(xs), target)
+
+
+def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
+    """The subset-sum recurrence for these numbers, and the goal ``(n, target)``.
+
+    Each state records ``("skip", next_state)`` or ``("take", next_state)``.
+
+    Examples
+    --------
+    >>> rec, goal = build([3, 34, 4, 12, 5, 2], 9)
+    >>> sol = rec.solve(*goal, strategy="top_down")
+    >>> sol.value, sol.choices[goal]
+    (True, ('skip', (5, 9)))
+    """
+    return _recurrence(*_check(numbers, target))
 
 
 def _rows(numbers: list[int], target: int) -> list[int]:
@@ -227,7 +231,7 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
             return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
 
         check_naive_budget(children, (len(xs), target))
-    rec, goal = build(xs, target)
+    rec, goal = _recurrence(xs, target)
     sol = rec.solve(*goal, strategy=strategy)
 
     def indices() -> list[int] | None:
