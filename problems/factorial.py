@@ -24,14 +24,14 @@ so the factors of every product have similar sizes). The power of two is a
 single shift. The large multiplications are then few and balanced, which is
 where Karatsuba pays off.
 
-============  =========================  ========
-strategy      time                       space
-============  =========================  ========
-naive         n + 1 calls, O(n^2 log^2 n)  O(n) stack
-top_down      n + 1 calls, O(n^2 log^2 n)  O(n) numbers
-bottom_up     n + 1 states, O(n^2 log^2 n) O(n) numbers
-fast          O(M(n log n) log n)          O(n log n) bits
-============  =========================  ========
+============  ============================  ===============
+strategy      time                          space
+============  ============================  ===============
+naive         n + 1 calls, O(n^2 log^2 n)   O(n) stack
+top_down      n + 1 calls, O(n^2 log^2 n)   O(n) numbers
+bottom_up     n + 1 states, O(n^2 log^2 n)  O(n) numbers
+fast          O(M(n log n) log n)           O(n log n) bits
+============  ============================  ===============
 
 Examples
 --------

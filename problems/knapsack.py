@@ -42,7 +42,7 @@ strategy      time                 space
 naive         O(2^n) calls         O(n) stack
 top_down      O(n W)               O(n W)
 bottom_up     O(n W)               O(n W)
-fast          O(n W) numpy         O(W), O(n W) bits for the witness
+fast          O(n W) numpy         O(W); n (W + 1) bytes for the witness
 ============  ===================  ============
 
 Examples
