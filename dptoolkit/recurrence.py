@@ -1479,14 +1479,15 @@ def _to_table(
                 out[rec._key(args)] = value
         return out
     dtype, blank = found
-    if any(v is _U for v in values):
-        values = [blank if v is _U else v for v in values]
+    raw = values
+    if any(v is _U for v in raw):
+        values = [blank if v is _U else v for v in raw]
     if dtype == np.int64:
         try:
             return np.array(values, dtype=np.int64).reshape(shape)
-        except OverflowError:
-            dtype, blank = np.dtype(object), None
-            values = [blank if v is _U else v for v in values]
+        except OverflowError:  # a value outgrew int64: exact Python ints, blanks None
+            dtype = np.dtype(object)
+            values = [None if v is _U else v for v in raw]
     if dtype.kind == "O":
         return np.fromiter(values, dtype=object, count=len(values)).reshape(shape)
     return np.array(values, dtype=dtype).reshape(shape)

@@ -347,6 +347,14 @@ def test_binomials_past_int64_stay_exact() -> None:
     assert sol.value == math.comb(70, 35) > 2**63
     assert sol.table.dtype == object
     assert all(sol.table[70, k] == math.comb(70, k) for k in range(36))
+    assert all(type(v) is int for v in sol.table.ravel())
+
+    @dp.recurrence(states=lambda i, j: dp.intervals(j + 1))
+    def big(i, j):  # a triangle of states: the cells below the diagonal are blank
+        return 2**70 if i == j else big(i, j - 1) + 1
+
+    t = big.solve(0, 2, strategy="bottom_up").table
+    assert t.dtype == object and t[0, 2] == 2**70 + 2 and t[2, 0] is None
 
 
 def test_bool_float_inf_and_object_tables() -> None:
