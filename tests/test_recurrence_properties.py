@@ -278,3 +278,26 @@ def test_tsp(d) -> None:
         for p in itertools.permutations(range(1, n))
     )
     assert agree(tour, full, 0, check_witness=valid) == brute
+
+
+@settings(max_examples=15)
+@given(strings(max_size=8), strings(max_size=8))
+def test_numpy_and_dict_tables_hold_the_same_values(a, b) -> None:
+    def make(states):
+        @dp.recurrence(states=states)
+        def lcs(i, j):
+            if i == 0 or j == 0:
+                return 0
+            if a[i - 1] == b[j - 1]:
+                return lcs(i - 1, j - 1) + 1
+            return max(lcs(i - 1, j), lcs(i, j - 1))
+
+        return lcs
+
+    boxed = make(lambda i, j: dp.grid(i + 1, j + 1)).solve(len(a), len(b), strategy="bottom_up")
+    listed = make(lambda i, j: [(x, y) for x in range(i + 1) for y in range(j + 1)]).solve(
+        len(a), len(b), strategy="bottom_up"
+    )
+    assert isinstance(listed.table, dict) and boxed.table.shape == (len(a) + 1, len(b) + 1)
+    assert {state: int(boxed.table[state]) for state in listed.table} == listed.table
+    assert boxed.stats == listed.stats
