@@ -689,3 +689,22 @@ def test_window_memory_is_a_few_rows_not_the_table() -> None:
     # the full table holds 301 * 301 cells; the window two rows and a fixed overhead
     assert full > 301 * 301 * 8
     assert rolling * 5 < full, (rolling, full)
+
+
+def test_three_dimensional_grid() -> None:
+    @dp.recurrence(states=lambda i, j, k: dp.grid(i + 1, j + 1, k + 1))
+    def paths(i, j, k):
+        if i == j == k == 0:
+            return 1
+        return (
+            (paths(i - 1, j, k) if i else 0)
+            + (paths(i, j - 1, k) if j else 0)
+            + (paths(i, j, k - 1) if k else 0)
+        )
+
+    multinomial = math.factorial(9) // (math.factorial(2) * math.factorial(3) * math.factorial(4))
+    for strategy in STRATEGIES:
+        assert paths.solve(2, 3, 4, strategy=strategy).value == multinomial
+    sol = paths.solve(2, 3, 4, strategy="bottom_up")
+    assert sol.table.shape == (3, 4, 5) and sol.table[1, 1, 1] == 6
+    assert paths.solve(2, 3, 4, strategy="bottom_up", window=2).value == multinomial
