@@ -185,3 +185,37 @@ def test_every_docs_page_is_reachable_from_the_nav() -> None:
         assert rel in listed or rel.startswith("problems/"), f"{rel} is not in mkdocs.yml's nav"
     for rel in listed:
         assert (DOCS / rel).is_file(), f"mkdocs.yml lists {rel}, which does not exist"
+
+
+def _hooks() -> types.ModuleType:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_site_hooks_write_the_catalog_table_and_place_pictures() -> None:
+    import dptoolkit as dp
+
+    hooks = _hooks()
+    table = hooks.catalog_table()
+    for problem in dp.catalog():
+        assert f"`{problem.name}`" in table, problem.name
+    for target in re.findall(r"\]\(([^)#]+)\)", table):
+        assert (DOCS / "problems" / target).is_file(), target
+
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="problems/knapsack.md"))
+    text = "# Knapsack\n\nStatement.\n\n## References\n\n- a book\n"
+    out = hooks.on_page_markdown(text, page=page, config=None, files=None)
+    assert "![" in out and "(img/knapsack.png)" in out
+    assert out.index("## Picture") < out.index("## References")
+    index = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="problems/index.md"))
+    assert hooks.MARKER not in hooks.on_page_markdown(
+        f"# P\n\n{hooks.MARKER}\n", page=index, config=None, files=None
+    )
+    nav = {"nav": [{"Problems": ["problems/index.md"]}]}
+    listed = hooks.on_config(nav)["nav"][0]["Problems"]
+    assert listed[0] == "problems/index.md" and "problems/knapsack.md" in listed
