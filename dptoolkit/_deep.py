@@ -31,6 +31,7 @@ outermost call) rather than unwound forever.
 
 from __future__ import annotations
 
+import operator
 import sys
 import threading
 from collections.abc import Callable, Hashable
@@ -41,10 +42,18 @@ __all__ = ["MAX_DEPTH", "PROBE", "ThreadState", "Unwind", "drive", "probe", "sta
 #: Memoized levels after which the stack is first measured.
 PROBE = 32
 #: Recursion units (Python frames) kept free below the deepest memoized level.
-MARGIN = 120
+MARGIN = 150
+#: Share of the remaining room the budget uses. Frames are what the probe can
+#: count; C-level recursion (a ``__call__`` reached through a type slot, say)
+#: costs units it cannot see, so the budget stays well inside the limit.
+SHARE = 0.6
 #: Upper bound on the live depth budget: each memoized level also uses some C
 #: stack (and, from Python 3.12, a unit of the separate C recursion limit).
 MAX_BUDGET = 1000
+#: Live depth budget inside a driver session. Once a recursion has proved
+#: deep, short segments are faster than long ones (the stack they unwind and
+#: rebuild stays in the CPU caches), and every level is unwound once anyway.
+SESSION_BUDGET = 24
 #: Virtual depth (memoized calls along one dependency chain) at which a
 #: runaway recursion is stopped with ``RecursionError``.
 MAX_DEPTH = 1 << 24
@@ -58,14 +67,15 @@ class Unwind(BaseException):
     call:
         ``(miss, key, args, kwargs, keepalive)`` of the call to compute first.
     frames:
-        The memoized frames the exception unwound, innermost first, flattened
-        as ``[miss, key, miss, key, ...]``.
+        The in-flight records of the memoized calls it unwinds (a copy of
+        ``ThreadState.chain`` when it was raised), outermost first; each has
+        its function's miss at index 6 and its key at index 7.
     """
 
-    def __init__(self, call: tuple[Any, ...]) -> None:
+    def __init__(self, call: tuple[Any, ...], frames: list[list[Any]]) -> None:
         super().__init__("dptoolkit internal: unwinding a deep memoized recursion")
         self.call = call
-        self.frames: list[Any] = []
+        self.frames = frames
 
 
 class ThreadState:
@@ -154,7 +164,7 @@ def probe(st: ThreadState, depth: int, skip: int = 1) -> bool:
         return _final(st, depth, depth)
     per_level = max(1.0, added / max(1, depth - PROBE))
     room = sys.getrecursionlimit() - (below + added) - MARGIN
-    return _final(st, depth, depth + int(room / per_level * 0.9))
+    return _final(st, depth, depth + int(room / per_level * SHARE))
 
 
 def _final(st: ThreadState, depth: int, budget: int) -> bool:
@@ -199,44 +209,53 @@ def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
     st.unwinding = None
     # the calls unwound above the pending ones: miss -> {keys}
     virtual: dict[Callable[..., Any], set[Hashable]] = {}
-    # pending[i] = (call, frames unwound between pending[i-1] and it, virtual depth)
-    pending: list[tuple[tuple[Any, ...], list[Any], int]] = [(first, [], 0)]
+    # pending[i] = (call, the calls unwound between pending[i-1] and it, virtual
+    # depth); the unwound calls are kept as (miss, [keys]) when they all belong
+    # to one function (the usual case), else as (None, [(miss, key), ...]),
+    # never as flights: those hold arguments the collector would trace
+    pending: list[tuple[tuple[Any, ...], tuple[Any, list[Any]], int]] = [(first, (None, []), 0)]
 
     def push(u: Unwind) -> None:
         frames = u.frames
-        levels = len(frames) // 2
-        depth = pending[-1][2] + levels
+        depth = pending[-1][2] + len(frames)
         if depth > MAX_DEPTH:
             raise RecursionError(
                 f"memoized recursion deeper than {MAX_DEPTH} calls "
                 "(dptoolkit._deep.MAX_DEPTH); is it infinite?"
             )
-        misses = frames[0::2]
-        keys = frames[1::2]
-        if misses.count(misses[0]) == levels:  # one function (the usual case): bulk
-            above = virtual.get(misses[0])
-            if above is None:
-                above = virtual[misses[0]] = set()
-            size = len(above)
-            above.update(keys)
-            if len(above) != size + levels:  # a call repeats: find it
-                above.difference_update(keys)
-                _find_repeat(above, misses, keys)
-        else:
-            for miss, key in zip(misses, keys, strict=True):
+        unwound: tuple[Any, list[Any]] = (None, [])
+        if frames:
+            if len(set(map(_miss_of, frames))) == 1:  # one function: bulk operations
+                miss = frames[0][6]
+                keys = list(map(_key_of, frames))
                 above = virtual.get(miss)
                 if above is None:
                     above = virtual[miss] = set()
-                if key in above:
-                    raise _long_cycle(miss, key)
-                above.add(key)
+                size = len(above)
+                above.update(keys)
+                if len(above) != size + len(keys):  # a call repeats: find it
+                    above.difference_update(keys)
+                    _find_repeat(above, frames)
+                unwound = (miss, keys)
+            else:
+                for flight in frames:
+                    above = virtual.get(flight[6])
+                    if above is None:
+                        above = virtual[flight[6]] = set()
+                    if flight[7] in above:
+                        raise _long_cycle(flight)
+                    above.add(flight[7])
+                unwound = (None, [(flight[6], flight[7]) for flight in frames])
         above = virtual.get(u.call[0])
         if above is not None and u.call[1] in above:
-            raise _long_cycle(u.call[0], u.call[1])
-        pending.append((u.call, frames, depth))
+            raise _long_cycle([None, 0, None, None, u.call[2], u.call[3], u.call[0], u.call[1]])
+        u.frames = []
+        pending.append((u.call, unwound, depth))
 
     try:
         push(unwind)
+        st.budget = min(st.budget, SESSION_BUDGET)
+        st.probe = False
         while True:
             call = pending[-1][0]
             miss = call[0]
@@ -254,12 +273,11 @@ def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
                 if len(pending) == 1:
                     return value
                 outcome = (True, value)
-            frames = pending.pop()[1]
-            misses = frames[0::2]
-            if misses.count(misses[0]) == len(misses):
-                virtual[misses[0]].difference_update(frames[1::2])
+            owner, unwound = pending.pop()[1]
+            if owner is not None:
+                virtual[owner].difference_update(unwound)
             else:
-                for miss_, key in zip(misses, frames[1::2], strict=True):
+                for miss_, key in unwound:
                     virtual[miss_].discard(key)
             if outcome[0] and miss._dp_keeps and call[1] in miss._dp_data:
                 continue  # the retry finds it in the cache
@@ -275,20 +293,25 @@ def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
         st.reset()
 
 
-def _find_repeat(above: set[Hashable], misses: list[Any], keys: list[Hashable]) -> None:
+_miss_of = operator.itemgetter(6)
+_key_of = operator.itemgetter(7)
+
+
+def _find_repeat(above: set[Hashable], frames: list[list[Any]]) -> None:
     seen = set(above)
-    for miss, key in zip(misses, keys, strict=True):
-        if key in seen:
-            raise _long_cycle(miss, key)
-        seen.add(key)
+    for flight in frames:
+        if flight[7] in seen:
+            raise _long_cycle(flight)
+        seen.add(flight[7])
 
 
-def _long_cycle(miss: Any, key: Hashable) -> Exception:
+def _long_cycle(flight: list[Any]) -> Exception:
     from .errors import CycleError
+    from .memo import _call_repr, _state_of
 
-    name = getattr(miss, "_dp_name", "a memoized function")
+    call = _call_repr(getattr(flight[6], "_dp_name", "?"), flight[4], flight[5])
+    state = _state_of(flight[4], flight[5])
     return CycleError(
-        f"{name} with key {key!r} needs its own result: a dependency cycle "
-        "longer than the live depth budget",
-        cycle=[key, key],
+        f"{call} needs its own result: a dependency cycle longer than the live depth budget",
+        cycle=[state, state],
     )

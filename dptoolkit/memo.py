@@ -153,11 +153,11 @@ def _check_options(
 # ----------------------------------------------------------------------------
 
 # A flight is the record of one computation in progress:
-# [owner ThreadState, status, outcome, gate or None, args, kwargs, miss].
+# [owner ThreadState, status, outcome, gate or None, args, kwargs, miss, key].
 # The gate is a lock the first waiter creates held; the owner releases it when
 # the flight ends (a C call: it works even at the recursion limit), and each
 # waiter passes it on (acquire, release).
-_OWNER, _STATUS, _OUTCOME, _GATE, _ARGS, _KWARGS, _MISS = range(7)
+_OWNER, _STATUS, _OUTCOME, _GATE, _ARGS, _KWARGS, _MISS, _KEY = range(8)
 _PENDING, _VALUE, _ERROR, _RETRY = range(4)
 
 _MISSING: Any = object()
@@ -231,6 +231,12 @@ def _state_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Hashable:
     if not kwargs:
         return args
     return (*args, *sorted(kwargs.items()))
+
+
+def _display_name(func: object) -> str:
+    """The name a message shows: the qualified name, less any ``<locals>`` prefix."""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    return str(name).rpartition("<locals>.")[2]
 
 
 def _flight_repr(flight: list[Any]) -> str:
@@ -533,7 +539,7 @@ def _build_sync(
     simple = condition is None and bound is None and ref is None
     hits = misses = 0
 
-    def miss(*args: Any, **kwargs: Any) -> Any:
+    def general_miss(*args: Any, **kwargs: Any) -> Any:
         # The C hit path could not answer this call: find, wait for or compute
         # it. This is the per-level cost of a cold recursion: keep it lean
         # (flight fields by literal index: 0 owner, 1 status, 2 outcome, 3 event).
@@ -548,11 +554,11 @@ def _build_sync(
             st = local.state
         except AttributeError:
             st = new_state()
-        flight = [st, 0, None, None, args, kwargs, miss]
+        flight = [st, 0, None, None, args, kwargs, miss, key]
         try:
             other = claim(key, flight)
         except TypeError:
-            key = full_key(args, kwargs)
+            key = flight[7] = full_key(args, kwargs)
             other = claim(key, flight)
         if other is not flight:
             return join(st, other, args, kwargs)
@@ -592,27 +598,31 @@ def _build_sync(
             # recursion limit, where any Python call raises RecursionError again.
             # (And no local variable may hold the unwind: frames it passes
             # would form reference cycles with its traceback.)
-            if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+            if exc is st.unwinding:  # an unwind passing through: once per level, lean
                 flight[1] = 3  # _RETRY: the key will be computed again
-            else:
-                flight[2] = exc
-                flight[1] = 2  # _ERROR
-            del flights[key]
-            if flight[3] is not None:
-                flight[3].release()
-            if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
-                if failed(st, key, args, kwargs, depth, cache, exc) is MISSING:
-                    raise
-            else:  # an unwind passing through (runs once per level: keep it lean)
-                st.unwinding.frames += (miss, key)
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
                 if depth or st.driving:
-                    if exc is st.unwinding:
-                        # drop the traceback so far: the frames below are
-                        # freed now, not kept (and traced by the GC) until
-                        # the driver catches the unwind
-                        exc.__traceback__ = None
-                        raise
-                    raise st.unwinding from None  # user code replaced it with another exception
+                    # drop the traceback so far: the frames below are freed now,
+                    # not kept (and traced by the collector) until the driver
+                    exc.__traceback__ = None
+                    raise
+            else:
+                if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+                    flight[1] = 3  # _RETRY
+                else:
+                    flight[2] = exc
+                    flight[1] = 2  # _ERROR
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
+                if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
+                    failed(st, key, args, kwargs, depth, cache, exc)
+                    raise
+                # user code replaced the unwind with another exception: resume it
+                if depth or st.driving:
+                    raise st.unwinding from None
             keep = None if ref is None else target(args)[0]
             return _deep.drive(st, (miss, key, args, kwargs, keep), st.unwinding)
         chain.pop()
@@ -634,6 +644,96 @@ def _build_sync(
             st.reset()
         return value
 
+    def fast_miss(*args: Any, **kwargs: Any) -> Any:
+        # general_miss without the options (no key=, typed, ttl, maxsize,
+        # condition, store, instance): the per-level cost of a cold recursion
+        nonlocal hits, misses
+        if kwargs:
+            key = full_key(args, kwargs)
+        elif len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
+            key = args[0]
+        else:
+            key = args
+        try:
+            st = local.state
+        except AttributeError:
+            st = new_state()
+        flight = [st, 0, None, None, args, kwargs, miss, key]
+        try:
+            other = claim(key, flight)
+        except TypeError:
+            key = flight[7] = full_key(args, kwargs)
+            other = claim(key, flight)
+        if other is not flight:
+            return join(st, other, args, kwargs)
+        chain = st.chain
+        depth = len(chain)
+        # -- we own the key: look again, then compute ----------------------
+        try:
+            entry = data_get(key, MISSING)
+            if entry is not MISSING:
+                return found(key, flight, entry)
+            if depth >= st.budget or st.resume is not None:
+                entry = deep_checks(st, key, flight, depth)
+                if entry is not MISSING:
+                    return found(key, flight, entry)
+        except BaseException:
+            if flight[1] == 0:  # still ours: release it (C operations only, as below)
+                flight[1] = 3  # _RETRY
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
+            raise
+        chain.append(flight)
+        try:
+            value = func(*args, **kwargs) if kwargs else func(*args)
+        except BaseException as exc:
+            chain.pop()
+            # Release the key first, with C operations only: this may run at the
+            # recursion limit, where any Python call raises RecursionError again.
+            # (And no local variable may hold the unwind: frames it passes
+            # would form reference cycles with its traceback.)
+            if exc is st.unwinding:  # an unwind passing through: once per level, lean
+                flight[1] = 3  # _RETRY: the key will be computed again
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
+                if depth or st.driving:
+                    # drop the traceback so far: the frames below are freed now,
+                    # not kept (and traced by the collector) until the driver
+                    exc.__traceback__ = None
+                    raise
+            else:
+                if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+                    flight[1] = 3  # _RETRY
+                else:
+                    flight[2] = exc
+                    flight[1] = 2  # _ERROR
+                del flights[key]
+                if flight[3] is not None:
+                    flight[3].release()
+                if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
+                    failed(st, key, args, kwargs, depth, True, exc)
+                    raise
+                # user code replaced the unwind with another exception: resume it
+                if depth or st.driving:
+                    raise st.unwinding from None
+            return _deep.drive(st, (miss, key, args, kwargs, None), st.unwinding)
+        chain.pop()
+        if st.unwinding is not None:  # user code swallowed an unwind: resume it
+            _release(flights, key, flight, _RETRY, None)
+            return failed(st, key, args, kwargs, depth, True, st.unwinding)
+        misses += 1
+        data[key] = value
+        flight[2] = value
+        flight[1] = 1  # _VALUE
+        del flights[key]
+        if flight[3] is not None:
+            flight[3].release()
+        if not depth and st.budget != PROBE and not st.driving:
+            st.reset()
+        return value
+
     def deep_checks(st: _deep.ThreadState, key: Hashable, flight: list[Any], depth: int) -> Any:
         # past the depth budget (probe or unwind), or in a driver session
         if st.resume is not None:
@@ -645,7 +745,7 @@ def _build_sync(
         if depth >= st.budget and probe(st, depth, 2):
             args = flight[4]
             keep = None if ref is None else target(args)[0]
-            st.unwinding = Unwind((miss, key, args, flight[5], keep))
+            st.unwinding = Unwind((miss, key, args, flight[5], keep), st.chain[:])
             raise st.unwinding
         return MISSING
 
@@ -686,10 +786,9 @@ def _build_sync(
     ) -> Any:
         # the computation raised (its flight is released): a swallowed unwind to
         # resume, a RecursionError to turn into an unwind, or an error to count
-        # (and cache, with cache_errors); _MISSING means "re-raise it"
+        # (and cache, with cache_errors) before the caller re-raises it
         nonlocal misses
         if st.unwinding is not None:  # swallowed by user code: resume unwinding
-            st.unwinding.frames += (miss, key)
             if depth or st.driving:
                 raise st.unwinding
             keep = None if ref is None else target(args)[0]
@@ -698,7 +797,7 @@ def _build_sync(
             # a level costs more than the budget assumed: unwind, retry shallower
             _deep.shrink(st, depth)
             keep = None if ref is None else target(args)[0]
-            st.unwinding = Unwind((miss, key, args, kwargs, keep))
+            st.unwinding = Unwind((miss, key, args, kwargs, keep), st.chain[:])
             raise st.unwinding from None
         misses += 1
         if (
@@ -726,6 +825,8 @@ def _build_sync(
         if status == _ERROR:
             raise outcome
         return miss(*args, **kwargs)  # the owner unwound: try again
+
+    miss = fast_miss if simple and simple_key and plain else general_miss
 
     def counts() -> tuple[int, int]:
         return int(miss._dp_wrapper.hits) + hits, misses  # type: ignore[attr-defined]
@@ -796,7 +897,7 @@ def _build_async(
         task = running.get(key)
         if task is not None and task.get_loop() is loop:
             if (miss, key) in _achain.get():
-                raise _cycle_error([None, 0, None, None, args, kwargs, miss], None)
+                raise _cycle_error([None, 0, None, None, args, kwargs, miss, key], None)
             hits += 1
         else:
             task = loop.create_task(compute(key, sargs, args, kwargs, loop))
@@ -942,7 +1043,7 @@ def _decorate(func: object, opts: _Options) -> Any:
         if isinstance(func, int) and not isinstance(func, bool):
             hint = f"; to bound the cache, write memoize(maxsize={func!r})"
         raise InvalidType(f"func={show(func)} must be callable{hint}")
-    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    name = _display_name(func)
     is_async = inspect.iscoroutinefunction(func)
     bound = None if opts.resolved is None else opts.resolved.bind(func, ttl=opts.ttl)
     engine = _Engine(func, name, opts, bound, None, is_async)
