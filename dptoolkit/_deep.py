@@ -179,7 +179,7 @@ def shrink(st: ThreadState, depth: int) -> None:
     st.probe = False
 
 
-def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
+def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
     """Run the driver loop: compute the deepest pending call first, then retry.
 
     Parameters
@@ -188,9 +188,8 @@ def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
         This thread's state (``st.chain`` is empty: the caller is the
         outermost memoized frame and has released everything it held).
     first
-        ``(miss, key, args, kwargs, keepalive)`` of the outermost call.
-    unwind
-        The :class:`Unwind` that reached the outermost frame.
+        ``(miss, key, args, kwargs, keepalive)`` of the outermost call, which
+        ``st.unwinding`` (the :class:`Unwind` that reached it) interrupted.
 
     Returns
     -------
@@ -205,6 +204,8 @@ def drive(st: ThreadState, first: tuple[Any, ...], unwind: Unwind) -> Any:
     RecursionError
         The virtual depth passed :data:`MAX_DEPTH`.
     """
+    unwind = st.unwinding
+    assert unwind is not None
     st.driving = True
     st.unwinding = None
     # the calls unwound above the pending ones: miss -> {keys}

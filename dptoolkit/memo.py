@@ -624,7 +624,7 @@ def _build_sync(
                 if depth or st.driving:
                     raise st.unwinding from None
             keep = None if ref is None else target(args)[0]
-            return _deep.drive(st, (miss, key, args, kwargs, keep), st.unwinding)
+            return _deep.drive(st, (miss, key, args, kwargs, keep))
         chain.pop()
         if st.unwinding is not None:  # user code swallowed an unwind: resume it
             _release(flights, key, flight, _RETRY, None)
@@ -718,7 +718,7 @@ def _build_sync(
                 # user code replaced the unwind with another exception: resume it
                 if depth or st.driving:
                     raise st.unwinding from None
-            return _deep.drive(st, (miss, key, args, kwargs, None), st.unwinding)
+            return _deep.drive(st, (miss, key, args, kwargs, None))
         chain.pop()
         if st.unwinding is not None:  # user code swallowed an unwind: resume it
             _release(flights, key, flight, _RETRY, None)
@@ -792,7 +792,7 @@ def _build_sync(
             if depth or st.driving:
                 raise st.unwinding
             keep = None if ref is None else target(args)[0]
-            return _deep.drive(st, (miss, key, args, kwargs, keep), st.unwinding)
+            return _deep.drive(st, (miss, key, args, kwargs, keep))
         if depth and isinstance(exc, RecursionError):
             # a level costs more than the budget assumed: unwind, retry shallower
             _deep.shrink(st, depth)
