@@ -113,11 +113,24 @@ class Stats:
     peak: int = 0
 
 
-class _Pending:
-    __slots__ = ()
+class _Deferred:
+    """A table built on first use and then kept; solutions derived from one run share it."""
+
+    __slots__ = ("_factory", "_value")
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory: Callable[[], Any] | None = factory
+        self._value: Any = None
+
+    def get(self) -> Any:
+        factory = self._factory
+        if factory is not None:
+            self._value = factory()
+            self._factory = None
+        return self._value
 
 
-_PENDING = _Pending()
+_KEEP: Any = object()  # with_fields(value=...) not given: keep the value
 
 
 class Solution:
@@ -175,7 +188,6 @@ class Solution:
         self.strategy = strategy
         self.stats = stats
         self._table = table
-        self._table_factory: Callable[[], Any] | None = None
         self.choices: dict[Any, Any] = dict(choices) if choices is not None else {}
         self._choices_note = ""
         ready = dict(witness or {})
@@ -200,11 +212,80 @@ class Solution:
     @property
     def table(self) -> Any:
         """The filled table (numpy array or dict) of a bottom-up run, else ``None``."""
-        if self._table is _PENDING:
-            assert self._table_factory is not None
-            self._table = self._table_factory()
-            self._table_factory = None
-        return self._table
+        table = self._table
+        if isinstance(table, _Deferred):
+            return table.get()
+        return table
+
+    def with_fields(
+        self,
+        *,
+        value: Any = _KEEP,
+        witness: Mapping[str, Any] | None = None,
+        lazy: Mapping[str, Callable[[], Any]] | None = None,
+    ) -> Solution:
+        """A new Solution like this one, with more witness fields (and maybe another value).
+
+        This is how a solver dresses the engine's answer: the strategy,
+        stats, choices and table carry over as they are (a table not built
+        yet stays unbuilt, and is built at most once for both solutions);
+        fields already present are kept unless named again. This solution
+        is left unchanged.
+
+        Parameters
+        ----------
+        value : optional
+            The new value (e.g. converted, or offset); by default this one's.
+        witness : dict, optional
+            Ready fields to add.
+        lazy : dict, optional
+            Fields to add as zero-argument callables, evaluated once on first
+            access.
+
+        Returns
+        -------
+        Solution
+
+        Raises
+        ------
+        dptoolkit.InvalidInput
+            For a field name that is not a public identifier or clashes with
+            a Solution attribute (``InvalidType`` for a lazy field that is not
+            callable).
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda a: range(a + 1))
+        ... def fewest(a):
+        ...     if a == 0:
+        ...         return 0
+        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 3, 4) if c <= a), best=min)
+        >>> sol = fewest.solve(6, strategy="bottom_up")
+        >>> dressed = sol.with_fields(lazy={"coins": lambda: [c for _, c in sol.walk(6, int.__sub__)]})
+        >>> dressed.value, dressed.coins, dressed.strategy, dressed.stats == sol.stats
+        (2, [3, 3], 'bottom_up', True)
+        >>> sol.fields, dressed.fields
+        ((), ('coins',))
+        """
+        added = dict(witness or {})
+        later = dict(lazy or {})
+        ready = {n: v for n, v in self.__dict__.items() if n in self._fields and n not in later}
+        ready.update(added)
+        for name, thunk in self._lazy.items():
+            if name not in ready and name not in later:
+                later[name] = thunk
+        new = Solution(
+            self.value if value is _KEEP else value,
+            strategy=self.strategy,
+            stats=self.stats,
+            witness=ready,
+            lazy=later,
+        )
+        new.choices = self.choices  # shared, not copied: a run's choices are never changed
+        new._table = self._table
+        new._choices_note = self._choices_note
+        return new
 
     def __getattr__(self, name: str) -> Any:
         lazy = self.__dict__.get("_lazy")
@@ -291,7 +372,7 @@ class Solution:
 
 
 _RESERVED = frozenset(
-    {"value", "strategy", "stats", "table", "choices", "fields", "as_dict", "walk"}
+    {"value", "strategy", "stats", "table", "choices", "fields", "as_dict", "walk", "with_fields"}
 )
 
 
@@ -1187,8 +1268,7 @@ def _solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None)
     )
     sol = Solution(value, strategy="bottom_up", stats=stats, choices=choices)
     if window is None:
-        sol._table = _PENDING
-        sol._table_factory = filler.table
+        sol._table = _Deferred(filler.table)
     else:
         sol._choices_note = f"window={window} keeps no choices; solve without window to walk them"
     return sol

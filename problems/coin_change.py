@@ -177,14 +177,7 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
             return None
         return sorted(coin for _, coin in sol.walk(amount, lambda a, coin: a - coin))
 
-    return dp.Solution(
-        sol.value,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=sol.choices,
-        lazy={"coins": paid},
-    )
+    return sol.with_fields(lazy={"coins": paid})
 
 
 PROBLEMS = (

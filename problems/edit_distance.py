@@ -337,14 +337,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     rec, goal = build(a, b)
     sol = run(rec, goal, strategy, children=_children)
     choices = sol.choices
-    return dp.Solution(
-        int(sol.value),
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"operations": lambda: _walk(choices, *goal)},
-    )
+    return sol.with_fields(value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)})
 
 
 PROBLEMS = (

@@ -281,14 +281,7 @@ def shortest_path(
             k -= 1
         return [arcs.nodes[i] for i in reversed(nodes)]
 
-    return dp.Solution(
-        value,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"path": path},
-    )
+    return sol.with_fields(value=value, lazy={"path": path})
 
 
 # ------------------------------------------------------------------ all pairs
@@ -434,14 +427,7 @@ def all_pairs_shortest_paths(
             stack.append((m, a, m))
         return [arcs.nodes[x] for x in nodes]
 
-    return dp.Solution(
-        matrix,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"path": lambda: path},
-    )
+    return sol.with_fields(value=matrix, lazy={"path": lambda: path})
 
 
 def _first_negative_diagonal(arcs: g.Arcs) -> int:
@@ -611,14 +597,7 @@ def longest_path(G: Any, *, weight: str | None = "weight", strategy: str = "auto
             p = state(choices, (p,))
         return [arcs.nodes[v] for v in reversed(nodes)]
 
-    return dp.Solution(
-        arcs.number(sol.value),
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"path": path},
-    )
+    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path})
 
 
 def _longest_fast(arcs: g.Arcs, order: list[int]) -> Solution:
@@ -738,9 +717,7 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
         return [pos[u] for u, _ in into[order[p]]]
 
     sol = run(rec, (pos[t],), strategy, children=children)
-    return dp.Solution(
-        int(sol.value), strategy=strategy, stats=sol.stats, table=sol.table, choices=sol.choices
-    )
+    return sol.with_fields(value=int(sol.value))
 
 
 # ------------------------------------------------------------------ grid paths
@@ -892,7 +869,7 @@ def grid_paths(
         return ([(i - 1, j)] if i else []) + ([(i, j - 1)] if j else [])
 
     sol = run(rec, (r - 1, c - 1), strategy, children=children)
-    return dp.Solution(int(sol.value), strategy=strategy, stats=sol.stats, table=sol.table)
+    return sol.with_fields(value=int(sol.value))
 
 
 # ------------------------------------------------------------------ the catalog

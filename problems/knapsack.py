@@ -350,14 +350,7 @@ def solve(
         check_naive_budget(children, (len(wts), cap))
     rec, goal = _recurrence(wts, vals, cap, unbounded)
     sol = rec.solve(*goal, strategy=strategy)
-    return dp.Solution(
-        sol.value,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=sol.choices,
-        lazy={"items": lambda: _walk(sol, goal)},
-    )
+    return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)})
 
 
 PROBLEMS = (

@@ -254,13 +254,8 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     rec, goal = build(a, b)
     sol = run(rec, goal, strategy, children=_children(a, b))
     choices = sol.choices
-    return dp.Solution(
-        int(sol.value),
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))},
+    return sol.with_fields(
+        value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}
     )
 
 

@@ -248,14 +248,7 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         chosen.reverse()
         return chosen
 
-    return dp.Solution(
-        int(sol.value) - 1,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=sol.choices,
-        lazy={"indices": indices},
-    )
+    return sol.with_fields(value=int(sol.value) - 1, lazy={"indices": indices})
 
 
 PROBLEMS = (

@@ -236,13 +236,8 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     rec, goal = build(d)
     sol = run(rec, goal, strategy, children=_children)
     choices = sol.choices
-    return dp.Solution(
-        int(sol.value),
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=choices,
-        lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)},
+    return sol.with_fields(
+        value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}
     )
 
 

@@ -182,14 +182,7 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
         check_naive_budget(lambda j: [j - i for i in range(1, min(j, longest) + 1)], n)
     rec, goal = _recurrence(table, n)
     sol = rec.solve(*goal, strategy=strategy)
-    return dp.Solution(
-        sol.value,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=sol.choices,
-        lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]},
-    )
+    return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
 
 
 PROBLEMS = (

@@ -240,14 +240,7 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         path = sol.walk(goal, lambda state, label: label[1])
         return sorted(state[0] - 1 for state, (kind, _) in path if kind == "take")
 
-    return dp.Solution(
-        sol.value,
-        strategy=strategy,
-        stats=sol.stats,
-        table=sol.table,
-        choices=sol.choices,
-        lazy={"indices": indices},
-    )
+    return sol.with_fields(lazy={"indices": indices})
 
 
 PROBLEMS = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import pytest
@@ -154,3 +155,27 @@ def test_build_gives_the_one_recurrence_and_its_goal(problem: dp.Problem) -> Non
     goal = goal if isinstance(goal, tuple) else (goal,)
     top_down = rec.solve(*goal, strategy="top_down").value
     assert rec.solve(*goal, strategy="bottom_up").value == top_down
+
+
+@pytest.mark.parametrize("problem", ALL, ids=lambda p: p.name)
+def test_the_value_and_witness_never_build_the_bottom_up_table(
+    problem: dp.Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recurrence = sys.modules["dptoolkit.recurrence"]
+    built: list[int] = []
+    real = recurrence._to_table
+
+    def counting(*args: Any) -> Any:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(recurrence, "_to_table", counting)
+    sol = problem.solve(*example_args(problem), strategy="bottom_up")
+    assert sol.strategy == "bottom_up" and sol.value is not None
+    for field in problem.witness:
+        getattr(sol, field)
+    assert built == []
+    table = sol.table  # still there on demand
+    assert table is not None
+    if not isinstance(table, dict):  # a dense box: converted once, on this access
+        assert built == [1]

@@ -552,6 +552,50 @@ def test_solution_fields_lazy_and_as_dict() -> None:
         dp.Solution(1, strategy="x", lazy={"p": 3})
 
 
+def test_with_fields_makes_a_new_solution_and_keeps_the_rest() -> None:
+    @dp.recurrence(states=lambda a: range(a + 1))
+    def fewest(a):
+        if a == 0:
+            return 0
+        return dp.choose(((fewest(a - c) + 1, c) for c in (1, 3, 4) if c <= a), best=min)
+
+    sol = fewest.solve(6, strategy="bottom_up")
+    first = sol.with_fields(witness={"n": 6}, lazy={"coins": lambda: [3, 3]})
+    second = first.with_fields(value=-sol.value, witness={"coins": [6]}, lazy={"n": lambda: 7})
+    assert sol.fields == () and not hasattr(sol, "coins")
+    assert first.fields == ("n", "coins") and first.value == 2 and first.coins == [3, 3]
+    assert second.value == -2 and second.coins == [6] and second.n == 7
+    assert first.coins == [3, 3] and first.n == 6  # the source is unchanged
+    for derived in (first, second):
+        assert derived.strategy == "bottom_up" and derived.stats == sol.stats
+        assert derived.choices == sol.choices
+    # the table is built once, for every solution derived from the run
+    assert second.table is sol.table is first.table
+    assert list(second.table) == [0, 1, 2, 1, 1, 2, 2]
+    with pytest.raises(dp.InvalidInput, match="clashes"):
+        sol.with_fields(witness={"table": 1})
+    with pytest.raises(dp.InvalidType):
+        sol.with_fields(lazy={"coins": [3, 3]})
+
+
+def test_with_fields_leaves_the_table_unbuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the module, not the decorator that dptoolkit.recurrence names
+    recurrence = sys.modules["dptoolkit.recurrence"]
+    built = []
+    real = recurrence._to_table
+    monkeypatch.setattr(recurrence, "_to_table", lambda *a: built.append(1) or real(*a))
+
+    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+    def paths(i, j):
+        return 1 if i == 0 or j == 0 else paths(i - 1, j) + paths(i, j - 1)
+
+    sol = paths.solve(5, 5, strategy="bottom_up").with_fields(lazy={"half": lambda: 126})
+    assert (sol.value, sol.half) == (252, 126)
+    assert built == []
+    assert sol.table[5, 5] == 252 and sol.table[2, 3] == 10
+    assert built == [1]
+
+
 def test_stats_is_frozen() -> None:
     stats = dp.Stats(1, 2, 3, 4, 5)
     with pytest.raises(AttributeError):
