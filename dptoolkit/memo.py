@@ -184,17 +184,26 @@ def _release(
 
 
 def _wait(st: _deep.ThreadState, flight: list[Any]) -> tuple[int, Any]:
-    """Wait for another thread's *flight*; raise CycleError if that would deadlock."""
+    """Wait for another thread's *flight*; raise CycleError if that would deadlock.
+
+    The wait-for graph (thread -> the flight it waits for) is walked under a
+    lock. A cycle counts only if every flight on it is still pending: a flight
+    released meanwhile (its owner unwound, or finished) cannot block anyone,
+    and the owners along a real cycle are all blocked, so none of its flights
+    can change while we look.
+    """
     with _graph_lock:
+        if flight[_STATUS] != _PENDING:
+            return flight[_STATUS], flight[_OUTCOME]
         owner = flight[_OWNER]
         path = [flight]
-        while owner is not st:
+        while owner is not st and len(path) <= len(_waiting) + 1:
             blocking = _waiting.get(owner)
             if blocking is None:
                 break
             path.append(blocking)
             owner = blocking[_OWNER]
-        else:
+        if owner is st and all(f[_STATUS] == _PENDING for f in path):
             raise _cycle_error(flight, [*reversed(path), flight], threads=True)
         _waiting[st] = flight
         gate = flight[_GATE]
