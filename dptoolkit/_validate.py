@@ -224,14 +224,20 @@ S = TypeVar("S", bound=Hashable)
 
 
 def check_naive_budget(
-    children: Callable[[S], Iterable[S]], goal: S, *, limit: int = NAIVE_CALL_LIMIT
+    children: Callable[[S], Iterable[S]],
+    goal: S,
+    *,
+    limit: int = NAIVE_CALL_LIMIT,
+    max_depth: int | None = None,
 ) -> int:
     """Count the calls plain recursion makes from *goal*; refuse before starting past *limit*.
 
     ``children(state)`` yields the states the recurrence calls from *state*,
     once per call (repeats included). The count is the size of the call tree,
     found by counting over the distinct states, so the check costs about what
-    one ``top_down`` run would, never what the exponential run would.
+    one ``top_down`` run would, never what the exponential run would. With
+    *max_depth*, a chain of calls more than that many levels below the goal
+    is refused too (plain recursion has one interpreter frame per level).
 
     >>> check_naive_budget(lambda n: [n - 1, n - 2] if n > 1 else [], 20)
     21891
@@ -239,8 +245,13 @@ def check_naive_budget(
     Traceback (most recent call last):
     ...
     dptoolkit.errors.BudgetExceeded: strategy='naive' would make more than 1,000,000 calls on this instance; use 'top_down' or 'bottom_up'
+    >>> check_naive_budget(lambda n: [n - 1] if n else [], 500, max_depth=300)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.BudgetExceeded: strategy='naive' would recurse more than 300 levels deep on this instance; use 'top_down' or 'bottom_up'
     """
     counts: dict[S, int] = {}
+    depths: dict[S, int] = {}
     stack = [goal]
     while stack:
         state = stack[-1]
@@ -259,6 +270,14 @@ def check_naive_budget(
                 "use 'top_down' or 'bottom_up'",
                 max_calls=limit,
             )
+        if max_depth is not None:
+            depth = 1 + max((depths[kid] for kid in kids), default=-1)
+            if depth > max_depth:
+                raise BudgetExceeded(
+                    f"strategy='naive' would recurse more than {max_depth:,} levels deep on "
+                    "this instance; use 'top_down' or 'bottom_up'"
+                )
+            depths[state] = depth
         counts[state] = total
         stack.pop()
     return counts[goal]
