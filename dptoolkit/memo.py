@@ -533,6 +533,8 @@ def _build_sync(
     table = _Table(opts)
     data = table.data
     get, put = table.get, table.put
+    maxsize = opts.maxsize
+    move = table.move
     plain = opts.ttl is None and opts.maxsize is None  # data holds bare values, unbounded
     data_get = data.get
     simple_key = keyfunc is None and not opts.typed
@@ -654,7 +656,7 @@ def _build_sync(
         return value
 
     def fast_miss(*args: Any, **kwargs: Any) -> Any:
-        # general_miss without the options (no key=, typed, ttl, maxsize,
+        # general_miss without the options (no key=, typed, ttl, maxsize=0,
         # condition, store, instance): the per-level cost of a cold recursion
         nonlocal hits, misses
         if kwargs:
@@ -734,6 +736,11 @@ def _build_sync(
             return failed(st, key, args, kwargs, depth, True, st.unwinding)
         misses += 1
         data[key] = value
+        if maxsize is not None and len(data) > maxsize:  # least recently used first
+            try:  # noqa: SIM105 (as above)
+                data.popitem(last=False)  # type: ignore[call-arg]
+            except KeyError:  # emptied meanwhile by another thread
+                pass
         flight[2] = value
         flight[1] = 1  # _VALUE
         del flights[key]
@@ -762,6 +769,11 @@ def _build_sync(
         # the value was there after all (another thread, a frozen key, a resume)
         nonlocal hits
         hits += 1
+        if move is not None and key in data:
+            try:  # noqa: SIM105 (as above)
+                move(key)
+            except KeyError:
+                pass
         if type(entry) is _Raised:
             _release(flights, key, flight, _ERROR, entry.error)
             raise entry.error
@@ -835,7 +847,9 @@ def _build_sync(
             raise outcome
         return miss(*args, **kwargs)  # the owner unwound: try again
 
-    miss = fast_miss if simple and simple_key and plain else general_miss
+    # the lean path serves plain and LRU caches without other options
+    lean = simple and simple_key and opts.ttl is None and opts.maxsize != 0
+    miss = fast_miss if lean else general_miss
 
     def counts() -> tuple[int, int]:
         return int(miss._dp_wrapper.hits) + hits, misses  # type: ignore[attr-defined]
