@@ -345,7 +345,7 @@ _NOT_CACHED = (Unwind, RecursionError, CycleError)
 class _Engine:
     """One cache and the miss path that fills it (a function, or one instance's method)."""
 
-    __slots__ = ("clear", "evict", "info", "miss", "wrapper")
+    __slots__ = ("clear", "counts", "evict", "info", "miss", "wrapper")
 
     def __init__(
         self,
@@ -358,6 +358,7 @@ class _Engine:
     ) -> None:
         build = _build_async if is_async else _build_sync
         self.miss, self.info, self.clear, self.evict = build(func, name, opts, bound, ref)
+        self.counts: Callable[[], tuple[int, int]] = self.miss._dp_counts
         maxsize = opts.maxsize
         plain = opts.ttl is None and opts.key is None and not opts.cache_errors
         data = self.miss._dp_data
@@ -862,6 +863,7 @@ def _build_sync(
     info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
+    miss._dp_counts = counts  # type: ignore[attr-defined]
     # a stored value stays until the driver's retry reads it (see _deep.drive)
     miss._dp_keeps = plain and condition is None  # type: ignore[attr-defined]
     return miss, info, clear, evict
@@ -987,6 +989,7 @@ def _build_async(
     info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
+    miss._dp_counts = counts  # type: ignore[attr-defined]
     return miss, info, clear, evict
 
 
@@ -1075,14 +1078,17 @@ def _decorate(func: object, opts: _Options) -> Any:
     # per-instance caches, keyed by id() and dropped by a weakref callback
     instances: dict[int, tuple[weakref.ref[Any], _Engine]] = {}
     warned: set[type] = set()
-    uncached = 0  # calls on instances that cannot be weakly referenced
+    # [hits, misses] of instances collected since the last cache_clear, and
+    # the calls on instances that cannot be weakly referenced (never cached)
+    retired = [0, 0]
+    uncached = 0
 
     def engines() -> list[_Engine]:
         return [engine] + [entry[1] for entry in list(instances.values())]
 
     def cache_info() -> CacheInfo:
         """Hits, misses, maxsize and current size (all instances, for a method)."""
-        hits = misses = size = 0
+        hits, misses, size = retired[0], retired[1] + uncached, 0
         for one in engines():
             info = one.info()
             hits += info.hits
@@ -1095,6 +1101,7 @@ def _decorate(func: object, opts: _Options) -> Any:
         nonlocal uncached
         for one in engines():
             one.clear()
+        retired[0] = retired[1] = 0
         uncached = 0
 
     def cache_parameters() -> dict[str, Any]:
@@ -1133,7 +1140,7 @@ def _decorate(func: object, opts: _Options) -> Any:
         if entry is not None and entry[0]() is obj:
             return _Method(wrapper, obj, entry[1])
         try:
-            ref = weakref.ref(obj, functools.partial(_forget, instances, id(obj)))
+            ref = weakref.ref(obj, functools.partial(_forget, instances, id(obj), retired))
         except TypeError:
             cls = type(obj)
             if cls not in warned:
@@ -1161,11 +1168,18 @@ def _decorate(func: object, opts: _Options) -> Any:
 
 
 def _forget(
-    instances: dict[int, tuple[weakref.ref[Any], _Engine]], ident: int, ref: weakref.ref[Any]
+    instances: dict[int, tuple[weakref.ref[Any], _Engine]],
+    ident: int,
+    retired: list[int],
+    ref: weakref.ref[Any],
 ) -> None:
+    """An instance was collected: drop its cache, keep its statistics."""
     entry = instances.get(ident)
     if entry is not None and entry[0] is ref:
         del instances[ident]
+        hits, misses = entry[1].counts()
+        retired[0] += hits
+        retired[1] += misses
 
 
 def _mark_coroutine_function(wrapper: Any) -> None:
