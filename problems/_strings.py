@@ -113,15 +113,19 @@ def _bits(value: int, m: int) -> Codes:
 # ------------------------------------------------------------- edit distance
 
 
-def _myers(peq: dict[int, int], text: Codes, m: int) -> tuple[int, int]:
+def _myers(
+    peq: dict[int, int], text: Codes, m: int, columns: list[tuple[int, int]] | None = None
+) -> tuple[int, int]:
     """Run Myers/Hyyrö over *text*; return the final column ``(VP, VN)``.
 
     Bit ``i`` of ``VP`` (``VN``) says ``D[i+1][n] - D[i][n]`` is ``+1`` (``-1``);
-    ``D[0][j] = j`` and ``D[i][0] = i``.
+    ``D[0][j] = j`` and ``D[i][0] = i``. Given a list, *columns* receives every
+    column after the first, ``(VP, VN)`` after each symbol of *text*.
     """
     mask = (1 << m) - 1
     vp, vn = mask, 0
     get = peq.get
+    keep = columns.append if columns is not None else None
     for c in text.tolist():
         eq = get(c, 0)
         xv = eq | vn
@@ -131,6 +135,8 @@ def _myers(peq: dict[int, int], text: Codes, m: int) -> tuple[int, int]:
         hp = (hp << 1) | 1
         vp = (hn | ((xv | hp) ^ mask)) & mask
         vn = hp & xv
+        if keep is not None:
+            keep((vp, vn))
     return vp, vn
 
 
@@ -213,20 +219,8 @@ def _edit_leaf(a: Codes, b: Codes, i0: int, j0: int, ops: list[Operation]) -> No
     if peq is None:  # a huge alphabet in a small block: plain DP table
         _edit_leaf_table(a, b, i0, j0, ops)
         return
-    mask = (1 << m) - 1
-    cols = [(mask, 0)]
-    vp, vn = mask, 0
-    get = peq.get
-    for c in a.tolist():
-        eq = get(c, 0)
-        xv = eq | vn
-        xh = (((eq & vp) + vp) ^ vp) | eq
-        hp = vn | ((xh | vp) ^ mask)
-        hn = (vp & xh) << 1
-        hp = (hp << 1) | 1
-        vp = (hn | ((xv | hp) ^ mask)) & mask
-        vn = hp & xv
-        cols.append((vp, vn))
+    cols = [((1 << m) - 1, 0)]
+    _myers(peq, a, m, cols)
 
     def dist(i: int, j: int) -> int:  # D between b[:i] and a[:j]
         low = (1 << i) - 1
@@ -289,14 +283,20 @@ def _edit_leaf_table(a: Codes, b: Codes, i0: int, j0: int, ops: list[Operation])
 # ----------------------------------------------------------------------- LCS
 
 
-def _allison_dix(peq: dict[int, int], text: Codes, m: int) -> int:
-    """Run the LCS bit-vector over *text*; zero bits of the result are LCS steps."""
+def _allison_dix(peq: dict[int, int], text: Codes, m: int, columns: list[int] | None = None) -> int:
+    """Run the LCS bit-vector over *text*; zero bits of the result are LCS steps.
+
+    Given a list, *columns* receives the vector after each symbol of *text*.
+    """
     mask = (1 << m) - 1
     v = mask
     get = peq.get
+    keep = columns.append if columns is not None else None
     for c in text.tolist():
         u = v & get(c, 0)
         v = ((v + u) | (v - u)) & mask
+        if keep is not None:
+            keep(v)
     return v
 
 
@@ -385,14 +385,8 @@ def _lcs_leaf(a: Codes, b: Codes, i0: int, j0: int, pairs: list[tuple[int, int]]
                 j -= 1
         pairs.extend(reversed(rev))
         return
-    mask = (1 << m) - 1
-    cols = [mask]
-    v = mask
-    get = peq.get
-    for c in al:
-        u = v & get(c, 0)
-        v = ((v + u) | (v - u)) & mask
-        cols.append(v)
+    cols = [(1 << m) - 1]
+    _allison_dix(peq, a, m, cols)
 
     def length(i: int, j: int) -> int:  # L between b[:i] and a[:j]
         return i - (cols[j] & ((1 << i) - 1)).bit_count()
