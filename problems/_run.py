@@ -1,25 +1,93 @@
-"""Running a catalog recurrence under a strategy (private to the string and graph problems)."""
+"""Running a catalog problem under a strategy: the rules every solver shares.
+
+Private to :mod:`dptoolkit.problems`. Every public solver checks its own
+arguments, then comes here, so these read the same everywhere:
+
+* :func:`pick` checks ``strategy`` (``strategy='greedy' must be one of
+  'auto', 'naive', ...``; a problem without a kernel adds ``rod_cutting has
+  no 'fast' kernel``) and resolves ``"auto"``: ``"fast"`` where the problem
+  has a kernel, ``"bottom_up"`` otherwise;
+* :func:`run` runs the problem's recurrence; a ``naive`` run is first costed
+  (calls and depth of the call tree) and refused with
+  :class:`~dptoolkit.BudgetExceeded` before any work when it is too big;
+* :func:`refuse_naive` is that refusal for a reason of the problem's own.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dptoolkit._validate import check_choice, check_naive_budget, check_sequence, show
-from dptoolkit.errors import InvalidInput, InvalidType
+from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 
-__all__ = ["ENGINE", "STRATEGIES", "check_strategy", "check_symbols", "run", "state"]
+if TYPE_CHECKING:
+    from dptoolkit.recurrence import Recurrence, Solution
 
-#: Every strategy a solver with a fast kernel accepts.
-STRATEGIES = ("auto", "naive", "top_down", "bottom_up", "fast")
-#: The strategies the recurrence engine runs.
+__all__ = [
+    "ENGINE",
+    "NAIVE_DEPTH_LIMIT",
+    "WITH_FAST",
+    "check_symbols",
+    "pick",
+    "refuse_naive",
+    "run",
+    "same_type",
+    "state",
+]
+
+#: The strategies the recurrence engine runs (a problem without a kernel).
 ENGINE = ("naive", "top_down", "bottom_up")
+#: The strategies of a problem with a hand-tuned kernel.
+WITH_FAST = (*ENGINE, "fast")
+
+#: Most levels of plain recursion below the goal that ``strategy="naive"`` may
+#: make: each level is an interpreter frame, and the default limit is 1000.
+NAIVE_DEPTH_LIMIT = 300
 
 
-def check_strategy(strategy: object, allowed: Sequence[str] = STRATEGIES) -> str:
-    """Return *strategy* if it is one of *allowed* (``strategy='greedy' must be one of ...``)."""
-    return check_choice("strategy", strategy, allowed)
+def pick(strategy: object, strategies: Sequence[str], *, problem: str) -> str:
+    """Check *strategy* against ``("auto", *strategies)`` and resolve ``"auto"``.
+
+    ``"auto"`` is ``"fast"`` where the problem has a kernel, else ``"bottom_up"``.
+    """
+    allowed = ("auto", *strategies)
+    if isinstance(strategy, str) and strategy == "fast" and "fast" not in strategies:
+        listed = ", ".join(repr(s) for s in allowed)
+        raise InvalidInput(
+            f"strategy='fast' must be one of {listed}; {problem} has no 'fast' kernel"
+        )
+    chosen = check_choice("strategy", strategy, allowed)
+    if chosen == "auto":
+        return "fast" if "fast" in strategies else "bottom_up"
+    return chosen
+
+
+def run(
+    rec: Recurrence,
+    goal: tuple[Any, ...],
+    strategy: str,
+    *,
+    children: Callable[[Any], Iterable[Any]],
+) -> Solution:
+    """``rec.solve(*goal, strategy=strategy)``; a naive run is costed first, refused if too big.
+
+    *children* lists the states one call of the recurrence calls (repeats
+    included), states written as the engine keys them: the bare argument
+    for a one-argument recurrence, the tuple otherwise.
+    """
+    if strategy == "naive":
+        start = goal[0] if len(goal) == 1 else goal
+        check_naive_budget(children, start, max_depth=NAIVE_DEPTH_LIMIT)
+    return rec.solve(*goal, strategy=strategy)
+
+
+def refuse_naive(what: str) -> BudgetExceeded:
+    """The error for a naive run refused for a problem-specific reason (*what* it would do)."""
+    return BudgetExceeded(
+        f"strategy='naive' would {what} on this instance; use 'top_down' or 'bottom_up'"
+    )
 
 
 def check_symbols(name: str, value: object) -> Sequence[Hashable]:
@@ -43,21 +111,15 @@ def check_symbols(name: str, value: object) -> Sequence[Hashable]:
     return seq
 
 
-def run(
-    rec: Any,
-    goal: tuple[Any, ...],
-    strategy: str,
-    *,
-    children: Callable[[Any], Iterable[Any]],
-) -> Any:
-    """``rec.solve(*goal, strategy=...)``; a naive run is first costed and refused if too big.
-
-    *children* lists the states one call of the recurrence makes, for the
-    pre-flight count of :func:`dptoolkit._validate.check_naive_budget`.
-    """
-    if strategy == "naive":
-        check_naive_budget(children, goal)
-    return rec.solve(*goal, strategy=strategy)
+def same_type(like: Sequence[Hashable], items: list[Hashable]) -> Sequence[Hashable]:
+    """*items* as a sequence of *like*'s kind: ``str``, ``bytes``, ``tuple``, else a list."""
+    if isinstance(like, str):
+        return "".join(items)  # type: ignore[arg-type]
+    if isinstance(like, (bytes, bytearray)):
+        return type(like)(items)  # type: ignore[arg-type]
+    if isinstance(like, tuple):
+        return tuple(items)
+    return items
 
 
 def state(choices: Any, key: tuple[Any, ...]) -> Any:

@@ -63,14 +63,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._validate import check_choice, check_int, check_naive_budget, check_numbers
+from dptoolkit._validate import check_int, check_numbers
+
+from ._run import ENGINE, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up")
+STRATEGIES = ENGINE
 
 
 def _check(coins: object, amount: object) -> tuple[list[int], int]:
@@ -164,13 +166,9 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     [1, 5, 5]
     """
     denominations, amount = _check(coins, amount)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy == "auto":
-        strategy = "bottom_up"
-    if strategy == "naive":
-        check_naive_budget(lambda a: [a - c for c in denominations if c <= a], amount)
+    strategy = pick(strategy, STRATEGIES, problem="coin_change")
     rec, goal = _recurrence(denominations, amount)
-    sol = rec.solve(*goal, strategy=strategy)
+    sol = run(rec, goal, strategy, children=lambda a: [a - c for c in denominations if c <= a])
 
     def paid() -> list[int] | None:
         if sol.value == math.inf:

@@ -89,7 +89,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _strings
-from ._run import ENGINE, check_strategy, check_symbols, run, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -104,7 +104,7 @@ __all__ = [
     "solve",
 ]
 
-STRATEGIES = (*ENGINE, "fast")
+STRATEGIES = WITH_FAST
 
 Operation = tuple[str, int, int]
 
@@ -246,17 +246,7 @@ def apply_operations(
         raise dp.InvalidInput(
             f"operations stop at ({i}, {j}), not at the ends ({len(a)}, {len(b)})"
         )
-    return _same_type(b, out)
-
-
-def _same_type(like: Sequence[Hashable], items: list[Hashable]) -> Sequence[Hashable]:
-    if isinstance(like, str):
-        return "".join(items)  # type: ignore[arg-type]
-    if isinstance(like, (bytes, bytearray)):
-        return type(like)(items)  # type: ignore[arg-type]
-    if isinstance(like, tuple):
-        return tuple(items)
-    return items
+    return same_type(b, out)
 
 
 def _scripts(a: Sequence[Hashable], b: Sequence[Hashable]) -> Iterator[list[Operation]]:
@@ -326,8 +316,8 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     """
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="edit_distance")
+    if strategy == "fast":
         codes = _strings.encode(a, b)
         return dp.Solution(
             _strings.levenshtein(*codes),

@@ -58,17 +58,19 @@ import itertools
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._validate import check_choice, check_int
+from dptoolkit._validate import check_int
+
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_factorial", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+STRATEGIES = WITH_FAST
 
-#: Largest ``n`` for ``strategy="naive"``: plain recursion is ``n + 1`` frames deep.
-NAIVE_MAX_N = 300
+#: Largest ``n`` for ``strategy="naive"``: plain recursion goes ``n`` levels deep.
+NAIVE_MAX_N = NAIVE_DEPTH_LIMIT
 
 
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
@@ -165,17 +167,11 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     265252859812191058636308480000000
     """
     n = check_int("n", n)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="factorial")
+    if strategy == "fast":
         return dp.Solution(fast_factorial(n), strategy="fast")
-    if strategy == "naive" and n > NAIVE_MAX_N:
-        raise dp.BudgetExceeded(
-            f"strategy='naive' with n={n} would recurse {n + 1} calls deep "
-            f"(limit n <= {NAIVE_MAX_N}); use 'top_down' or 'bottom_up'",
-            max_calls=NAIVE_MAX_N + 1,
-        )
     rec, goal = build(n)
-    return rec.solve(*goal, strategy=strategy)
+    return run(rec, goal, strategy, children=lambda k: (k - 1,) if k else ())
 
 
 PROBLEMS = (

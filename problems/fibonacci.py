@@ -72,14 +72,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import check_choice, check_int, check_naive_budget
+from dptoolkit._validate import check_int
+
+from ._run import WITH_FAST, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_fibonacci", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+STRATEGIES = WITH_FAST
 
 
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
@@ -239,13 +241,11 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     832040
     """
     n = check_int("n", n)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="fibonacci")
+    if strategy == "fast":
         return dp.Solution(fast_fibonacci(n), strategy="fast")
-    if strategy == "naive":
-        check_naive_budget(lambda k: (k - 1, k - 2) if k > 1 else (), n)
     rec, goal = build(n)
-    return rec.solve(*goal, strategy=strategy)
+    return run(rec, goal, strategy, children=lambda k: (k - 1, k - 2) if k > 1 else ())
 
 
 PROBLEMS = (

@@ -126,7 +126,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int, show
 
 from . import _graphs as g
-from ._run import ENGINE, check_strategy, run, state
+from ._run import WITH_FAST, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -145,7 +145,7 @@ __all__ = [
     "shortest_path",
 ]
 
-STRATEGIES = (*ENGINE, "fast")
+STRATEGIES = WITH_FAST
 _INF = math.inf
 
 Node = Hashable
@@ -247,9 +247,9 @@ def shortest_path(
     inf
     """
     arcs, s, t = _shortest_setup(G, source, target, weight)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
+    strategy = pick(strategy, STRATEGIES, problem="shortest_path")
     dist, pred = g.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
-    if strategy in ("auto", "fast"):
+    if strategy == "fast":
         value = arcs.number(dist[t])
 
         def found() -> list[Node] | None:
@@ -374,8 +374,8 @@ def all_pairs_shortest_paths(
     """
     g.check_graph("G", G)
     weight = g.check_weight(weight)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="all_pairs_shortest_paths")
+    if strategy == "fast":
         return _all_pairs_fast(G, weight)
     arcs = g.read_arcs(G, weight, combine=min)
     n = arcs.n
@@ -573,15 +573,14 @@ def longest_path(G: Any, *, weight: str | None = "weight", strategy: str = "auto
     (7, ['a', 'b', 'c'])
     """
     arcs, order, pos = _dag_setup(G, weight, max)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
+    strategy = pick(strategy, STRATEGIES, problem="longest_path")
     n = arcs.n
-    if strategy in ("auto", "fast"):
+    if strategy == "fast":
         return _longest_fast(arcs, order)
     rec = _longest_recurrence(arcs, order, pos)
     into = arcs.into
 
-    def children(p: int | tuple[int]) -> list[int]:
-        p = p[0] if isinstance(p, tuple) else p
+    def children(p: int) -> list[int]:
         return list(range(n)) if p == n else [pos[u] for u, _ in into[order[p]]]
 
     sol = run(rec, (n,), strategy, children=children)
@@ -637,13 +636,7 @@ def _count_setup(G: Any, source: object, target: object) -> tuple[g.Arcs, list[i
     g.check_graph("G", G)
     g.check_node("source", G, source)
     g.check_node("target", G, target)
-    g.check_undirected(G)
-    arcs = g.read_arcs(G, None, combine=None)
-    order = g.dag_order(arcs)
-    pos = [0] * arcs.n
-    for p, v in enumerate(order):
-        pos[v] = p
-    return arcs, order, pos
+    return _dag_setup(G, None, None)  # parallel arcs kept apart: each is its own path
 
 
 def build_count_paths(G: Any, source: Node, target: Node) -> tuple[Recurrence, tuple[int]]:
@@ -697,9 +690,9 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
     True
     """
     arcs, order, pos = _count_setup(G, source, target)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
+    strategy = pick(strategy, STRATEGIES, problem="count_paths")
     s, t = arcs.index[source], arcs.index[target]
-    if strategy in ("auto", "fast"):
+    if strategy == "fast":
         counts = [0] * arcs.n
         counts[s] = 1
         out = arcs.out
@@ -712,8 +705,7 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
     rec = _count_recurrence(arcs, order, pos, s)
     into = arcs.into
 
-    def children(p: int | tuple[int]) -> list[int]:
-        p = p[0] if isinstance(p, tuple) else p
+    def children(p: int) -> list[int]:
         return [pos[u] for u, _ in into[order[p]]]
 
     sol = run(rec, (pos[t],), strategy, children=children)
@@ -857,8 +849,8 @@ def grid_paths(
     True
     """
     r, c, cells = _check_grid(rows, cols, blocked)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="grid_paths")
+    if strategy == "fast":
         return dp.Solution(_grid_fast(r, c, cells), strategy="fast")
     rec = _grid_recurrence(cells)
 

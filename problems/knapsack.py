@@ -78,21 +78,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import (
-    NAIVE_CALL_LIMIT,
-    check_choice,
-    check_int,
-    check_naive_budget,
-    check_numbers,
-    show,
-)
+from dptoolkit._validate import check_int, check_numbers, show
+
+from ._run import WITH_FAST, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+STRATEGIES = WITH_FAST
 
 _INT64_SAFE = 2**62  # totals below this cannot overflow int64, even doubled
 _BLOCK_LOOP_WEIGHT = 256  # unbounded items this heavy: a loop over blocks beats a running max
@@ -327,8 +322,8 @@ def solve(
     (9, [1, 2])
     """
     wts, vals, cap, unbounded = _check(weights, values, capacity, unbounded)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="knapsack")
+    if strategy == "fast":
         value, _ = _fast(wts, vals, cap, unbounded, record=False)
 
         def items() -> list[int]:
@@ -336,20 +331,18 @@ def solve(
             return _walk_table(take, wts, cap, unbounded)
 
         return dp.Solution(value, strategy="fast", lazy={"items": items})
-    if strategy == "naive" and (unbounded or 2 ** (len(wts) + 1) - 1 > NAIVE_CALL_LIMIT):
-
-        def children(state: State) -> list[State]:
-            i, w = state
-            if i == 0:
-                return []
-            kids = [(i - 1, w)]
-            if wts[i - 1] <= w:
-                kids.append((i if unbounded else i - 1, w - wts[i - 1]))
-            return kids
-
-        check_naive_budget(children, (len(wts), cap))
     rec, goal = _recurrence(wts, vals, cap, unbounded)
-    sol = rec.solve(*goal, strategy=strategy)
+
+    def children(state: State) -> list[State]:
+        i, w = state
+        if i == 0:
+            return []
+        kids = [(i - 1, w)]
+        if wts[i - 1] <= w:
+            kids.append((i if unbounded else i - 1, w - wts[i - 1]))
+        return kids
+
+    sol = run(rec, goal, strategy, children=children)
     return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)})
 
 

@@ -76,14 +76,14 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _strings
-from ._run import ENGINE, check_strategy, check_symbols, run, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_lcs", "fast_lcs_length", "solve"]
 
-STRATEGIES = (*ENGINE, "fast")
+STRATEGIES = WITH_FAST
 
 
 def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tuple[int, int]]:
@@ -143,14 +143,7 @@ def _walk(choices: Any, n: int, m: int) -> list[int]:
 
 
 def _as_type(a: Sequence[Hashable], indices: Sequence[int]) -> Sequence[Hashable]:
-    items = [a[k] for k in indices]
-    if isinstance(a, str):
-        return "".join(items)  # type: ignore[arg-type]
-    if isinstance(a, (bytes, bytearray)):
-        return type(a)(items)  # type: ignore[arg-type]
-    if isinstance(a, tuple):
-        return tuple(items)
-    return items
+    return same_type(a, [a[k] for k in indices])
 
 
 def fast_lcs_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
@@ -241,8 +234,8 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     """
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="lcs")
+    if strategy == "fast":
         codes = _strings.encode(a, b)
 
         def sequence() -> Sequence[Hashable]:

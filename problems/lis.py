@@ -69,20 +69,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._validate import (
-    NAIVE_CALL_LIMIT,
-    check_choice,
-    check_naive_budget,
-    check_sequence,
-    show,
-)
+from dptoolkit._validate import check_sequence, show
+
+from ._run import WITH_FAST, pick, refuse_naive, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_lis", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+STRATEGIES = WITH_FAST
 
 #: Longest sequence ``strategy="naive"`` accepts: past it, even a sequence
 #: whose recursion is shallow makes ``n^2 / 2`` comparisons in its bodies.
@@ -225,23 +221,23 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     4
     """
     items = _check(seq)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
+    strategy = pick(strategy, STRATEGIES, problem="lis")
     n = len(items)
-    if strategy in ("auto", "fast"):
+    if strategy == "fast":
         return dp.Solution(
             fast_lis(items)[0],
             strategy="fast",
             lazy={"indices": lambda: fast_lis(items, witness=True)[1]},
         )
-    if strategy == "naive" and 2**n > NAIVE_CALL_LIMIT:
-        if n > NAIVE_MAX_LENGTH:
-            raise dp.BudgetExceeded(
-                f"strategy='naive' on a sequence of {n} items (more than {NAIVE_MAX_LENGTH}) "
-                "would compare about n^2 / 2 pairs in plain recursion; use 'top_down' or 'bottom_up'"
-            )
-        check_naive_budget(lambda i: [j for j in range(i) if i == n or items[j] < items[i]], n)
+    if strategy == "naive" and n > NAIVE_MAX_LENGTH:
+        raise refuse_naive(f"compare about n^2 / 2 pairs of its n={n:,} items")
     rec, goal = _recurrence(items)
-    sol = rec.solve(*goal, strategy=strategy)
+    sol = run(
+        rec,
+        goal,
+        strategy,
+        children=lambda i: [j for j in range(i) if i == n or items[j] < items[i]],
+    )
 
     def indices() -> list[int]:
         chosen = [j for _, j in sol.walk(n, lambda i, j: j) if j is not None]

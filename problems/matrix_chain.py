@@ -69,14 +69,14 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_numbers, show
 
-from ._run import ENGINE, check_strategy, run, state
+from ._run import WITH_FAST, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_matrix_chain", "solve"]
 
-STRATEGIES = (*ENGINE, "fast")
+STRATEGIES = WITH_FAST
 
 
 def _check_dims(dims: object) -> list[int]:
@@ -224,9 +224,9 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     'A1'
     """
     d = _check_dims(dims)
-    strategy = check_strategy(strategy, ("auto", *STRATEGIES))
+    strategy = pick(strategy, STRATEGIES, problem="matrix_chain")
     n = len(d) - 1
-    if strategy in ("auto", "fast"):
+    if strategy == "fast":
         value, split = fast_matrix_chain(d)
         return dp.Solution(
             value,

@@ -59,14 +59,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._validate import check_choice, check_int, check_naive_budget, check_numbers, show
+from dptoolkit._validate import check_int, check_numbers, show
+
+from ._run import ENGINE, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up")
+STRATEGIES = ENGINE
 
 Number = int | float
 
@@ -174,14 +176,12 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
     [1, 1, 1, 1, 1, 1, 1, 1]
     """
     table, n = _check(prices, n)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy == "auto":
-        strategy = "bottom_up"
-    if strategy == "naive":
-        longest = len(table)
-        check_naive_budget(lambda j: [j - i for i in range(1, min(j, longest) + 1)], n)
+    strategy = pick(strategy, STRATEGIES, problem="rod_cutting")
     rec, goal = _recurrence(table, n)
-    sol = rec.solve(*goal, strategy=strategy)
+    longest = len(table)
+    sol = run(
+        rec, goal, strategy, children=lambda j: [j - i for i in range(1, min(j, longest) + 1)]
+    )
     return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
 
 

@@ -67,20 +67,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._validate import (
-    NAIVE_CALL_LIMIT,
-    check_choice,
-    check_int,
-    check_naive_budget,
-    check_numbers,
-)
+from dptoolkit._validate import check_int, check_numbers
+
+from ._run import WITH_FAST, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
 __all__ = ["PROBLEMS", "brute_force", "build", "fast_subset_sum", "solve"]
 
-STRATEGIES = ("naive", "top_down", "bottom_up", "fast")
+STRATEGIES = WITH_FAST
 
 State = tuple[int, int]
 
@@ -215,24 +211,22 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
     [1, 3]
     """
     xs, target = _check(numbers, target)
-    strategy = check_choice("strategy", strategy, ("auto", *STRATEGIES))
-    if strategy in ("auto", "fast"):
+    strategy = pick(strategy, STRATEGIES, problem="subset_sum")
+    if strategy == "fast":
         return dp.Solution(
             fast_subset_sum(xs, target),
             strategy="fast",
             lazy={"indices": lambda: _indices_from_rows(xs, target)},
         )
-    if strategy == "naive" and 2 ** (len(xs) + 1) - 1 > NAIVE_CALL_LIMIT:
-
-        def children(state: State) -> list[State]:
-            i, t = state
-            if t == 0 or i == 0:
-                return []
-            return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
-
-        check_naive_budget(children, (len(xs), target))
     rec, goal = _recurrence(xs, target)
-    sol = rec.solve(*goal, strategy=strategy)
+
+    def children(state: State) -> list[State]:
+        i, t = state
+        if t == 0 or i == 0:
+            return []
+        return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
+
+    sol = run(rec, goal, strategy, children=children)
 
     def indices() -> list[int] | None:
         if not sol.value:

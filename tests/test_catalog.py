@@ -179,3 +179,23 @@ def test_the_value_and_witness_never_build_the_bottom_up_table(
     assert table is not None
     if not isinstance(table, dict):  # a dense box: converted once, on this access
         assert built == [1]
+
+
+@pytest.mark.parametrize("problem", ALL, ids=lambda p: p.name)
+def test_strategy_checks_and_auto_read_the_same_everywhere(problem: dp.Problem) -> None:
+    args = example_args(problem)
+    listed = ", ".join(repr(s) for s in ("auto", *problem.strategies))
+    with pytest.raises(dp.InvalidInput) as info:
+        problem.solve(*args, strategy="greedy")
+    assert str(info.value) == f"strategy='greedy' must be one of {listed}"
+    with pytest.raises(dp.InvalidType, match="strategy=None must be one of"):
+        problem.solve(*args, strategy=None)
+    if "fast" in problem.strategies:
+        assert problem.solve(*args).strategy == "fast"
+    else:
+        assert problem.solve(*args).strategy == "bottom_up"
+        with pytest.raises(dp.InvalidInput) as info:
+            problem.solve(*args, strategy="fast")
+        assert str(info.value) == (
+            f"strategy='fast' must be one of {listed}; {problem.name} has no 'fast' kernel"
+        )

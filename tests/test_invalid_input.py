@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -195,6 +196,12 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="coins-naive-too-big",
     ),
+    pytest.param(
+        lambda: coin_change([7], 7 * 400, strategy="naive"),
+        dp.BudgetExceeded,
+        "recurse more than 300 levels deep",
+        id="coins-naive-too-deep",
+    ),
     # --- rod cutting ----------------------------------------------------------------
     pytest.param(lambda: rod_cutting([1, NAN], 2), ValueError, "prices[1]=nan", id="rod-nan-price"),
     pytest.param(
@@ -237,6 +244,12 @@ CASES: list[Any] = [
         dp.BudgetExceeded,
         "strategy='naive'",
         id="lis-naive-too-big",
+    ),
+    pytest.param(
+        lambda: lis(list(range(3000, 0, -1)), strategy="naive"),
+        dp.BudgetExceeded,
+        "compare about n^2 / 2 pairs of its n=3,000 items",
+        id="lis-naive-too-long",
     ),
     # --- part B: graph and string problems (edit_distance, lcs, matrix_chain, graph_paths) ---
     # Add cases below this line.
@@ -439,3 +452,8 @@ def test_bad_input_fails_fast_with_a_named_argument(
     assert isinstance(info.value, dp.DPError)
     assert isinstance(info.value, (ValueError, TypeError, RuntimeError))
     assert fragment in str(info.value)
+    if isinstance(info.value, dp.BudgetExceeded):  # every refused naive run reads the same
+        assert re.fullmatch(
+            r"strategy='naive' would .+ on this instance; use 'top_down' or 'bottom_up'",
+            str(info.value),
+        ), str(info.value)

@@ -53,5 +53,6 @@ def test_chain_recurrence_makes_one_call_per_state() -> None:
 
 def test_deep_chains_work_top_down_and_naive_refuses_them() -> None:
     assert factorial.solve(5000, strategy="top_down").value == math.factorial(5000)
-    with pytest.raises(dp.BudgetExceeded, match="n=301"):
+    assert factorial.solve(factorial.NAIVE_MAX_N, strategy="naive").stats.calls == 301
+    with pytest.raises(dp.BudgetExceeded, match="recurse more than 300 levels deep"):
         factorial.solve(factorial.NAIVE_MAX_N + 1, strategy="naive")
