@@ -355,6 +355,7 @@ class _Engine:
         bound: BoundStore | None,
         ref: Callable[[], object] | None,
         is_async: bool,
+        wrapper_cls: Any,
     ) -> None:
         build = _build_async if is_async else _build_sync
         self.miss, self.info, self.clear, self.evict = build(func, name, opts, bound, ref)
@@ -362,7 +363,6 @@ class _Engine:
         maxsize = opts.maxsize
         plain = opts.ttl is None and opts.key is None and not opts.cache_errors
         data = self.miss._dp_data
-        wrapper_cls = _fastpath.FastWrapper
         self.wrapper = wrapper_cls(
             data if plain else {},
             self.miss,
@@ -1072,7 +1072,9 @@ def _decorate(func: object, opts: _Options) -> Any:
     name = _display_name(func)
     is_async = inspect.iscoroutinefunction(func)
     bound = None if opts.resolved is None else opts.resolved.bind(func, ttl=opts.ttl)
-    engine = _Engine(func, name, opts, bound, None, is_async)
+    # read at decoration (tests swap it for the pure-Python twin); instances use the same
+    wrapper_cls = _fastpath.FastWrapper
+    engine = _Engine(func, name, opts, bound, None, is_async, wrapper_cls)
     wrapper = engine.wrapper
     functools.update_wrapper(wrapper, func)
     # per-instance caches, keyed by id() and dropped by a weakref callback
@@ -1152,7 +1154,7 @@ def _decorate(func: object, opts: _Options) -> Any:
                     stacklevel=3,
                 )
             return _Method(wrapper, obj, None)
-        one = _Engine(func, name, opts, bound, ref, is_async)
+        one = _Engine(func, name, opts, bound, ref, is_async, wrapper_cls)
         entry = instances.setdefault(id(obj), (ref, one))
         return _Method(wrapper, obj, entry[1])
 
