@@ -621,7 +621,11 @@ def _build_sync(
                     exc.__traceback__ = None
                     raise
             else:
-                if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+                if (
+                    st.unwinding is not None
+                    or not isinstance(exc, Exception)  # KeyboardInterrupt: others go on
+                    or (depth and isinstance(exc, RecursionError))
+                ):
                     flight[1] = 3  # _RETRY
                 else:
                     flight[2] = exc
@@ -716,7 +720,11 @@ def _build_sync(
                     exc.__traceback__ = None
                     raise
             else:
-                if st.unwinding is not None or (depth and isinstance(exc, RecursionError)):
+                if (
+                    st.unwinding is not None
+                    or not isinstance(exc, Exception)  # KeyboardInterrupt: others go on
+                    or (depth and isinstance(exc, RecursionError))
+                ):
                     flight[1] = 3  # _RETRY
                 else:
                     flight[2] = exc

@@ -214,3 +214,35 @@ def test_many_threads_hammering_a_bounded_cache() -> None:
     info = square.cache_info()
     assert info.currsize <= 16
     assert info.hits + info.misses == 12_000
+
+
+def test_a_leader_stopped_by_a_base_exception_lets_a_waiter_compute() -> None:
+    class Stop(BaseException):
+        pass
+
+    started = threading.Event()
+    release = threading.Event()
+    calls = []
+
+    @dp.memoize
+    def work(n: int) -> str:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(TIMEOUT)
+            raise Stop  # like KeyboardInterrupt: not an error of the computation
+        return "done"
+
+    def waiter() -> str:
+        assert started.wait(TIMEOUT)
+        return work(1)
+
+    def opener() -> None:
+        assert started.wait(TIMEOUT)
+        time.sleep(0.05)
+        release.set()
+
+    results = run_threads([lambda: work(1), waiter, opener])
+    assert isinstance(results[0][1], Stop)
+    assert results[1] == ("ok", "done")
+    assert len(calls) == 2
