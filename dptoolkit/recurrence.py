@@ -26,6 +26,7 @@ asyncio tasks never see each other.
 
 from __future__ import annotations
 
+import contextlib
 import dis
 import functools
 import inspect
@@ -34,7 +35,7 @@ import math
 import numbers
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
@@ -389,6 +390,26 @@ class _Run:
 _ACTIVE: ContextVar[_Run | None] = ContextVar("dptoolkit.recurrence.active", default=None)
 
 
+@contextlib.contextmanager
+def _routed(rec: Recurrence, route: Callable[..., Any], run: _Run) -> Iterator[None]:
+    """While the block runs, calls of *rec* go to *route* and choices are recorded in *run*."""
+    route_token = rec._route.set(route)
+    active_token = _ACTIVE.set(run)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(active_token)
+        rec._route.reset(route_token)
+
+
+def _cycle_error(rec: Recurrence, cycle: list[Any]) -> CycleError:
+    """The error for a chain of live calls (states, first == last) that came back to a state."""
+    chain = " -> ".join(rec._fmt(rec._state_args(s)) for s in cycle)
+    return CycleError(
+        f"state {rec._fmt(rec._state_args(cycle[-1]))} depends on itself: {chain}", cycle=cycle
+    )
+
+
 def choose(candidates: Iterable[tuple[Any, Any]], best: Any) -> Any:
     """Pick the best ``(value, label)`` candidate and record its label.
 
@@ -635,6 +656,10 @@ class Recurrence:
     def _key(self, args: tuple[Any, ...]) -> Any:
         """The natural key of a state: the bare argument for one-argument bodies."""
         return args[0] if self._arity == 1 and not self._varargs else args
+
+    def _state_args(self, state: Any) -> tuple[Any, ...]:
+        """The arguments of a state given by its key (the inverse of :meth:`_key`)."""
+        return (state,) if self._arity == 1 and not self._varargs else tuple(state)
 
     def _args_of(self, item: Any) -> tuple[Any, ...]:
         """A state from the states iterable as a tuple of arguments."""
@@ -928,12 +953,7 @@ def _solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solu
         state = key(args)
         if state in live:
             where = next(i for i, s in enumerate(stack) if key(s) == state)
-            cycle = [key(s) for s in stack[where:]] + [state]
-            raise CycleError(
-                f"state {fmt(args)} depends on itself: "
-                + " -> ".join(fmt(s) for s in [*stack[where:], args]),
-                cycle=cycle,
-            )
+            raise _cycle_error(rec, [key(s) for s in stack[where:]] + [state])
         if member is not None and not member(state):
             _outside(rec, args, stack[-1] if stack else None)
         if len(stack) >= max_depth:
@@ -952,21 +972,15 @@ def _solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solu
             live.discard(state)
 
     body = rec._rebind(call)
-    run = _Run(lambda: key(stack[-1]), choices)
-    route_token = rec._route.set(call)
-    active_token = _ACTIVE.set(run)
     try:
-        try:
+        with _routed(rec, call, _Run(lambda: key(stack[-1]), choices)):
             value = call(*goal)
-        except RecursionError as exc:
-            raise BudgetExceeded(
-                f"strategy='naive' ran out of interpreter stack at recursion depth "
-                f"{len(stack):,} (sys.getrecursionlimit()={sys.getrecursionlimit()}); "
-                "use 'top_down' or 'bottom_up'"
-            ) from exc
-    finally:
-        _ACTIVE.reset(active_token)
-        rec._route.reset(route_token)
+    except RecursionError as exc:
+        raise BudgetExceeded(
+            f"strategy='naive' ran out of interpreter stack at recursion depth "
+            f"{len(stack):,} (sys.getrecursionlimit()={sys.getrecursionlimit()}); "
+            "use 'top_down' or 'bottom_up'"
+        ) from exc
     stats = Stats(calls=calls, hits=0, misses=calls, states=len(seen), peak=0)
     return Solution(value, strategy="naive", stats=stats, choices=choices)
 
@@ -1016,19 +1030,14 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     if direct and isinstance(rec._body, types.FunctionType):
         direct = not _may_pass_keywords(rec._body.__code__, rec._names)
     body = rec._rebind(memo if direct else entry)
-    run = _Run(lambda: current[0], choices)
-    route_token = rec._route.set(entry)
-    active_token = _ACTIVE.set(run)
     try:
-        value = memo(*goal)
+        with _routed(rec, entry, _Run(lambda: current[0], choices)):
+            value = memo(*goal)
     except CycleError as exc:
         # the memo engine names states by its keys (argument tuples): use the states
         if exc.cycle is not None:
             exc.cycle = [key(c) if isinstance(c, tuple) else c for c in exc.cycle]
         raise
-    finally:
-        _ACTIVE.reset(active_token)
-        rec._route.reset(route_token)
     info = memo.cache_info()
     stats = Stats(
         calls=info.hits + info.misses,
@@ -1044,17 +1053,17 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
 # bottom_up
 # --------------------------------------------------------------------------
 
-_READER_BOX = """
-def _dp_make(_dp_V, _dp_U, _dp_slow, {dims}):
+# A reader is generated per recurrence so that a table read is one Python
+# call with the body's own parameter names (defaults and keywords work).
+# ``_dp_make(_dp_U, _dp_slow, ...)`` returns the reader and a hit counter;
+# a read that finds no value goes to ``_dp_slow(state)``, which raises.
+_READER = """
+def _dp_make(_dp_U, _dp_slow, {args}):
     _dp_hits = 0
     def {name}({params}):
         nonlocal _dp_hits
         try:
-            if {bounds}:
-                _dp_v = _dp_V[{flat}]
-                if _dp_v is not _dp_U:
-                    _dp_hits += 1
-                    return _dp_v
+{find}
         except TypeError:
             pass
         return _dp_slow(({tuple}))
@@ -1063,44 +1072,38 @@ def _dp_make(_dp_V, _dp_U, _dp_slow, {dims}):
     return {name}, _dp_count
 """
 
-_READER_WINDOW = """
-def _dp_make(_dp_V, _dp_U, _dp_slow, _dp_G, _dp_K, _dp_R, {dims}):
-    _dp_hits = 0
-    def {name}({params}):
-        nonlocal _dp_hits
-        try:
-            if {bounds}:
-                _dp_r = {p0} % _dp_K
-                if _dp_G[_dp_r] == {p0}:
-                    _dp_v = _dp_V[_dp_r * _dp_R + {rest}]
-                    if _dp_v is not _dp_U:
-                        _dp_hits += 1
-                        return _dp_v
-        except TypeError:
-            pass
-        return _dp_slow(({tuple}))
-    def _dp_count():
-        return _dp_hits
-    return {name}, _dp_count
-"""
 
-_READER_DICT = """
-def _dp_make(_dp_T, _dp_U, _dp_slow):
-    _dp_hits = 0
-    def {name}({params}):
-        nonlocal _dp_hits
-        try:
-            _dp_v = _dp_T.get({key}, _dp_U)
-        except TypeError:
-            _dp_v = _dp_U
-        if _dp_v is not _dp_U:
-            _dp_hits += 1
-            return _dp_v
-        return _dp_slow(({tuple}))
-    def _dp_count():
-        return _dp_hits
-    return {name}, _dp_count
-"""
+def _compile_reader(rec: Recurrence, args: str, guards: list[str], cell: str) -> Any:
+    """The factory of a reader of *rec* that returns *cell* when every guard holds."""
+    names = rec._names
+    lines = []
+    pad = " " * 12
+    for guard in guards:
+        lines.append(f"{pad}if {guard}:")
+        pad += "    "
+    lines += [
+        f"{pad}_dp_v = {cell}",
+        f"{pad}if _dp_v is not _dp_U:",
+        f"{pad}    _dp_hits += 1",
+        f"{pad}    return _dp_v",
+    ]
+    return _factory(
+        _READER.format(
+            args=args,
+            find="\n".join(lines),
+            name="read",
+            params=", ".join(names),
+            tuple="".join(f"{n}, " for n in names),
+        )
+    )
+
+
+def _flat_expr(names: Sequence[str], dims: Sequence[str]) -> str:
+    """The row-major offset of a state in a box of sides *dims*, as an expression."""
+    flat = names[0]
+    for p, d in zip(names[1:], dims[1:], strict=True):
+        flat = f"({flat}) * {d} + {p}"
+    return flat
 
 
 def _can_generate(rec: Recurrence) -> bool:
@@ -1109,17 +1112,6 @@ def _can_generate(rec: Recurrence) -> bool:
         and rec._arity > 0
         and all(n.isidentifier() and not n.startswith("_dp_") for n in rec._names)
     )
-
-
-def _compile_reader(rec: Recurrence, template: str, extra: dict[str, str]) -> Any:
-    names = rec._names
-    fields = {
-        "name": "read",
-        "params": ", ".join(names),
-        "tuple": "".join(f"{n}, " for n in names),
-        **extra,
-    }
-    return _factory(template.format(**fields))
 
 
 @functools.lru_cache(maxsize=512)
@@ -1253,15 +1245,10 @@ def _solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None)
         filler = _DictFill(rec, space, fill, window)  # type: ignore[assignment]
     reader = filler.reader
     body = rec._rebind(reader)
-    route_token = rec._route.set(reader)
-    active_token = _ACTIVE.set(run)
-    try:
+    with _routed(rec, reader, run):
         computed = filler.run(body)
         fill.current = None
         value = reader(*goal)
-    finally:
-        _ACTIVE.reset(active_token)
-        rec._route.reset(route_token)
     hits = filler.count() - 1  # the goal read above is not a call of the recurrence
     stats = Stats(
         calls=computed + hits, hits=hits, misses=computed, states=computed, peak=filler.peak
@@ -1294,39 +1281,30 @@ class _BoxFill:
         self.row = math.prod(shape[1:])
         dims = [f"_dp_D{i}" for i in range(nd)]
         names = rec._names
-        bounds = " and ".join(f"0 <= {p} < {d}" for p, d in zip(names, dims, strict=False))
-        flat = names[0]
-        for p, d in zip(names[1:], dims[1:], strict=False):
-            flat = f"({flat}) * {d} + {p}"
+        bounds = " and ".join(f"0 <= {p} < {d}" for p, d in zip(names, dims, strict=True))
         if window is None:
             self.slots = math.prod(shape)
             self.values: list[Any] = [_U] * self.slots
             make = _compile_reader(
-                rec, _READER_BOX, {"dims": ", ".join(dims), "bounds": bounds, "flat": flat}
+                rec, ", ".join(["_dp_V", *dims]), [bounds], f"_dp_V[{_flat_expr(names, dims)}]"
             )
-            self.reader, self.count = make(self.values, _U, fill.missing, *shape)
+            self.reader, self.count = make(_U, fill.missing, self.values, *shape)
             self.tags: list[Any] = []
         else:
-            rest = "0"
-            if nd > 1:
-                rest = names[1]
-                for p, d in zip(names[2:], dims[2:], strict=False):
-                    rest = f"({rest}) * {d} + {p}"
+            # row p0 lives in slot p0 % window while tag[slot] == p0
+            rest = _flat_expr(names[1:], dims[1:]) if nd > 1 else "0"
             self.slots = window * self.row
             self.values = [_U] * self.slots
             self.tags = [None] * window
+            p0 = names[0]
             make = _compile_reader(
                 rec,
-                _READER_WINDOW,
-                {
-                    "dims": ", ".join(dims),
-                    "bounds": bounds,
-                    "p0": names[0],
-                    "rest": rest,
-                },
+                ", ".join(["_dp_V", "_dp_G", "_dp_K", "_dp_R", *dims]),
+                [bounds, f"_dp_G[(_dp_r := {p0} % _dp_K)] == {p0}"],
+                f"_dp_V[_dp_r * _dp_R + {rest}]",
             )
             self.reader, self.count = make(
-                self.values, _U, fill.missing, self.tags, window, self.row, *shape
+                _U, fill.missing, self.values, self.tags, window, self.row, *shape
             )
             fill.evicted_rows = self._evicted
         _set_defaults(rec, self.reader)
@@ -1442,8 +1420,8 @@ class _DictFill:
                 if rec._arity == 1
                 else "(" + "".join(f"{n}, " for n in rec._names) + ")"
             )
-            make = _compile_reader(rec, _READER_DICT, {"key": key})
-            self.reader, self.count = make(store, _U, fill.missing)
+            make = _compile_reader(rec, "_dp_T", [], f"_dp_T.get({key}, _dp_U)")
+            self.reader, self.count = make(_U, fill.missing, store)
             _set_defaults(rec, self.reader)
         else:
             self.reader, self.count = self._generic_reader()

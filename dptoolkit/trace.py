@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._validate import check_int, show
-from .errors import BudgetExceeded, CycleError
+from .errors import BudgetExceeded
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -32,10 +32,6 @@ __all__ = ["Call", "Trace"]
 
 #: Default number of calls a trace records at most.
 TRACE_MAX_CALLS = 200_000
-
-# Python frames per level of traced recursion (shim + body).
-_FRAMES_PER_LEVEL = 2
-_DEPTH_MARGIN = 60
 
 
 class Call(NamedTuple):
@@ -291,7 +287,7 @@ def run_trace(
     rec: Recurrence, goal: tuple[Any, ...], strategy: str, max_calls: int | None
 ) -> Trace:
     """Run *rec* on *goal* with every call recorded (used by ``Recurrence.trace``)."""
-    from .recurrence import _ACTIVE, _frame_depth, _outside, _Run
+    from .recurrence import _cycle_error, _depth_allowance, _outside, _routed, _Run
 
     budget = TRACE_MAX_CALLS if max_calls is None else max_calls
     memo = strategy == "top_down"
@@ -299,8 +295,7 @@ def run_trace(
     key = rec._key
     normalize = rec._normalize
     arity, varargs = rec._arity, rec._varargs
-    room = sys.getrecursionlimit() - _frame_depth() - _DEPTH_MARGIN
-    max_depth = max(1, room // _FRAMES_PER_LEVEL)
+    max_depth = _depth_allowance()
 
     parents: list[int] = []
     states: list[Any] = []
@@ -337,14 +332,9 @@ def run_trace(
             return value
         if state in live:
             cycle_at = next(i for i, p in enumerate(path) if states[p] == state)
-            cycle = [states[p] for p in path[cycle_at:]] + [state]
-            raise CycleError(
-                f"state {rec._fmt(args)} depends on itself: "
-                + " -> ".join(_fmt_state(rec, s) for s in cycle),
-                cycle=cycle,
-            )
+            raise _cycle_error(rec, [states[p] for p in path[cycle_at:]] + [state])
         if member is not None and not member(state):
-            _outside(rec, args, _args(rec, states[parent]) if parent >= 0 else None)
+            _outside(rec, args, rec._state_args(states[parent]) if parent >= 0 else None)
         if len(path) >= max_depth:
             raise BudgetExceeded(
                 f"trace reached recursion depth {len(path):,} at {rec._fmt(args)}, deeper than "
@@ -372,20 +362,14 @@ def run_trace(
         return value
 
     body = rec._rebind(call)
-    run = _Run(lambda: states[path[-1]] if path else None, choices)
-    route_token = rec._route.set(call)
-    active_token = _ACTIVE.set(run)
     try:
-        try:
+        with _routed(rec, call, _Run(lambda: states[path[-1]] if path else None, choices)):
             value = call(*goal)
-        except RecursionError as exc:
-            raise BudgetExceeded(
-                f"trace ran out of interpreter stack at depth {len(path):,}; traces are for "
-                "study: trace a smaller instance"
-            ) from exc
-    finally:
-        _ACTIVE.reset(active_token)
-        rec._route.reset(route_token)
+    except RecursionError as exc:
+        raise BudgetExceeded(
+            f"trace ran out of interpreter stack at depth {len(path):,}; traces are for "
+            "study: trace a smaller instance"
+        ) from exc
     records = tuple(
         Call(i, parents[i], states[i], results[i], hits[i], depths[i]) for i in range(len(states))
     )
@@ -401,9 +385,5 @@ def run_trace(
     )
 
 
-def _args(rec: Recurrence, state: Any) -> tuple[Any, ...]:
-    return (state,) if rec._arity == 1 and not rec._varargs else tuple(state)
-
-
 def _fmt_state(rec: Recurrence, state: Any) -> str:
-    return rec._fmt(_args(rec, state))
+    return rec._fmt(rec._state_args(state))
