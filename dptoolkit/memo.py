@@ -319,10 +319,21 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-# the (miss, key) of the memoized coroutines the current task is computing
-_achain: contextvars.ContextVar[frozenset[tuple[Any, Hashable]]] = contextvars.ContextVar(
-    "dptoolkit_memo_chain", default=frozenset()
+# The memoized coroutines the current task is computing, innermost first, as a
+# linked list of (miss, key, parent) nodes: each computation's task extends its
+# creator's chain in O(1), and only joining a running computation walks it.
+_achain: contextvars.ContextVar[tuple[Any, Hashable, Any] | None] = contextvars.ContextVar(
+    "dptoolkit_memo_chain", default=None
 )
+
+
+def _in_achain(miss: object, key: Hashable) -> bool:
+    node = _achain.get()
+    while node is not None:
+        if node[0] is miss and node[1] == key:
+            return True
+        node = node[2]
+    return False
 
 
 # ----------------------------------------------------------------------------
@@ -929,7 +940,7 @@ def _build_async(
             return await entry
         task = running.get(key)
         if task is not None and task.get_loop() is loop:
-            if (miss, key) in _achain.get():
+            if _in_achain(miss, key):
                 raise _cycle_error([None, 0, None, None, args, kwargs, miss, key], None)
             hits += 1
         else:
@@ -946,7 +957,7 @@ def _build_async(
         loop: asyncio.AbstractEventLoop,
     ) -> Any:
         nonlocal hits
-        _achain.set(_achain.get() | {(miss, key)})  # this task's own context
+        _achain.set((miss, key, _achain.get()))  # this task's own context
         try:
             cache = condition is None or bool(condition(*args, **kwargs))
             if bound is not None and cache:

@@ -240,3 +240,13 @@ def test_async_methods_cache_per_instance() -> None:
     assert run(main()) == [101, 101, 201]
     assert (a.calls, b.calls) == (1, 1)
     assert Service.get.cache_info().misses == 2
+
+
+def test_deep_async_recursion_runs_each_level_in_its_own_task() -> None:
+    @dp.memoize
+    async def down(n: int) -> int:
+        return 0 if n == 0 else await down(n - 1) + 1
+
+    # awaiting plain coroutines this deep would raise RecursionError
+    assert run(down(5000)) == 5000
+    assert down.cache_info() == dp.CacheInfo(0, 5001, None, 5001)
