@@ -4,22 +4,25 @@ A memoized call made deeper than a per-thread *budget* raises the private
 :class:`Unwind` (a ``BaseException``, so ``except Exception`` in user code lets
 it pass) instead of recursing. Every memoized frame it passes releases what it
 holds and re-raises; the outermost memoized frame on the thread catches it and
-becomes the *driver* (:func:`drive`): it computes the pending call first (at
-depth one, so the pending call has a whole budget of room below it), then
-retries the call above it, which now finds the pending result and goes on.
-Purity makes the re-execution safe. The driver loop is iterative: pending
+becomes the *driver* (:func:`drive`): it computes the pending call first (from
+its own shallow frame, so the pending call has a whole budget of room below
+it), then retries the calls above it, which now find the pending result and go
+on. Purity makes the re-execution safe. The driver loop is iterative: pending
 calls are made from its own frame, so they never nest another driver.
 
-The budget is measured, not guessed. Shallow calls never pay for it: when a
-call chain first reaches ``PROBE`` memoized levels the remaining recursion
-stack is measured (Python frames below), again ``PROBE`` levels later, and the
-difference gives the cost of one level in frames, whatever the user's function
-does between levels. The
-budget then keeps a safety margin below the limit. If a ``RecursionError``
-still happens inside a memoized call (a level costs more than measured), the
-deepest memoized frame that sees it turns it into an unwind and halves the
-budget; only a ``RecursionError`` raised with a single memoized level on the
-stack, which no budget can avoid, reaches the user.
+The budget is measured, not guessed, and shallow calls never pay for it: when
+a call chain first reaches ``PROBE`` memoized levels the frames on the stack
+are counted, and counted again ``PROBE`` levels later; the difference is the
+cost of one level in frames, whatever the user's function does between
+levels, and the budget uses a share of the room left below the recursion
+limit. A recursion a few hundred levels deep therefore never unwinds. Once
+one has unwound (a driver session), it goes on in segments of
+``SESSION_BUDGET`` levels, which measured faster than long ones. If a
+``RecursionError`` still happens inside a memoized call (a level costs more
+than the frames show), the deepest memoized frame that sees it turns it into
+an unwind and shrinks the budget; only a ``RecursionError`` raised with a
+single memoized level on the stack, which no budget can avoid, reaches the
+user.
 
 Results of pending calls that the cache does not hold (it may be bounded,
 conditional or expiring, and errors are not cached) are kept, for the
@@ -27,6 +30,10 @@ driver's session only, in ``ThreadState.resume``. The driver also remembers
 the calls unwound above each pending call, so a dependency cycle longer than
 the budget is reported as a :class:`~dptoolkit.errors.CycleError` (from the
 outermost call) rather than unwound forever.
+
+Counting: a miss is counted when a value is computed, so ``misses`` equals
+the number of distinct calls computed; ``hits`` also count the re-reads of
+pending results made while resuming (about one per segment).
 """
 
 from __future__ import annotations
