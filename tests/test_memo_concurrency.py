@@ -35,6 +35,16 @@ def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     return str(request.param)
 
 
+def waiters_blocked(count: int) -> None:
+    """Return once *count* threads wait for a computation in flight (white-box)."""
+    from dptoolkit import memo
+
+    deadline = time.monotonic() + TIMEOUT
+    while len(memo._waiting) < count:
+        assert time.monotonic() < deadline, "the waiters never blocked"
+        time.sleep(0.001)
+
+
 def run_threads(targets: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
     """Run each target in its own thread; ("ok", value) or ("error", exception) each."""
     results: list[tuple[str, Any]] = [("missing", None)] * len(targets)
@@ -75,7 +85,7 @@ def test_concurrent_calls_of_one_key_run_the_body_once() -> None:
 
     def opener() -> None:
         assert started.wait(TIMEOUT)
-        time.sleep(0.05)  # let the others reach the wait
+        waiters_blocked(3)
         release.set()
 
     results = run_threads([first, later, later, later, opener])
@@ -105,7 +115,7 @@ def test_waiters_get_the_same_exception_and_it_is_not_cached() -> None:
 
     def opener() -> None:
         assert started.wait(TIMEOUT)
-        time.sleep(0.05)
+        waiters_blocked(2)
         release.set()
 
     results = run_threads([lambda: fails(1), later, later, opener])
@@ -239,7 +249,7 @@ def test_a_leader_stopped_by_a_base_exception_lets_a_waiter_compute() -> None:
 
     def opener() -> None:
         assert started.wait(TIMEOUT)
-        time.sleep(0.05)
+        waiters_blocked(1)
         release.set()
 
     results = run_threads([lambda: work(1), waiter, opener])
