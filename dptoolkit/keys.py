@@ -152,14 +152,30 @@ _BASES: tuple[tuple[type, Callable[[Any], Hashable]], ...] = (
 )
 
 
+#: Types whose values are never hashable: keys of their values are frozen
+#: without trying ``hash`` first (a failed ``hash`` costs an exception).
+UNHASHABLE: set[type] = {
+    list,
+    dict,
+    set,
+    bytearray,
+    collections.deque,
+    collections.OrderedDict,
+    array.array,
+}
+
+
 def _freezer(cls: type) -> Callable[[Any], Hashable] | None:
-    """The freezing function for values of type *cls*, or None when there is none."""
+    """The freezing function for values of type *cls* (unhashable), or None."""
     if any(base.__module__ == "numpy" and base.__name__ == "ndarray" for base in cls.__mro__):
         _FREEZERS[cls] = _freeze_ndarray
+        UNHASHABLE.add(cls)
         return _freeze_ndarray
     for base, function in _BASES:
         if issubclass(cls, base):
             _FREEZERS[cls] = function
+            if base is not tuple:
+                UNHASHABLE.add(cls)
             return function
     return None
 
@@ -254,12 +270,19 @@ def make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hash
         key: tuple[Any, ...] = args
         if typed:
             key = args + tuple([type(v) for v in args])
-        try:
-            hash(key)
-        except TypeError:
-            key = _frozen_args(args)
-            if typed:
-                key += tuple([type(v) for v in args])
+        for value in args:
+            if type(value) in UNHASHABLE:
+                break
+        else:
+            try:
+                hash(key)
+            except TypeError:
+                pass
+            else:
+                return key
+        key = _frozen_args(args)
+        if typed:
+            key += tuple([type(v) for v in args])
         return key
     items = sorted(kwargs.items()) if len(kwargs) > 1 else list(kwargs.items())
     key = (*args, KWARGS, *[v for item in items for v in item])
@@ -278,7 +301,12 @@ def make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hash
 
 
 def _frozen_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple([_freeze_argument(f"args[{i}]", value) for i, value in enumerate(args)])
+    try:
+        return tuple(map(freeze, args))
+    except InvalidType as exc:
+        for i, value in enumerate(args):  # name the argument that failed
+            _freeze_argument(f"args[{i}]", value)
+        raise exc
 
 
 def _freeze_argument(name: str, value: object) -> Hashable:

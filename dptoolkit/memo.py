@@ -37,7 +37,7 @@ from . import _deep, _fastpath
 from ._deep import Unwind
 from ._validate import check_callable, check_int, check_number, show
 from .errors import CycleError, InvalidInput, InvalidType
-from .keys import freeze, make_key
+from .keys import UNHASHABLE, freeze, make_key
 
 if TYPE_CHECKING:
     from .stores import BoundStore, Store
@@ -559,18 +559,24 @@ def _build_sync(
     probe = _deep.probe
     PROBE = _deep.PROBE
     MISSING = _MISSING
+    unhashable = UNHASHABLE
     simple = condition is None and bound is None and ref is None
     hits = misses = 0
 
     def general_miss(*args: Any, **kwargs: Any) -> Any:
         # The C hit path could not answer this call: find, wait for or compute
-        # it. This is the per-level cost of a cold recursion: keep it lean
-        # (flight fields by literal index: 0 owner, 1 status, 2 outcome, 3 event).
+        # it (flight fields by literal index: 0 owner, 1 status, 2 outcome, 3 gate).
         nonlocal hits, misses
         if kwargs or not simple_key:
             key = full_key(args, kwargs)
-        elif len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
-            key = args[0]
+        elif len(args) == 1:
+            kind = type(args[0])
+            if kind is int or kind is str:
+                key = args[0]
+            elif kind in unhashable:
+                key = full_key(args, kwargs)
+            else:
+                key = args
         else:
             key = args
         try:
@@ -677,8 +683,14 @@ def _build_sync(
         nonlocal hits, misses
         if kwargs:
             key = full_key(args, kwargs)
-        elif len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
-            key = args[0]
+        elif len(args) == 1:
+            kind = type(args[0])
+            if kind is int or kind is str:
+                key = args[0]
+            elif kind in unhashable:  # a list, say: freeze without a failed hash first
+                key = (freeze(args[0]),)  # = make_key(args, {}, False)
+            else:
+                key = args
         else:
             key = args
         try:
@@ -797,7 +809,11 @@ def _build_sync(
         if type(entry) is _Raised:
             _release(flights, key, flight, _ERROR, entry.error)
             raise entry.error
-        _release(flights, key, flight, _VALUE, entry)
+        flight[2] = entry
+        flight[1] = 1  # _VALUE
+        del flights[key]
+        if flight[3] is not None:
+            flight[3].release()
         return entry
 
     def through_store(sargs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
