@@ -119,7 +119,7 @@ def _check_options(
     if maxsize is not None:
         maxsize = check_int("maxsize", maxsize, minimum=0)
     if ttl is not None:
-        number = check_number("ttl", ttl, allow_negative=False, allow_inf=True)
+        number = check_number("ttl", ttl, allow_inf=True)
         if number <= 0:
             raise InvalidInput(f"ttl={show(ttl)} must be a positive number of seconds or None")
         ttl = float(number)

@@ -349,7 +349,7 @@ BAD_OPTIONS = [
     pytest.param(_options(maxsize=2.5), TypeError, "maxsize=2.5", id="maxsize-float"),
     pytest.param(_options(maxsize=True), TypeError, "maxsize=True", id="maxsize-bool"),
     pytest.param(_options(maxsize="8"), TypeError, "maxsize='8'", id="maxsize-str"),
-    pytest.param(_options(ttl=-5), ValueError, "ttl=-5", id="ttl-negative"),
+    pytest.param(_options(ttl=-5), ValueError, "ttl=-5 must be a positive number of seconds or None", id="ttl-negative"),
     pytest.param(_options(ttl=0), ValueError, "ttl=0 must be a positive", id="ttl-zero"),
     pytest.param(_options(ttl=float("nan")), ValueError, "ttl=nan", id="ttl-nan"),
     pytest.param(_options(ttl="1s"), TypeError, "ttl='1s'", id="ttl-str"),
