@@ -1236,7 +1236,15 @@ def _solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None)
     run = _Run(lambda: key(fill.current) if fill.current is not None else None, choices)
     if box is not None:
         fill.member = space.__contains__  # type: ignore[operator]
-        filler = _BoxFill(rec, space, box, fill, window)
+        try:
+            filler = _BoxFill(rec, space, box, fill, window)
+        except MemoryError:
+            cells = math.prod(box) if window is None else min(window, box[0]) * math.prod(box[1:])
+            raise BudgetExceeded(
+                f"strategy='bottom_up' needs a table of {cells:,} cells for {rec._fmt(goal)}, "
+                "more than memory allows; use 'top_down' (it keeps only the states it reaches)"
+                + ("" if window is not None else " or window=")
+            ) from None
     else:
         if isinstance(space, (Space, range, set, frozenset)):
             fill.member = space.__contains__
@@ -1282,6 +1290,9 @@ class _BoxFill:
         dims = [f"_dp_D{i}" for i in range(nd)]
         names = rec._names
         bounds = " and ".join(f"0 <= {p} < {d}" for p, d in zip(names, dims, strict=True))
+        if window is not None:
+            window = min(window, shape[0])  # more rows than the box has would stay empty
+            self.window = window
         if window is None:
             self.slots = math.prod(shape)
             self.values: list[Any] = [_U] * self.slots

@@ -596,6 +596,25 @@ def test_with_fields_leaves_the_table_unbuilt(monkeypatch: pytest.MonkeyPatch) -
     assert built == [1]
 
 
+def test_a_window_wider_than_the_table_holds_only_the_table() -> None:
+    @dp.recurrence(states=lambda n: range(n + 1))
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    sol = fib.solve(30, strategy="bottom_up", window=10**12)  # would not fit in memory as asked
+    assert sol.value == 832040
+    assert sol.stats.peak == 31
+
+
+def test_a_table_too_big_for_memory_is_a_budget_error_not_a_memory_error() -> None:
+    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+    def paths(i, j):
+        return 1 if i == 0 or j == 0 else paths(i - 1, j) + paths(i, j - 1)
+
+    with pytest.raises(dp.BudgetExceeded, match=r"table of [\d,]+ cells for paths\(10+, 10+\)"):
+        paths.solve(10**9, 10**9, strategy="bottom_up")
+
+
 def test_stats_is_frozen() -> None:
     stats = dp.Stats(1, 2, 3, 4, 5)
     with pytest.raises(AttributeError):
