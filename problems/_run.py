@@ -15,7 +15,7 @@ arguments, then comes here, so these read the same everywhere:
 
 from __future__ import annotations
 
-import math
+import numbers
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "NAIVE_DEPTH_LIMIT",
     "WITH_FAST",
     "check_symbols",
+    "is_nan",
     "pick",
     "refuse_naive",
     "run",
@@ -106,9 +107,14 @@ def check_symbols(name: str, value: object) -> Sequence[Hashable]:
                 hash(item)
             except TypeError:
                 raise InvalidType(f"{name}[{k}]={show(item)} must be hashable") from None
-        if isinstance(item, float) and math.isnan(item):
+        if is_nan(item):
             raise InvalidInput(f"{name}[{k}]={show(item)} never equals itself; remove NaN items")
     return seq
+
+
+def is_nan(item: object) -> bool:
+    """Whether *item* is a NaN of any number type (float, numpy scalar, Decimal, complex)."""
+    return isinstance(item, numbers.Number) and bool(item != item)
 
 
 def same_type(like: Sequence[Hashable], items: list[Hashable]) -> Sequence[Hashable]:

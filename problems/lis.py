@@ -62,16 +62,16 @@ References
 from __future__ import annotations
 
 import itertools
-import math
 import numbers
 from bisect import bisect_left
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, pick, refuse_naive, run
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -91,14 +91,26 @@ def _check(seq: object) -> Sequence[Any]:
         return items
     kinds = set()
     for i, item in enumerate(items):
-        if isinstance(item, float) and math.isnan(item):
+        if is_nan(item):
             raise dp.InvalidInput(f"seq[{i}]={show(item)} cannot be ordered; remove NaN items")
+        if isinstance(item, AbstractSet):
+            raise dp.InvalidType(
+                f"seq[{i}]={show(item)} is a set: sets are only partly ordered by <, "
+                "so an increasing subsequence is not defined"
+            )
         kinds.add(numbers.Real if isinstance(item, numbers.Real) else type(item))
     if len(kinds) > 1:
         names = sorted(getattr(kind, "__name__", str(kind)) for kind in kinds)
         raise dp.InvalidType(
             f"seq={show(seq)} mixes items that cannot be ordered together ({', '.join(names)})"
         )
+    if kinds and numbers.Real not in kinds:  # numbers compare; anything else must, too
+        try:
+            sorted(items)
+        except (TypeError, ArithmeticError) as exc:
+            raise dp.InvalidType(
+                f"seq={show(seq)} holds items that cannot be ordered with < ({exc})"
+            ) from None
     return items
 
 
@@ -108,8 +120,7 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
 
     @dp.recurrence(states=lambda i: range(i + 1))
     def ending(i: int) -> int:
-        here = items[i] if i < n else None
-        options = [(ending(j) + 1, j) for j in range(i) if here is None or items[j] < here]
+        options = [(ending(j) + 1, j) for j in range(i) if i == n or items[j] < items[i]]
         return int(dp.choose([(1, None), *options], best=max))
 
     return ending, (n,)

@@ -13,8 +13,10 @@ import importlib
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 
 import dptoolkit as dp
@@ -238,6 +240,27 @@ CASES: list[Any] = [
     pytest.param(lambda: lis(None), TypeError, "seq=None", id="lis-none"),
     pytest.param(lambda: lis([1, NAN, 2]), ValueError, "seq[1]=nan", id="lis-nan"),
     pytest.param(lambda: lis(42), TypeError, "seq=42", id="lis-int"),
+    pytest.param(
+        lambda: lis([None, None]),
+        TypeError,
+        "seq=[None, None] holds items that cannot be ordered with <",
+        id="lis-none-items",
+    ),
+    pytest.param(
+        lambda: lis([{"a": 1}, {"b": 2}], strategy="bottom_up"),
+        TypeError,
+        "cannot be ordered with <",
+        id="lis-dict-items",
+    ),
+    pytest.param(
+        lambda: lis([{1}, {2}, {1, 2}]), TypeError, "seq[0]={1} is a set", id="lis-set-items"
+    ),
+    pytest.param(
+        lambda: lis([np.float32(1), np.float32("nan")], strategy="top_down"),
+        ValueError,
+        "seq[1]=np.float32(nan)",
+        id="lis-numpy-nan",
+    ),
     pytest.param(lambda: lis([1, 2], strategy=3), TypeError, "strategy=3", id="lis-strategy-int"),
     pytest.param(
         lambda: lis(list(range(40)), strategy="naive"),
@@ -263,6 +286,15 @@ CASES: list[Any] = [
         id="edit-unhashable",
     ),
     pytest.param(lambda: edit_distance([1.0, NAN], [1.0]), ValueError, "a[1]=nan", id="edit-nan"),
+    pytest.param(
+        lambda: edit_distance([1.0], [np.float32("nan")]),
+        ValueError,
+        "b[0]=np.float32(nan) never equals itself",
+        id="edit-numpy-nan",
+    ),
+    pytest.param(
+        lambda: lcs([Decimal("NaN")], "a"), ValueError, "a[0]=Decimal('NaN')", id="lcs-decimal-nan"
+    ),
     pytest.param(
         lambda: edit_distance("ab", "b", strategy="greedy"),
         ValueError,
