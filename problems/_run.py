@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGINE",
+    "FAST_MEMORY_LIMIT",
     "NAIVE_DEPTH_LIMIT",
     "WITH_FAST",
+    "check_memory",
     "check_symbols",
     "is_nan",
     "pick",
@@ -46,6 +48,10 @@ WITH_FAST = (*ENGINE, "fast")
 #: Most levels of plain recursion below the goal that ``strategy="naive"`` may
 #: make: each level is an interpreter frame, and the default limit is 1000.
 NAIVE_DEPTH_LIMIT = 300
+
+#: Most memory (bytes) a ``fast`` kernel may set out to use: past it, a clear
+#: error naming the argument instead of a ``MemoryError`` or a swapping machine.
+FAST_MEMORY_LIMIT = 2**31
 
 
 def pick(strategy: object, strategies: Sequence[str], *, problem: str) -> str:
@@ -82,6 +88,15 @@ def run(
         start = goal[0] if len(goal) == 1 else goal
         check_naive_budget(children, start, max_depth=NAIVE_DEPTH_LIMIT)
     return rec.solve(*goal, strategy=strategy)
+
+
+def check_memory(name: str, value: object, nbytes: int, *, limit: int = FAST_MEMORY_LIMIT) -> None:
+    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*."""
+    if nbytes > limit:
+        raise InvalidInput(
+            f"{name}={show(value)} is too large for strategy='fast': it would need about "
+            f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
+        )
 
 
 def refuse_naive(what: str) -> BudgetExceeded:

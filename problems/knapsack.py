@@ -34,7 +34,11 @@ Integer rows are ``int64`` when the largest possible total fits, Python
 ints (``object``) otherwise, never a silent overflow. The witness is read
 from a boolean choice table (``take[i, w]``: item ``i`` improved cell ``w``)
 filled only when the witness is asked for; the same skip-on-ties rule makes
-it identical to the recurrence's witness.
+it identical to the recurrence's witness. Before the row is built the
+instance is reduced: the capacity and the weights that fit are divided by
+their gcd, and a 0/1 capacity past the total weight of the items that fit is
+cut to it, so huge weights with a common factor cost a short row (and the
+same witness). A row that would still need more than 2 GiB is refused.
 
 ============  ===================  ============
 strategy      time                 space
@@ -72,6 +76,7 @@ References
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +85,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers, show
 
-from ._run import WITH_FAST, pick, run
+from ._run import WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -171,6 +176,25 @@ def _walk(sol: Solution, goal: State) -> list[int]:
     items = [state[0] - 1 for state, (kind, _) in path if kind == "take"]
     items.reverse()
     return items
+
+
+def _reduced(weights: list[int], capacity: int, unbounded: bool) -> tuple[list[int], int]:
+    """The same instance on a shorter row: weights and capacity over the gcd, 0/1 capacity clamped.
+
+    Every total weight of the items that fit is a multiple of their gcd ``g``,
+    so cell ``w`` of the row equals cell ``g * (w // g)``; an item heavier than
+    the capacity never fits and stays so (it becomes the new capacity plus
+    one). In the 0/1 problem a capacity past the total weight of the items
+    that fit changes nothing. The take table of the reduced row is the
+    original's read at those cells, so the witness is the same.
+    """
+    fits = [w for w in weights if w <= capacity]
+    limit = capacity if unbounded else min(capacity, sum(fits))
+    g = math.gcd(*fits)
+    if g <= 1:
+        return weights, limit
+    small = limit // g
+    return [w // g if w <= capacity else small + 1 for w in weights], small
 
 
 def _row_dtype(values: list[Number], capacity: int, weights: list[int], unbounded: bool) -> Any:
@@ -309,8 +333,9 @@ def solve(
     ------
     dptoolkit.InvalidInput
         For negative or non-integer weights, NaN or negative values, a length
-        mismatch, a negative capacity, a zero weight when *unbounded*, or an
-        unknown strategy (``InvalidType`` for wrong types).
+        mismatch, a negative capacity, a zero weight when *unbounded*, an
+        unknown strategy (``InvalidType`` for wrong types), or a capacity
+        whose ``fast`` row would need more than 2 GiB after the reduction.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than a
         million calls (counted before starting).
@@ -324,11 +349,14 @@ def solve(
     wts, vals, cap, unbounded = _check(weights, values, capacity, unbounded)
     strategy = pick(strategy, STRATEGIES, problem="knapsack")
     if strategy == "fast":
-        value, _ = _fast(wts, vals, cap, unbounded, record=False)
+        small, room = _reduced(wts, cap, unbounded)
+        check_memory("capacity", capacity, 32 * (room + 1))  # the row and its buffers
+        value, _ = _fast(small, vals, room, unbounded, record=False)
 
         def items() -> list[int]:
-            _, take = _fast(wts, vals, cap, unbounded, record=True)
-            return _walk_table(take, wts, cap, unbounded)
+            check_memory("capacity", capacity, len(small) * (room + 1))  # the take table
+            _, take = _fast(small, vals, room, unbounded, record=True)
+            return _walk_table(take, small, room, unbounded)
 
         return dp.Solution(value, strategy="fast", lazy={"items": items})
     rec, goal = _recurrence(wts, vals, cap, unbounded)

@@ -27,7 +27,12 @@ a row costs one shift, one OR and one mask of ``T``-bit integers::
 about ``n T / 30`` machine-word operations in CPython's 30-bit digits. It
 stops as soon as bit ``T`` is set. The witness keeps every row and walks
 back from the target with the same leave-out-first rule, so it equals the
-recurrence's witness; it is computed only when ``.indices`` is read.
+recurrence's witness; it is computed only when ``.indices`` is read. Before
+the bitset is built the instance is reduced: numbers above the target are
+left out, a target past the sum of the rest is answered at once, and the
+numbers and the target are divided by their gcd, so huge numbers with a
+common factor cost a short bitset (and the same witness). A bitset that
+would still need more than 2 GiB is refused.
 
 ============  =========================  ===========
 strategy      time                       space
@@ -63,13 +68,14 @@ References
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, pick, run
+from ._run import WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -128,14 +134,45 @@ def _rows(numbers: list[int], target: int) -> list[int]:
     return rows
 
 
+def _scaled(numbers: Sequence[int], target: int) -> tuple[list[int], int] | None:
+    """The same instance with the usable numbers and the target divided by their gcd.
+
+    A number above the target can never be used; it becomes ``t + 1`` (the
+    scaled target plus one), which never fits either. ``None`` when no subset
+    can reach the target: it passes the sum of the usable numbers, or is not
+    a multiple of their gcd. The bitset rows of the scaled instance are those
+    of the original read at the multiples of the gcd, so the witness is the same.
+    """
+    usable = [x for x in numbers if x <= target]
+    if sum(usable) < target:
+        return None
+    g = math.gcd(*usable)
+    if g == 0:  # only zeros are usable, and the target is 0
+        return [0 if x <= target else 1 for x in numbers], 0
+    if target % g:
+        return None
+    t = target // g
+    return [x // g if x <= target else t + 1 for x in numbers], t
+
+
 def fast_subset_sum(numbers: Sequence[int], target: int) -> bool:
     """Whether a subset of *numbers* sums to *target*, by shifting one big-integer bitset.
+
+    The instance is first reduced (numbers above the target dropped, every
+    number and the target divided by the gcd), so huge numbers cost nothing.
 
     Examples
     --------
     >>> fast_subset_sum([3, 34, 4, 12, 5, 2], 9)
     True
+    >>> fast_subset_sum([10**15, 2 * 10**15], 3 * 10**15)
+    True
     """
+    scaled = _scaled(numbers, target)
+    return scaled is not None and _reaches(*scaled)
+
+
+def _reaches(numbers: list[int], target: int) -> bool:
     mask = (1 << (target + 1)) - 1
     goal = 1 << target
     row = 1
@@ -199,8 +236,9 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative number or target, or an unknown strategy
-        (``InvalidType`` for non-integers).
+        For a negative number or target, an unknown strategy (``InvalidType``
+        for non-integers), or a target whose ``fast`` bitset would need more
+        than 2 GiB after the reduction.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than a
         million calls (counted before starting).
@@ -213,11 +251,17 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
     xs, target = _check(numbers, target)
     strategy = pick(strategy, STRATEGIES, problem="subset_sum")
     if strategy == "fast":
-        return dp.Solution(
-            fast_subset_sum(xs, target),
-            strategy="fast",
-            lazy={"indices": lambda: _indices_from_rows(xs, target)},
-        )
+        scaled = _scaled(xs, target)
+        if scaled is None:
+            return dp.Solution(False, strategy="fast", witness={"indices": None})
+        small, t = scaled
+        check_memory("target", target, 4 * (t // 8 + 1))  # the bitset and its shifted copies
+
+        def indices() -> list[int] | None:
+            check_memory("target", target, (len(small) + 1) * (t // 8 + 1))  # every row
+            return _indices_from_rows(small, t)
+
+        return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": indices})
     rec, goal = _recurrence(xs, target)
 
     def children(state: State) -> list[State]:

@@ -177,6 +177,12 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="knapsack-naive-too-big",
     ),
+    pytest.param(
+        lambda: knapsack([10**9 + 7, 10**9 + 9], [1, 2], 10**12, unbounded=True),
+        ValueError,
+        "capacity=1000000000000 is too large for strategy='fast'",
+        id="knapsack-fast-row-too-big",
+    ),
     # --- coin change --------------------------------------------------------------
     pytest.param(lambda: coin_change([1, 0], 5), ValueError, "coins[1]=0", id="coins-zero"),
     pytest.param(lambda: coin_change([1, -5], 5), ValueError, "coins[1]=-5", id="coins-negative"),
@@ -235,6 +241,12 @@ CASES: list[Any] = [
         dp.BudgetExceeded,
         "strategy='naive'",
         id="subset-naive-too-big",
+    ),
+    pytest.param(
+        lambda: subset_sum([10**12, 10**12 + 1, 7], 10**12 + 1),
+        ValueError,
+        "target=1000000000001 is too large for strategy='fast'",
+        id="subset-fast-bitset-too-big",
     ),
     # --- longest increasing subsequence -----------------------------------------------
     pytest.param(lambda: lis(None), TypeError, "seq=None", id="lis-none"),

@@ -172,3 +172,15 @@ def test_inputs_are_accepted_as_any_sequence() -> None:
 
     sol = knapsack.solve(np.array([1, 3, 4]), (15, 20, 30), 4)
     assert (sol.value, sol.items) == (35, [0, 1])
+
+
+@pytest.mark.parametrize("unbounded", [False, True])
+def test_huge_weights_with_a_common_factor_cost_a_short_row(unbounded: bool) -> None:
+    scale = 10**12
+    weights, values = [3 * scale, 5 * scale, 4 * scale, 7 * scale], [4, 6, 5, 9]
+    fast = knapsack.solve(weights, values, 10 * scale + 7, unbounded=unbounded)
+    table = knapsack.solve([3, 5, 4, 7], values, 10, unbounded=unbounded, strategy="top_down")
+    assert (fast.value, fast.items) == (table.value, table.items)
+    # a 0/1 capacity far past the total weight is the total weight
+    everything = knapsack.solve([2, 3], [5, 7], 10**15)
+    assert (everything.value, everything.items) == (12, [0, 1])

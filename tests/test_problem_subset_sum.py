@@ -88,3 +88,12 @@ def test_zeros_and_the_empty_target() -> None:
         assert subset_sum.solve([0, 0, 5], 5, strategy=strategy).indices == [2]
         assert subset_sum.solve([], 0, strategy=strategy).indices == []
         assert subset_sum.solve([], 4, strategy=strategy).value is False
+
+
+def test_huge_numbers_and_targets_are_reduced_before_the_bitset() -> None:
+    scale = 10**15
+    sol = subset_sum.solve([3 * scale, 10**30, 4 * scale, 5 * scale], 9 * scale)
+    assert (sol.value, sol.indices) == (True, [2, 3])
+    assert sol.indices == subset_sum.solve([3, 10**5, 4, 5], 9, strategy="bottom_up").indices
+    assert subset_sum.solve([3 * scale, 4 * scale], 5 * scale).value is False  # gcd
+    assert subset_sum.solve([3, 4], 10**40).indices is None  # past the sum
