@@ -90,11 +90,21 @@ def run(
     return rec.solve(*goal, strategy=strategy)
 
 
-def check_memory(name: str, value: object, nbytes: int, *, limit: int = FAST_MEMORY_LIMIT) -> None:
-    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*."""
+def check_memory(
+    name: str,
+    value: object,
+    nbytes: int,
+    *,
+    limit: int = FAST_MEMORY_LIMIT,
+    shown: str | None = None,
+) -> None:
+    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*.
+
+    The message shows ``name=value`` (*shown* replaces the value's ``repr``).
+    """
     if nbytes > limit:
         raise InvalidInput(
-            f"{name}={show(value)} is too large for strategy='fast': it would need about "
+            f"{name}={shown or show(value)} is too large for strategy='fast': it would need about "
             f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
         )
 

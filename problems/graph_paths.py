@@ -126,7 +126,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int, show
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, check_memory, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -359,8 +359,9 @@ def all_pairs_shortest_paths(
     dptoolkit.NegativeCycleError
         When ``G`` has a negative cycle anywhere; ``.cycle`` holds one.
     dptoolkit.InvalidInput
-        For a NaN or infinite weight or an unknown strategy (``InvalidType``
-        for a non-graph or a non-numeric weight).
+        For a NaN or infinite weight, an unknown strategy (``InvalidType``
+        for a non-graph or a non-numeric weight), or a graph whose ``fast``
+        matrices would need more than 2 GiB (about 8,000 nodes).
 
     Examples
     --------
@@ -450,6 +451,8 @@ def _pair(arcs: g.Arcs, u: object, v: object) -> tuple[int, int]:
 
 
 def _all_pairs_fast(G: Any, weight: str | None) -> Solution:
+    n = G.number_of_nodes()  # an n x n distance matrix, its update temporaries, the next hops
+    check_memory("G", G, 32 * n * n, shown=f"<{type(G).__name__} with {n:,} nodes>")
     bulk = g.bulk_arcs(G, weight)
     if bulk is None:
         arcs = g.read_arcs(G, weight, combine=min)

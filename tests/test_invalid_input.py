@@ -67,6 +67,14 @@ def _complete(n: int) -> Any:
     return nx.complete_graph(n, create_using=nx.DiGraph)
 
 
+def _nodes(n: int) -> Any:
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from(range(n))
+    return G
+
+
 NAN = math.nan
 
 CASES: list[Any] = [
@@ -426,6 +434,12 @@ CASES: list[Any] = [
         dp.BudgetExceeded,
         "strategy='naive'",
         id="all-pairs-naive-too-big",
+    ),
+    pytest.param(
+        lambda: all_pairs(_nodes(9000)),
+        ValueError,
+        "G=<DiGraph with 9,000 nodes> is too large for strategy='fast'",
+        id="all-pairs-fast-too-big",
     ),
     pytest.param(
         lambda: longest_path(_graph([(0, 1), (1, 0)])),
