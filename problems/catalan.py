@@ -54,12 +54,11 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, pick, run
+from ._numbers import from_exponents, legendre
+from ._run import WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -89,30 +88,6 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
     return catalan, (n,)
 
 
-def _primes_upto(limit: int) -> list[int]:
-    """The primes ``<= limit`` (a numpy sieve of Eratosthenes)."""
-    if limit < 2:
-        return []
-    sieve = np.ones(limit + 1, dtype=bool)
-    sieve[:2] = False
-    for p in range(2, int(limit**0.5) + 1):
-        if sieve[p]:
-            sieve[p * p :: p] = False
-    return [int(p) for p in np.flatnonzero(sieve)]
-
-
-def _product(factors: list[int]) -> int:
-    """The product of *factors*, multiplied pairwise in a balanced tree."""
-    if not factors:
-        return 1
-    while len(factors) > 1:
-        paired = [a * b for a, b in zip(factors[::2], factors[1::2], strict=False)]
-        if len(factors) % 2:
-            paired.append(factors[-1])
-        factors = paired
-    return factors[0]
-
-
 def fast_catalan(n: int) -> int:
     """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
 
@@ -121,20 +96,16 @@ def fast_catalan(n: int) -> int:
     >>> fast_catalan(10)
     16796
     """
-    powers = []
-    rest = n + 1
-    for p in _primes_upto(2 * n):
-        exponent = 0
-        power = p
-        while power <= 2 * n:  # Legendre: exponent of p in (2n)! / (n!)^2
-            exponent += (2 * n) // power - 2 * (n // power)
-            power *= p
-        while rest % p == 0:  # divide by n + 1
+
+    def exponent(p: int) -> int:  # of p in (2n)! / (n!)^2, less its exponent in n + 1
+        e = legendre(2 * n, p) - 2 * legendre(n, p)
+        rest = n + 1
+        while rest % p == 0:
             rest //= p
-            exponent -= 1
-        if exponent:
-            powers.append(p if exponent == 1 else p**exponent)
-    return _product(powers)
+            e -= 1
+        return e
+
+    return from_exponents(2 * n, exponent)
 
 
 def brute_force(n: int) -> int:
@@ -178,8 +149,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n`` or an unknown strategy (``InvalidType`` for a
-        non-integer ``n``).
+        For a negative ``n``, an unknown strategy (``InvalidType`` for a
+        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
+        more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` past a million calls (``n > 12``), before
         any work is done.
@@ -192,6 +164,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     n = check_int("n", n)
     strategy = pick(strategy, STRATEGIES, problem="catalan")
     if strategy == "fast":
+        check_memory("n", n, 3 * 2 * n // 8)  # C(n) has 2 n bits; the product tree twice that
         return dp.Solution(fast_catalan(n), strategy="fast")
     rec, goal = build(n)
     return run(

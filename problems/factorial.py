@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, pick, run
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -155,8 +155,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n`` or an unknown strategy (``InvalidType`` for a
-        non-integer ``n``).
+        For a negative ``n``, an unknown strategy (``InvalidType`` for a
+        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
+        more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` with ``n > 300``: plain recursion has no
         memo to resume from, so its depth is the interpreter's stack.
@@ -169,6 +170,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     n = check_int("n", n)
     strategy = pick(strategy, STRATEGIES, problem="factorial")
     if strategy == "fast":
+        check_memory("n", n, 3 * n * n.bit_length() // 8)  # n! has under n log2(n) bits
         return dp.Solution(fast_factorial(n), strategy="fast")
     rec, goal = build(n)
     return run(rec, goal, strategy, children=lambda k: (k - 1,) if k else ())

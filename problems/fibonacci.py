@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, pick, run
+from ._run import WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -227,8 +227,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n`` or an unknown strategy (``InvalidType`` for a
-        non-integer ``n``).
+        For a negative ``n``, an unknown strategy (``InvalidType`` for a
+        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
+        more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than
         a million calls (``n > 27``), before any work is done.
@@ -243,6 +244,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     n = check_int("n", n)
     strategy = pick(strategy, STRATEGIES, problem="fibonacci")
     if strategy == "fast":
+        check_memory("n", n, 3 * n // 8)  # F(n) has 0.69 n bits; two more numbers that size
         return dp.Solution(fast_fibonacci(n), strategy="fast")
     rec, goal = build(n)
     return run(rec, goal, strategy, children=lambda k: (k - 1, k - 2) if k > 1 else ())

@@ -68,7 +68,8 @@ same pass without the engine.
 
 **Grid paths**: ``P(r, c) = P(r-1, c) + P(r, c-1)``, ``P(0, 0) = 1``, and 0 on
 a blocked cell. ``fast`` is the binomial ``C(rows+cols-2, rows-1)`` with no
-blocked cells; with a few blocked cells, inclusion-exclusion over them in
+blocked cells (a large one multiplied out from its prime factorization, like
+the Catalan numbers); with a few blocked cells, inclusion-exclusion over them in
 sorted order (``O(b^2)`` binomials); with many, a numpy row sweep (exact
 Python integers once the count could pass ``int64``).
 
@@ -126,6 +127,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int, show
 
 from . import _graphs as g
+from ._numbers import binomial
 from ._run import WITH_FAST, check_memory, pick, run, state
 
 if TYPE_CHECKING:
@@ -768,10 +770,20 @@ def build_grid_paths(
     return _grid_recurrence(cells), (r - 1, c - 1)
 
 
+def _grid_memory(rows: int, cols: int, blocked: int) -> int:
+    """Bytes :func:`_grid_fast` holds at most: counts have fewer than ``rows + cols`` bits."""
+    count = (rows + cols) // 8 + 32
+    if not blocked:
+        return 3 * count
+    if blocked * blocked <= rows * cols:  # inclusion-exclusion: one count per blocked cell
+        return (blocked + 3) * count
+    return 3 * min(rows, cols) * count  # the row sweep: a few rows of counts
+
+
 def _grid_fast(rows: int, cols: int, blocked: frozenset[tuple[int, int]]) -> int:
     def between(a: tuple[int, int], b: tuple[int, int]) -> int:
         dr, dc = b[0] - a[0], b[1] - a[1]
-        return math.comb(dr + dc, dr) if dr >= 0 and dc >= 0 else 0
+        return binomial(dr + dc, dr) if dr >= 0 and dc >= 0 else 0
 
     start, end = (0, 0), (rows - 1, cols - 1)
     if not blocked:
@@ -840,7 +852,8 @@ def grid_paths(
     ------
     dptoolkit.InvalidInput
         For a size below 1, a blocked cell outside the grid, an unknown
-        strategy (``InvalidType`` for a non-integer size or a malformed cell).
+        strategy (``InvalidType`` for a non-integer size or a malformed cell),
+        or, for ``fast``, a grid whose counts would take more than 2 GiB.
 
     Examples
     --------
@@ -854,6 +867,7 @@ def grid_paths(
     r, c, cells = _check_grid(rows, cols, blocked)
     strategy = pick(strategy, STRATEGIES, problem="grid_paths")
     if strategy == "fast":
+        check_memory("rows", rows, _grid_memory(r, c, len(cells)))
         return dp.Solution(_grid_fast(r, c, cells), strategy="fast")
     rec = _grid_recurrence(cells)
 

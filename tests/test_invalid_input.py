@@ -98,6 +98,12 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="fib-naive-too-big",
     ),
+    pytest.param(
+        lambda: fibonacci(10**12),
+        ValueError,
+        "n=1000000000000 is too large for strategy='fast'",
+        id="fib-fast-too-big",
+    ),
     pytest.param(lambda: catalan(-2), ValueError, "n=-2", id="catalan-negative"),
     pytest.param(lambda: catalan(3.0), TypeError, "n=3.0", id="catalan-float"),
     pytest.param(lambda: catalan(False), TypeError, "n=False", id="catalan-bool"),
@@ -107,6 +113,9 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="catalan-naive-too-big",
     ),
+    pytest.param(
+        lambda: catalan(10**10), ValueError, "n=10000000000 is too large", id="catalan-fast-too-big"
+    ),
     pytest.param(lambda: factorial(-5), ValueError, "n=-5", id="factorial-negative"),
     pytest.param(lambda: factorial(NAN), TypeError, "n=nan", id="factorial-nan"),
     pytest.param(
@@ -114,6 +123,12 @@ CASES: list[Any] = [
         ValueError,
         "strategy='FAST'",
         id="factorial-strategy-case",
+    ),
+    pytest.param(
+        lambda: factorial(10**9),
+        ValueError,
+        "n=1000000000 is too large",
+        id="factorial-fast-too-big",
     ),
     # --- knapsack ---------------------------------------------------------------
     pytest.param(
@@ -496,6 +511,12 @@ CASES: list[Any] = [
         dp.BudgetExceeded,
         "strategy='naive'",
         id="grid-naive-too-big",
+    ),
+    pytest.param(
+        lambda: grid_paths(10**10, 10**10),
+        ValueError,
+        "rows=10000000000 is too large",
+        id="grid-fast-too-big",
     ),
     # --- end of part B ---
 ]

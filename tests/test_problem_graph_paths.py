@@ -397,6 +397,16 @@ def test_grid_paths_unblocked_is_a_binomial(strategy):
         assert sol.value == math.comb(rows + cols - 2, rows - 1)
 
 
+def test_grid_paths_fast_large_binomials_are_exact():
+    # large enough for the prime-factorized binomial, small enough for math.comb
+    for rows, cols, blocked in [(3000, 2500, []), (2049, 4000, [(1000, 1000)]), (5000, 70, [])]:
+        expected = math.comb(rows + cols - 2, rows - 1)
+        if blocked:
+            (i, j), end = blocked[0], (rows - 1, cols - 1)
+            expected -= math.comb(i + j, i) * math.comb(end[0] - i + end[1] - j, end[0] - i)
+        assert gp.grid_paths(rows, cols, blocked=blocked).value == expected
+
+
 def test_grid_paths_fast_sweep_and_inclusion_exclusion_agree_with_the_table():
     rng = random.Random(6)
     for rows, cols, count in [(30, 50, 3), (50, 30, 400), (60, 60, 40)]:
