@@ -87,6 +87,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._validate import check_sequence, show
 
 from . import _strings
 from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
@@ -220,16 +221,30 @@ def apply_operations(
     dptoolkit.InvalidInput
         For an operation out of place or a script that does not end at
         ``(len(a), len(b))``.
+    dptoolkit.InvalidType
+        For ``a`` or ``b`` not a sequence, *operations* not iterable, or an
+        operation that is not a ``(kind, i, j)`` triple.
 
     Examples
     --------
     >>> apply_operations("ab", "b", [("delete", 0, 0), ("match", 1, 0)])
     'b'
     """
+    a = check_sequence("a", a)
+    b = check_sequence("b", b)
+    if isinstance(operations, (str, bytes)) or not isinstance(operations, Iterable):
+        raise dp.InvalidType(
+            f"operations={show(operations)} must be an iterable of (kind, i, j) triples"
+        )
     out: list[Hashable] = []
     i = j = 0
     for k, op in enumerate(operations):
-        kind, oi, oj = op
+        try:
+            kind, oi, oj = op
+        except (TypeError, ValueError):
+            raise dp.InvalidType(
+                f"operations[{k}]={show(op)} must be a (kind, i, j) triple"
+            ) from None
         here, there = i < len(a), j < len(b)
         if kind in ("match", "substitute"):
             ok = here and there and (a[i] == b[j]) == (kind == "match")
@@ -238,7 +253,7 @@ def apply_operations(
             ok = here if kind == "delete" else there and kind == "insert"
             step = (1, 0) if kind == "delete" else (0, 1)
         if not ok or (oi, oj) != (i, j):
-            raise dp.InvalidInput(f"operations[{k}]={op!r} does not apply at a[{i}], b[{j}]")
+            raise dp.InvalidInput(f"operations[{k}]={show(op)} does not apply at a[{i}], b[{j}]")
         if kind != "delete":
             out.append(b[j])
         i, j = i + step[0], j + step[1]

@@ -74,6 +74,7 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._validate import check_sequence
 
 from . import _strings
 from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
@@ -196,7 +197,8 @@ def is_subsequence(small: Sequence[Hashable], big: Sequence[Hashable]) -> bool:
     >>> is_subsequence("ace", "abcde"), is_subsequence("aec", "abcde")
     (True, False)
     """
-    items = iter(big)
+    small = check_sequence("small", small)
+    items = iter(check_sequence("big", big))
     return all(any(x == y for y in items) for x in small)
 
 

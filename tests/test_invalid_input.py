@@ -33,6 +33,8 @@ def solver(module: str, func: str = "solve") -> Callable[..., Any]:
 
 
 fibonacci = solver("fibonacci")
+apply_operations = solver("edit_distance", "apply_operations")
+is_subsequence = solver("lcs", "is_subsequence")
 catalan = solver("catalan")
 factorial = solver("factorial")
 knapsack = solver("knapsack")
@@ -341,6 +343,30 @@ CASES: list[Any] = [
         dp.BudgetExceeded,
         "strategy='naive'",
         id="edit-naive-too-big",
+    ),
+    pytest.param(
+        lambda: apply_operations("ab", "b", [("delete", 0)]),
+        TypeError,
+        "operations[0]=('delete', 0) must be a (kind, i, j) triple",
+        id="edit-apply-short-operation",
+    ),
+    pytest.param(
+        lambda: apply_operations("ab", "b", None),
+        TypeError,
+        "operations=None must be an iterable",
+        id="edit-apply-none",
+    ),
+    pytest.param(
+        lambda: apply_operations("ab", 3, []),
+        TypeError,
+        "b=3 must be a sequence",
+        id="edit-apply-b",
+    ),
+    pytest.param(
+        lambda: is_subsequence("a", 5),
+        TypeError,
+        "big=5 must be a sequence",
+        id="lcs-is-subsequence",
     ),
     pytest.param(lambda: lcs("abc", None), TypeError, "b=None", id="lcs-none"),
     pytest.param(lambda: lcs([{}], "a"), TypeError, "a[0]={}", id="lcs-unhashable"),
