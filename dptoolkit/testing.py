@@ -170,6 +170,8 @@ def sequences(
     """
     st = _st()
     _sizes(min_size, max_size)
+    min_value = check_int("min_value", min_value, minimum=None)
+    max_value = check_int("max_value", max_value, minimum=None)
     if min_value > max_value:
         raise InvalidInput(f"min_value={min_value} must be <= max_value={max_value}")
     return st.lists(  # type: ignore[no-any-return]
@@ -312,6 +314,10 @@ def _digraphs(
 ) -> SearchStrategy[nx.DiGraph]:
     st = _st()
     check_int("max_nodes", max_nodes, minimum=1)
+    min_weight = check_int("min_weight", min_weight, minimum=None)
+    max_weight = check_int("max_weight", max_weight, minimum=None)
+    if not isinstance(weight, str):
+        raise InvalidType(f"weight={show(weight)} must be an edge attribute name (a str)")
     if min_weight > max_weight:
         raise InvalidInput(f"min_weight={min_weight} must be <= max_weight={max_weight}")
 

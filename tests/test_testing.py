@@ -84,6 +84,9 @@ def test_naive_budget_is_passed_on() -> None:
         (lambda: knapsack_instances(max_weight=0), dp.InvalidInput, "max_weight=0"),
         (lambda: grids_with_obstacles(density=2), dp.InvalidInput, "density=2"),
         (lambda: weighted_dags(min_weight=3, max_weight=1), dp.InvalidInput, "min_weight=3"),
+        (lambda: sequences(min_value="a"), dp.InvalidType, "min_value='a'"),
+        (lambda: weighted_digraphs(max_weight=2.5), dp.InvalidType, "max_weight=2.5"),
+        (lambda: weighted_dags(weight=None), dp.InvalidType, "weight=None"),
     ],
 )  # fmt: skip
 def test_bad_arguments_name_themselves(call, exc, message) -> None:
