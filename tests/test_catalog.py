@@ -199,3 +199,23 @@ def test_strategy_checks_and_auto_read_the_same_everywhere(problem: dp.Problem) 
         assert str(info.value) == (
             f"strategy='fast' must be one of {listed}; {problem.name} has no 'fast' kernel"
         )
+
+
+@pytest.mark.parametrize("problem", ALL, ids=lambda p: p.name)
+def test_the_naive_preflight_counts_exactly_the_calls_the_run_makes(
+    problem: dp.Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An exact count keeps the refusal of a too-big naive run deterministic: it never
+    # depends on how far a run gets in time, only on the instance.
+    run_module = importlib.import_module("dptoolkit.problems._run")
+    counted: list[int] = []
+    real = run_module.check_naive_budget
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        counted.append(real(*args, **kwargs))
+        return counted[-1]
+
+    monkeypatch.setattr(run_module, "check_naive_budget", spy)
+    sol = problem.solve(*example_args(problem), strategy="naive")
+    assert sol.stats is not None
+    assert counted == [sol.stats.calls]
