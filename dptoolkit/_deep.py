@@ -44,7 +44,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "PROBE", "ThreadState", "Unwind", "drive", "probe", "state"]
+__all__ = ["MAX_DEPTH", "PROBE", "Raised", "ThreadState", "Unwind", "drive", "probe", "state"]
 
 #: Memoized levels after which the stack is first measured.
 PROBE = 32
@@ -85,6 +85,21 @@ class Unwind(BaseException):
         self.frames = frames
 
 
+class Raised(tuple[BaseException, Any]):
+    """``(error, traceback)``: an exception kept to be raised again.
+
+    A kept exception (a ``cache_errors`` entry, a pending call's failure in a
+    driver session, a failed flight other threads wait for) is raised again
+    as ``raise kept[0].with_traceback(kept[1])``, from the traceback it had
+    when it was kept: raising one instance again and again would otherwise
+    lengthen its traceback by the frames of every raise, without bound.
+    Being a tuple, ``Raised((error, error.__traceback__))`` runs no Python
+    code, so it is safe at the recursion limit.
+    """
+
+    __slots__ = ()
+
+
 class ThreadState:
     """What the memo engine keeps per thread.
 
@@ -106,8 +121,8 @@ class ThreadState:
         is pending, because user code swallowed it, raises it again).
     resume:
         The driver session's results of pending calls that the cache does
-        not hold (``miss -> {key: (ok, value)}``); ``None`` when there are
-        none (so a plain cache costs nothing per call).
+        not hold (``miss -> {key: (ok, value or Raised)}``); ``None`` when
+        there are none (so a plain cache costs nothing per call).
     """
 
     __slots__ = ("budget", "chain", "driving", "probe", "resume", "unwinding")
@@ -260,6 +275,7 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
         u.frames = []
         pending.append((u.call, unwound, depth))
 
+    kept: Raised | None = None  # the last error raised by a pending call
     try:
         push(unwind)
         st.budget = min(st.budget, SESSION_BUDGET)
@@ -276,7 +292,11 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
             except Exception as exc:
                 if len(pending) == 1:
                     raise
-                outcome: tuple[bool, Any] = (False, exc)
+                # an error climbs the pending calls one by one: keep the
+                # traceback it had where it was raised, not one more segment each
+                if kept is None or kept[0] is not exc:
+                    kept = Raised((exc, exc.__traceback__))
+                outcome: tuple[bool, Any] = (False, kept)
             else:
                 if len(pending) == 1:
                     return value

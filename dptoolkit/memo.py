@@ -34,6 +34,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, overload
 
 from . import _deep, _fastpath
+from ._deep import Raised as _Raised
 from ._deep import Unwind
 from ._validate import check_callable, check_int, check_number, show
 from .errors import CycleError, InvalidInput, InvalidType
@@ -341,15 +342,6 @@ def _in_achain(miss: object, key: Hashable) -> bool:
 # ----------------------------------------------------------------------------
 
 
-class _Raised:
-    """A cached exception (``cache_errors=True``)."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
 _NOT_CACHED = (Unwind, RecursionError, CycleError)
 
 
@@ -645,7 +637,7 @@ def _build_sync(
                 ):
                     flight[1] = 3  # _RETRY
                 else:
-                    flight[2] = exc
+                    flight[2] = _Raised((exc, exc.__traceback__))  # C only, as above
                     flight[1] = 2  # _ERROR
                 del flights[key]
                 if flight[3] is not None:
@@ -656,26 +648,29 @@ def _build_sync(
                 # user code replaced the unwind with another exception: resume it
                 if depth or st.driving:
                     raise st.unwinding from None
-            keep = None if ref is None else target(args)[0]
-            return _deep.drive(st, (miss, key, args, kwargs, keep))
-        chain.pop()
-        if st.unwinding is not None:  # user code swallowed an unwind: resume it
-            _release(flights, key, flight, _RETRY, None)
-            return failed(st, key, args, kwargs, depth, cache, st.unwinding)
-        misses += 1
-        if cache:
-            if plain:
-                data[key] = value
-            else:
-                put(key, value)
-        flight[2] = value
-        flight[1] = 1  # _VALUE
-        del flights[key]
-        if flight[3] is not None:
-            flight[3].release()
-        if not depth and st.budget != PROBE and not st.driving:
-            st.reset()
-        return value
+        else:
+            chain.pop()
+            if st.unwinding is not None:  # user code swallowed an unwind: resume it
+                _release(flights, key, flight, _RETRY, None)
+                return failed(st, key, args, kwargs, depth, cache, st.unwinding)
+            misses += 1
+            if cache:
+                if plain:
+                    data[key] = value
+                else:
+                    put(key, value)
+            flight[2] = value
+            flight[1] = 1  # _VALUE
+            del flights[key]
+            if flight[3] is not None:
+                flight[3].release()
+            if not depth and st.budget != PROBE and not st.driving:
+                st.reset()
+            return value
+        # An unwind reached the outermost memoized call: drive from here, out of
+        # the handler, so what the driven calls raise never gets it as __context__.
+        keep = None if ref is None else target(args)[0]
+        return _deep.drive(st, (miss, key, args, kwargs, keep))
 
     def fast_miss(*args: Any, **kwargs: Any) -> Any:
         # general_miss without the options (no key=, typed, ttl, maxsize=0,
@@ -750,7 +745,7 @@ def _build_sync(
                 ):
                     flight[1] = 3  # _RETRY
                 else:
-                    flight[2] = exc
+                    flight[2] = _Raised((exc, exc.__traceback__))  # C only, as above
                     flight[1] = 2  # _ERROR
                 del flights[key]
                 if flight[3] is not None:
@@ -761,26 +756,28 @@ def _build_sync(
                 # user code replaced the unwind with another exception: resume it
                 if depth or st.driving:
                     raise st.unwinding from None
-            return _deep.drive(st, (miss, key, args, kwargs, None))
-        chain.pop()
-        if st.unwinding is not None:  # user code swallowed an unwind: resume it
-            _release(flights, key, flight, _RETRY, None)
-            return failed(st, key, args, kwargs, depth, True, st.unwinding)
-        misses += 1
-        data[key] = value
-        if maxsize is not None and len(data) > maxsize:  # least recently used first
-            try:  # noqa: SIM105 (as above)
-                data.popitem(last=False)  # type: ignore[call-arg]
-            except KeyError:  # emptied meanwhile by another thread
-                pass
-        flight[2] = value
-        flight[1] = 1  # _VALUE
-        del flights[key]
-        if flight[3] is not None:
-            flight[3].release()
-        if not depth and st.budget != PROBE and not st.driving:
-            st.reset()
-        return value
+        else:
+            chain.pop()
+            if st.unwinding is not None:  # user code swallowed an unwind: resume it
+                _release(flights, key, flight, _RETRY, None)
+                return failed(st, key, args, kwargs, depth, True, st.unwinding)
+            misses += 1
+            data[key] = value
+            if maxsize is not None and len(data) > maxsize:  # least recently used first
+                try:  # noqa: SIM105 (as above)
+                    data.popitem(last=False)  # type: ignore[call-arg]
+                except KeyError:  # emptied meanwhile by another thread
+                    pass
+            flight[2] = value
+            flight[1] = 1  # _VALUE
+            del flights[key]
+            if flight[3] is not None:
+                flight[3].release()
+            if not depth and st.budget != PROBE and not st.driving:
+                st.reset()
+            return value
+        # as in general_miss: drive out of the handler
+        return _deep.drive(st, (miss, key, args, kwargs, None))
 
     def deep_checks(st: _deep.ThreadState, key: Hashable, flight: list[Any], depth: int) -> Any:
         # past the depth budget (probe or unwind), or in a driver session
@@ -789,7 +786,7 @@ def _build_sync(
             if done is not None:
                 outcome = done.get(key)
                 if outcome is not None:
-                    return outcome[1] if outcome[0] else _Raised(outcome[1])
+                    return outcome[1]  # a value, or a _Raised to raise again
         if depth >= st.budget and probe(st, depth, 2):
             args = flight[4]
             keep = None if ref is None else target(args)[0]
@@ -807,8 +804,8 @@ def _build_sync(
             except KeyError:
                 pass
         if type(entry) is _Raised:
-            _release(flights, key, flight, _ERROR, entry.error)
-            raise entry.error
+            _release(flights, key, flight, _ERROR, entry)
+            raise entry[0].with_traceback(entry[1])
         flight[2] = entry
         flight[1] = 1  # _VALUE
         del flights[key]
@@ -863,7 +860,7 @@ def _build_sync(
             and isinstance(exc, Exception)
             and not isinstance(exc, _NOT_CACHED)
         ):
-            put(key, _Raised(exc))
+            put(key, _Raised((exc, exc.__traceback__)))
         if not depth and not st.driving:
             st.reset()
         return MISSING
@@ -880,7 +877,8 @@ def _build_sync(
             hits += 1
             return outcome
         if status == _ERROR:
-            raise outcome
+            hits += 1  # answered without computing, as a value would be
+            raise outcome[0].with_traceback(outcome[1])
         return miss(*args, **kwargs)  # the owner unwound: try again
 
     # the lean path serves plain and LRU caches without other options

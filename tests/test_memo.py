@@ -15,6 +15,7 @@ import gc
 import inspect
 import os
 import threading
+import traceback
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -199,6 +200,22 @@ def test_cache_errors_caches_and_reraises_the_same_exception() -> None:
     assert calls == [1, 1]
 
 
+def test_a_cached_exception_keeps_its_own_traceback_however_often_it_is_raised() -> None:
+    @dp.memoize(cache_errors=True)
+    def fails(n: int) -> int:
+        raise KeyError(n)
+
+    lengths = []
+    for _ in range(5):
+        try:
+            fails(1)
+        except KeyError as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            assert frames[-1].name == "fails"  # where it was first raised
+            lengths.append(len(frames))
+    assert len(set(lengths[1:])) == 1  # not a few frames longer with every hit
+
+
 def test_condition_caches_only_where_true() -> None:
     calls = []
 
@@ -349,7 +366,12 @@ BAD_OPTIONS = [
     pytest.param(_options(maxsize=2.5), TypeError, "maxsize=2.5", id="maxsize-float"),
     pytest.param(_options(maxsize=True), TypeError, "maxsize=True", id="maxsize-bool"),
     pytest.param(_options(maxsize="8"), TypeError, "maxsize='8'", id="maxsize-str"),
-    pytest.param(_options(ttl=-5), ValueError, "ttl=-5 must be a positive number of seconds or None", id="ttl-negative"),
+    pytest.param(
+        _options(ttl=-5),
+        ValueError,
+        "ttl=-5 must be a positive number of seconds or None",
+        id="ttl-negative",
+    ),
     pytest.param(_options(ttl=0), ValueError, "ttl=0 must be a positive", id="ttl-zero"),
     pytest.param(_options(ttl=float("nan")), ValueError, "ttl=nan", id="ttl-nan"),
     pytest.param(_options(ttl="1s"), TypeError, "ttl='1s'", id="ttl-str"),

@@ -159,6 +159,7 @@ def test_exceptions_reach_every_awaiter_and_are_not_cached() -> None:
     errors = run(main())
     assert all(isinstance(e, ValueError) and e is errors[0] for e in errors)
     assert calls == [1]
+    assert fails.cache_info()[:2] == (2, 1)  # two awaiters joined, as threads do
     with pytest.raises(ValueError, match="failed 2"):
         run(fails(1))
 

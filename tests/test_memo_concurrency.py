@@ -124,6 +124,8 @@ def test_waiters_get_the_same_exception_and_it_is_not_cached() -> None:
     assert all(error is errors[0] for error in errors)
     assert str(errors[0]) == "failed 1"
     assert calls == [1]
+    # the waiters were answered without computing: hits, as in asyncio
+    assert fails.cache_info()[:2] == (2, 1)
     with pytest.raises(ValueError, match="failed 2"):
         fails(1)  # not cached: computed again
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import traceback
 from typing import Any
 
 import pytest
@@ -244,3 +245,25 @@ def test_cycle_across_two_functions() -> None:
 
     with pytest.raises(dp.CycleError, match=r"ping\(4\) -> pong\(4\) -> ping\(4\)"):
         ping(4)
+
+
+def test_an_error_deep_down_has_a_short_traceback_and_no_private_context() -> None:
+    handled: list[object] = []
+
+    @dp.memoize
+    def level(n: int) -> int:
+        if n == 0:
+            raise ValueError("bottom")
+        if n % 5_000 == 0:  # what a body sees as "the exception being handled"
+            handled.append(sys.exc_info()[1])
+        return level(n - 1) + 1
+
+    with pytest.raises(ValueError, match="bottom") as caught:
+        level(20_000)
+    error = caught.value
+    assert error.__context__ is None and error.__cause__ is None
+    assert len(handled) >= 4 and all(e is None for e in handled)  # bodies may re-run
+    frames = traceback.extract_tb(error.__traceback__)
+    # the caller's end and the raising end, not two frames for each of 20,000 levels
+    assert len(frames) < 500
+    assert frames[-1].name == "level" and "raise ValueError" in str(frames[-1].line)
