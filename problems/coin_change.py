@@ -22,16 +22,29 @@ the payment whose *last* coin is smallest. ``amount + 1`` states, ``k``
 pseudo-polynomial in the amount ``A``. Plain recursion makes a number of
 calls that grows exponentially with ``A / max(coins)``.
 
-There is no ``fast`` strategy: the table is already the best known general
-algorithm, and every state reads ``k`` earlier ones.
+``fast`` first shrinks the instance. The coins and the amount are divided
+by the coins' gcd (an amount it does not divide cannot be paid). Then, with
+``m`` the largest coin and ``m2`` the next, no optimal payment holds ``m``
+coins other than ``m``: some group of them sums to a multiple ``t m`` of
+``m``, and ``t`` coins ``m``, fewer than the group, would pay it. So past
+``T = (m - 1) m2`` every optimal payment holds a coin ``m``, and
+``fewest(a) = fewest(a - m) + 1``: the amount comes down to at most ``T``
+at no cost. What is left is filled as one numpy row, a coin at a time:
+along each residue class ``r, r + c, r + 2c, ...`` the new count is
+``min(old[k], new[k - 1] + 1) = k + min(old[j] - j for j <= k)``, a running
+minimum (``np.minimum.accumulate``). The coins are read back from the row
+with the recurrence's own rule (the smallest coin that can come last), plus
+the coins ``m`` taken off, so every strategy gives the same coins. A row
+that would need more than 2 GiB is refused.
 
-============  ==================  ============
+============  ==================  ==================
 strategy      time                space
-============  ==================  ============
+============  ==================  ==================
 naive         exponential calls   O(A / c_min) stack
 top_down      O(k A)              O(A)
 bottom_up     O(k A)              O(A)
-============  ==================  ============
+fast          O(k min(A, m^2))    O(min(A, m^2))
+============  ==================  ==================
 
 Examples
 --------
@@ -60,19 +73,21 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import ENGINE, pick, run
+from ._run import WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
-__all__ = ["PROBLEMS", "brute_force", "build", "solve"]
+__all__ = ["PROBLEMS", "brute_force", "build", "fast_coin_change", "solve"]
 
-STRATEGIES = ENGINE
+STRATEGIES = WITH_FAST
 
 
 def _check(coins: object, amount: object) -> tuple[list[int], int]:
@@ -108,6 +123,120 @@ def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
     return _recurrence(*_check(coins, amount))
 
 
+#: Marks an amount no coins can pay in the ``fast`` row (far above any count).
+_UNPAID = 1 << 62
+
+
+def _reduced(coins: list[int], amount: int) -> tuple[list[int], int, int, int] | None:
+    """``(coins, amount, scale, jumps)`` of a smaller instance with the same answer, or None.
+
+    Divided by the gcd ``g`` of the coins (``None`` when ``g`` does not
+    divide the amount: it cannot be paid). Then, with ``m`` the largest coin
+    and ``m2`` the next: an optimal payment never holds ``m`` coins other
+    than ``m`` (``m`` of them always contain a group whose sum ``t m`` fewer
+    ``m`` coins pay), so those sum to at most ``T = (m - 1) m2``, and past
+    ``T`` every optimal payment holds an ``m``: ``fewest(a) = fewest(a - m) + 1``.
+    The amount is lowered by ``jumps`` coins ``m`` to at most ``T``. Adding
+    the largest coin keeps the witness rule (the smallest coin that can come
+    last), so the witness is the reduced one plus ``jumps`` coins ``m``.
+    """
+    if amount == 0:
+        return coins, 0, 1, 0
+    if not coins:
+        return None
+    g = math.gcd(*coins)
+    if amount % g:
+        return None
+    coins, amount = [c // g for c in coins], amount // g
+    m = coins[-1]
+    bound = (m - 1) * (coins[-2] if len(coins) > 1 else 0)
+    jumps = -(-(amount - bound) // m) if amount > bound else 0
+    return coins, amount - jumps * m, g, jumps
+
+
+def _fewest_row(coins: list[int], amount: int) -> Any:
+    """``row[a]``: the fewest coins paying ``a`` for every ``a <= amount`` (numpy ``int64``).
+
+    One coin at a time: along each residue class ``r, r + c, r + 2c, ...``
+    the new count is ``min(old[k], new[k - 1] + 1)``, that is
+    ``k + cummin(old[j] - j for j <= k)``, a running minimum down the columns
+    of the row seen as a ``(blocks, c)`` matrix. Unpaid amounts hold a
+    number above ``amount``.
+    """
+    row = np.full(amount + 1, _UNPAID, dtype=np.int64)
+    row[0] = 0
+    for c in coins:
+        if c > amount:
+            break
+        blocks = -(-(amount + 1) // c)
+        cells = np.full(blocks * c, _UNPAID, dtype=np.int64)
+        cells[: amount + 1] = row
+        grid = cells.reshape(blocks, c)
+        steps = np.arange(blocks, dtype=np.int64)[:, None]
+        grid -= steps
+        np.minimum.accumulate(grid, axis=0, out=grid)
+        grid += steps
+        row = cells[: amount + 1]
+    return row
+
+
+def _walk_row(row: Any, coins: list[int], amount: int) -> list[int]:
+    """The witness from the row: at each amount, the smallest coin that can come last."""
+    counts = row.tolist() if amount <= 1 << 20 else row
+    paid = []
+    a = amount
+    while a:
+        need = counts[a] - 1
+        for c in coins:
+            if c <= a and counts[a - c] == need:
+                paid.append(c)
+                a -= c
+                break
+    return paid
+
+
+def _solve_fast(coins: list[int], amount: int) -> Solution:
+    """The ``fast`` solution; *coins* distinct and ascending."""
+    reduced = _reduced(coins, amount)
+    if reduced is None:
+        return dp.Solution(math.inf, strategy="fast", witness={"coins": None})
+    small, rest, scale, jumps = reduced
+    check_memory("amount", amount, 24 * (rest + 1))  # the row and one padded copy
+    row = _fewest_row(small, rest)
+    count = int(row[rest])
+    if count > rest:
+        return dp.Solution(math.inf, strategy="fast", witness={"coins": None})
+
+    def paid() -> list[int]:
+        check_memory("amount", amount, 8 * (count + jumps))  # the list of coins itself
+        coins = sorted(c * scale for c in _walk_row(row, small, rest))
+        return coins + [small[-1] * scale] * jumps if jumps else coins  # the largest sorts last
+
+    return dp.Solution(count + jumps, strategy="fast", lazy={"coins": paid})
+
+
+def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
+    """The fewest coins paying *amount* (``math.inf`` if none do), by a numpy row.
+
+    The instance is reduced first (by the gcd, and a large amount brought
+    down with coins of the largest denomination; see the module notes), then
+    the row of every smaller amount is filled one coin at a time with
+    whole-array operations. Arguments are not checked here (:func:`solve`
+    checks them, and gives the coins too).
+
+    Examples
+    --------
+    >>> fast_coin_change([1, 3, 4], 6)
+    2
+    >>> fast_coin_change([2, 5], 3)
+    inf
+    >>> fast_coin_change([4, 6, 9], 10**12 + 1)   # a row of at most 49 cells
+    111111111113
+    """
+    value: int | float = _solve_fast(sorted(set(coins)), amount).value
+    return value
+
+
 def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
     """Fewest coins by trying every multiset of coins, smallest multisets first.
 
@@ -141,8 +270,8 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
         Positive denominations, each in unlimited supply (repeats are ignored).
     amount : int
         A non-negative amount.
-    strategy : {"auto", "naive", "top_down", "bottom_up"}
-        ``"auto"`` is ``"bottom_up"``.
+    strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (a numpy row over a reduced amount).
 
     Returns
     -------
@@ -154,8 +283,9 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     Raises
     ------
     dptoolkit.InvalidInput
-        For a coin below 1, a negative amount or an unknown strategy
-        (``InvalidType`` for non-integers).
+        For a coin below 1, a negative amount, an unknown strategy
+        (``InvalidType`` for non-integers), or an amount whose ``fast`` row
+        (or list of coins) would need more than 2 GiB after the reduction.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than a
         million calls (counted before starting).
@@ -164,9 +294,13 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     --------
     >>> solve([1, 2, 5], 11).coins
     [1, 5, 5]
+    >>> solve([1, 2, 5], 10**15).value   # a row of at most 9 cells
+    200000000000000
     """
     denominations, amount = _check(coins, amount)
     strategy = pick(strategy, STRATEGIES, problem="coin_change")
+    if strategy == "fast":
+        return _solve_fast(denominations, amount)
     rec, goal = _recurrence(denominations, amount)
     sol = run(rec, goal, strategy, children=lambda a: [a - c for c in denominations if c <= a])
 

@@ -218,6 +218,18 @@ CASES: list[Any] = [
         lambda: coin_change([1, 2], -1), ValueError, "amount=-1", id="coins-negative-amount"
     ),
     pytest.param(
+        lambda: coin_change([10**9 + 7, 10**9 + 9], 10**15),
+        ValueError,
+        "amount=1000000000000000 is too large for strategy='fast'",
+        id="coins-fast-row-too-big",
+    ),
+    pytest.param(
+        lambda: coin_change([1, 2, 5], 10**15).coins,
+        ValueError,
+        "amount=1000000000000000 is too large",
+        id="coins-fast-witness-too-long",
+    ),
+    pytest.param(
         lambda: coin_change([1, 2], 3, strategy="fastest"),
         ValueError,
         "strategy='fastest'",

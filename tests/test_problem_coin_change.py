@@ -93,9 +93,36 @@ def test_unreachable_amounts_and_repeated_coins() -> None:
         assert coin_change.solve([7], 0, strategy=strategy).coins == []
 
 
-def test_auto_is_bottom_up_and_the_top_down_witness_matches() -> None:
+def test_auto_is_fast_and_every_strategy_pays_with_the_same_coins() -> None:
     auto = coin_change.solve([1, 2, 5, 10, 20, 50], 289)
-    assert auto.strategy == "bottom_up"
-    top = coin_change.solve([1, 2, 5, 10, 20, 50], 289, strategy="top_down")
-    assert auto.value == top.value == greedy([1, 2, 5, 10, 20, 50], 289)
-    assert auto.coins == top.coins
+    assert auto.strategy == "fast"
+    for strategy in ("top_down", "bottom_up"):
+        other = coin_change.solve([1, 2, 5, 10, 20, 50], 289, strategy=strategy)
+        assert auto.value == other.value == greedy([1, 2, 5, 10, 20, 50], 289)
+        assert auto.coins == other.coins
+
+
+@settings(max_examples=60)
+@given(
+    coins=st.lists(st.integers(1, 15), max_size=4),
+    scale=st.sampled_from([1, 2, 3, 10]),
+    amount=st.integers(0, 600),
+)
+def test_fast_gives_the_table_witness(coins: list[int], scale: int, amount: int) -> None:
+    # amounts past (m - 1) * m2 exercise the jump down by the largest coin
+    coins = [scale * c for c in coins]
+    fast = coin_change.solve(coins, amount, strategy="fast")
+    table = coin_change.solve(coins, amount, strategy="bottom_up")
+    assert (fast.value, fast.coins) == (table.value, table.coins)
+
+
+def test_fast_handles_huge_amounts_with_a_short_row() -> None:
+    us = [1, 5, 10, 25]
+    assert coin_change.solve(us, 10**15 + 42).value == greedy(us, 10**15 + 42)
+    # past T = (15 - 1) * 10 every optimal payment holds a 15: the table's payment of
+    # a smaller amount past T, plus 15s, is the payment of the larger one
+    sol = coin_change.solve([6, 10, 15], 10**6 + 1)
+    table = coin_change.solve([6, 10, 15], 4 * 10**4 + 1, strategy="bottom_up")
+    fifteens = (10**6 - 4 * 10**4) // 15
+    assert (sol.value, sol.coins) == (table.value + fifteens, table.coins + [15] * fifteens)
+    assert coin_change.solve([4, 6], 10**18 + 1).value == math.inf  # the gcd does not divide it
