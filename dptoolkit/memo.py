@@ -24,6 +24,7 @@ import collections
 import contextvars
 import functools
 import inspect
+import os
 import reprlib
 import threading
 import time
@@ -165,6 +166,33 @@ _MISSING: Any = object()
 _graph_lock = threading.Lock()
 # thread -> the flight it is waiting for (the wait-for graph, for deadlocks)
 _waiting: dict[_deep.ThreadState, list[Any]] = {}
+# every synchronous miss function (its flights are its ``_dp_flights``), for fork
+_misses: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """In a forked child, forget the computations of threads the child does not have.
+
+    Only the thread that called ``fork`` exists in the child: a flight another
+    thread owned would never end, and a call of its key would wait forever.
+    Such flights are dropped (their keys are computed afresh on demand), and
+    the wait-for graph and its lock start clean (another thread may have held
+    the lock at the fork).
+    """
+    global _graph_lock
+    _graph_lock = threading.Lock()
+    _waiting.clear()
+    me = getattr(_deep._local, "state", None)
+    for miss in list(_misses):
+        flights = miss._dp_flights
+        for key, flight in list(flights.items()):
+            if flight[_OWNER] is not me:
+                flight[_STATUS] = _RETRY
+                del flights[key]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _release(
@@ -899,6 +927,8 @@ def _build_sync(
     miss._dp_counts = counts  # type: ignore[attr-defined]
     # a stored value stays until the driver's retry reads it (see _deep.drive)
     miss._dp_keeps = plain and condition is None  # type: ignore[attr-defined]
+    miss._dp_flights = flights  # type: ignore[attr-defined]
+    _misses.add(miss)
     return miss, info, clear, evict
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import collections
 import os
+import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -258,3 +260,37 @@ def test_a_leader_stopped_by_a_base_exception_lets_a_waiter_compute() -> None:
     assert isinstance(results[0][1], Stop)
     assert results[1] == ("ok", "done")
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_computes_a_key_another_thread_had_in_flight() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    @dp.memoize
+    def held(n: int) -> int:
+        if threading.current_thread() is not threading.main_thread():
+            started.set()
+            assert release.wait(TIMEOUT)
+        return n * 10
+
+    worker = threading.Thread(target=held, args=(7,))
+    worker.start()
+    try:
+        assert started.wait(TIMEOUT)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12: fork with threads
+            pid = os.fork()
+        if pid == 0:  # the child: the worker thread does not exist here
+            code = 3
+            try:
+                signal.alarm(10)  # a hang fails the test instead of blocking it
+                code = 0 if held(7) == 70 and held(7) == 70 else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        release.set()
+        worker.join(TIMEOUT)
+    assert held(7) == 70
