@@ -28,6 +28,7 @@ import os
 import reprlib
 import threading
 import time
+import types
 import warnings
 import weakref
 from collections import OrderedDict
@@ -1107,6 +1108,20 @@ class _Method:
         # __name__, __qualname__, __wrapped__, __module__, ...: the function's
         return getattr(self.__func__, name)
 
+    # the class attributes a bound method takes from its function instead
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self.__func__.__doc__  # type: ignore[no-any-return]
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        # the function's, less its first parameter, as for a bound method
+        return inspect.signature(types.MethodType(self.__func__, self.__self__))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as a bound method is: the instance and the attribute name
+        return getattr, (self.__self__, self.__func__.__name__)
+
     def __eq__(self, other: object) -> bool:
         return (
             type(other) is _Method
@@ -1127,6 +1142,10 @@ class _Method:
 
 
 def _decorate(func: object, opts: _Options) -> Any:
+    if isinstance(func, (classmethod, staticmethod)):
+        # @dp.memoize above @classmethod or @staticmethod: memoize the function
+        # and wrap it again, as @classmethod above @dp.memoize would
+        return type(func)(_decorate(func.__func__, opts))
     if not callable(func):
         hint = ""
         if isinstance(func, int) and not isinstance(func, bool):

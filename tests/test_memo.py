@@ -14,8 +14,11 @@ import functools
 import gc
 import inspect
 import os
+import pickle
+import sys
 import threading
 import traceback
+import types
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -601,6 +604,65 @@ def test_instances_without_weakref_support_still_work() -> None:
     assert any("cannot be weakly referenced" in str(w.message) for w in caught)
     assert Slotted(4).scaled(2) == 8
     assert Slotted.scaled.cache_info() == dp.CacheInfo(0, 3, None, 0)
+
+
+def test_a_bound_memoized_method_looks_and_pickles_like_a_bound_method(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("dptoolkit_method_probe")
+
+    class Steps:
+        def __init__(self, step: int) -> None:
+            self.step = step
+
+        @dp.memoize
+        def scaled(self, n: int, *, twice: bool = False) -> int:
+            """Scale n by the step."""
+            return n * self.step * (2 if twice else 1)
+
+    Steps.__module__, Steps.__qualname__ = module.__name__, "Steps"
+    module.Steps = Steps  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    bound = Steps(3).scaled
+    assert bound.__doc__ == "Scale n by the step."
+    assert list(inspect.signature(bound).parameters) == ["n", "twice"]
+    copied = pickle.loads(pickle.dumps(bound))
+    assert copied(2, twice=True) == 12
+    assert copied.__self__.step == 3
+
+
+def test_memoize_stacks_either_way_with_classmethod_and_staticmethod() -> None:
+    calls = []
+
+    class Shapes:
+        @dp.memoize
+        @classmethod
+        def below(cls, n: int) -> tuple[str, int]:
+            calls.append("below")
+            return cls.__name__, n
+
+        @classmethod
+        @dp.memoize
+        def above(cls, n: int) -> tuple[str, int]:
+            calls.append("above")
+            return cls.__name__, n
+
+        @dp.memoize
+        @staticmethod
+        def inner(n: int) -> int:
+            calls.append("inner")
+            return -n
+
+        @staticmethod
+        @dp.memoize
+        def outer(n: int) -> int:
+            calls.append("outer")
+            return -n
+
+    for target in (Shapes, Shapes(), Shapes, Shapes()):
+        assert target.below(1) == ("Shapes", 1) and target.above(1) == ("Shapes", 1)
+        assert target.inner(2) == -2 and target.outer(2) == -2
+    assert sorted(calls) == ["above", "below", "inner", "outer"]
 
 
 def test_memoized_method_called_through_the_class() -> None:
