@@ -72,7 +72,7 @@ def _optional(module: str) -> Any:
 
 
 # --------------------------------------------------------------------------
-# Part A: fibonacci, catalan, factorial, knapsack, lis, subset_sum
+# Part A: fibonacci, catalan, factorial, knapsack, lis, subset_sum, coin_change
 # --------------------------------------------------------------------------
 
 
@@ -272,7 +272,44 @@ def _subset_sum(quick: bool) -> list[Row]:
     )
 
 
-_PART_A: tuple[Bench, ...] = (_knapsack, _fibonacci, _catalan, _factorial, _lis, _subset_sum)
+def _coin_change(quick: bool) -> list[Row]:
+    coin_change = _problem("coin_change")
+    amount = 20_000 if quick else 200_000
+    rounds = 3 if quick else 7
+
+    def case(label: str, coins: list[int]) -> list[Row]:
+        fast = _cpu(lambda: coin_change.solve(coins, amount).coins, rounds=5 * rounds)
+        table = _cpu(
+            lambda: coin_change.solve(coins, amount, strategy="bottom_up").coins, rounds=rounds
+        )
+        top = _cpu(
+            lambda: coin_change.solve(coins, amount, strategy="top_down").coins, rounds=rounds
+        )
+        return _rows(
+            f"coin_change {label}, A={amount:,}, with coins",
+            [
+                ("fast: reduced amount, numpy row", fast, "baseline"),
+                ("bottom_up: (A + 1) table", table, _faster(fast, table)),
+                ("top_down: memo", top, _faster(fast, top)),
+            ],
+        )
+
+    # euro cents: past 199 * 100 the amount comes down by 2-euro coins, a short row;
+    # three coprime coins near 1000: (m - 1) m2 is past the amount, the row is all of it
+    return case("euro cents", [1, 2, 5, 10, 20, 50, 100, 200]) + case(
+        "997, 1009, 1013", [997, 1009, 1013]
+    )
+
+
+_PART_A: tuple[Bench, ...] = (
+    _knapsack,
+    _fibonacci,
+    _catalan,
+    _factorial,
+    _lis,
+    _subset_sum,
+    _coin_change,
+)
 
 
 # --- part B: edit_distance, lcs, matrix_chain, graph_paths ---------------------
