@@ -232,7 +232,8 @@ def apply_operations(
     """
     a = check_sequence("a", a)
     b = check_sequence("b", b)
-    if isinstance(operations, (str, bytes)) or not isinstance(operations, Iterable):
+    given: object = operations  # annotated as a script, but checked as anything
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
         raise dp.InvalidType(
             f"operations={show(operations)} must be an iterable of (kind, i, j) triples"
         )

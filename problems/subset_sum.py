@@ -257,11 +257,11 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         small, t = scaled
         check_memory("target", target, 4 * (t // 8 + 1))  # the bitset and its shifted copies
 
-        def indices() -> list[int] | None:
+        def from_rows() -> list[int] | None:
             check_memory("target", target, (len(small) + 1) * (t // 8 + 1))  # every row
             return _indices_from_rows(small, t)
 
-        return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": indices})
+        return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": from_rows})
     rec, goal = _recurrence(xs, target)
 
     def children(state: State) -> list[State]:
