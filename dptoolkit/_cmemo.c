@@ -1,17 +1,18 @@
 /*
  * dptoolkit._cmemo: the C hit path of @memoize.
  *
- * FastWrapper(cache, miss, *, typed=False, lru=False) is the object a user
- * holds after @memoize. A call looks its key up in the dict `cache` and, on a
- * hit, returns the value without running Python code; everything else goes
- * to the Python callable `miss`. The contract is in docs/internals.md ("The
+ * FastWrapper(cache, miss, *, typed=False, lru=False, awaitable=False) is the
+ * object a user holds after @memoize. A call looks its key up in the dict
+ * `cache` and, on a hit, returns the value without running Python code (for
+ * an `async def` function, awaitable=True, wrapped in a Ready: a finished
+ * coroutine); everything else goes to the Python callable `miss`. The contract is in docs/internals.md ("The
  * C hit path"); dptoolkit/_fastpath.py holds PyFastWrapper, the pure-Python
  * twin with the same behaviour, and tests/test_fastpath.py runs one suite
  * against both.
  *
  * The call uses vectorcall (PEP 590): the per-instance function pointer at
  * __vectorcalloffset__ receives the caller's argument array, so a hit on a
- * lone int or str argument allocates nothing. The type is a heap type made
+ * lone int or str argument allocates nothing (but the Ready, when awaitable). The type is a heap type made
  * with PyType_FromModuleAndSpec; CPython 3.10 and 3.11 honour
  * Py_TPFLAGS_HAVE_VECTORCALL on such a type when the spec also declares the
  * __vectorcalloffset__ member (as functools.partial does). The type is
@@ -36,6 +37,7 @@
 #if PY_VERSION_HEX < 0x030C0000
 #include "structmember.h"
 #define Py_T_PYSSIZET T_PYSSIZET
+#define Py_T_OBJECT_EX T_OBJECT_EX
 #define Py_READONLY READONLY
 #endif
 
@@ -47,13 +49,16 @@ typedef struct {
     PyObject *dict;        /* the instance __dict__ (update_wrapper writes it) */
     PyObject *weakreflist;
     vectorcallfunc vectorcall;
+    PyTypeObject *ready;   /* the Ready type, when hits are awaited (async def); else NULL */
     long long hits;
     char enabled;
     char typed;
 } FastWrapper;
 
-/* "_bind", interned once. The module is single-interpreter (see the slots). */
+/* "_bind", interned once, and the Ready type, made once. The module is
+ * single-interpreter (see the slots). */
 static PyObject *str_bind = NULL;
+static PyObject *ready_type = NULL;
 
 /* Raise dptoolkit.errors.InvalidType("<name>=<show(value)> <tail>"), or a
  * plain TypeError when the package's Python side cannot be imported. */
@@ -149,6 +154,227 @@ type_error_is_unhashable(PyObject *key)
     return unhashable;
 }
 
+/* ------------------------------------------------------------------------
+ * Ready: what a hit of a memoized `async def` function returns.
+ *
+ * A finished coroutine holding the cached value: `await` gives the value
+ * (am_await returns the object itself, whose am_send returns the value at
+ * once, allocating nothing), and it has send/throw/close, so asyncio takes it
+ * wherever it takes a coroutine (create_task, TaskGroup, run, ensure_future,
+ * gather, wait_for). Unlike a coroutine it can be awaited more than once.
+ * A hit costs one small allocation, as calling an `async def` function does.
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *value;
+} Ready;
+
+static PyObject *
+ready_new_value(PyTypeObject *type, PyObject *value)
+{
+    Ready *self = PyObject_GC_New(Ready, type);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->value = Py_NewRef(value);
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+static PyObject *
+ready_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *value;
+    static char *kwlist[] = {"value", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:Ready", kwlist, &value)) {
+        return NULL;
+    }
+    return ready_new_value(type, value);
+}
+
+static int
+ready_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(op));
+    Py_VISIT(((Ready *)op)->value);
+    return 0;
+}
+
+static int
+ready_clear(PyObject *op)
+{
+    Py_CLEAR(((Ready *)op)->value);
+    return 0;
+}
+
+static void
+ready_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    PyObject_GC_UnTrack(op);
+    (void)ready_clear(op);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+ready_value(PyObject *op)
+{
+    PyObject *value = ((Ready *)op)->value;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this Ready has been cleared");
+    }
+    return value; /* borrowed */
+}
+
+/* finish: raise StopIteration(value) (an instance: a tuple value stays whole) */
+static PyObject *
+ready_stop(PyObject *op)
+{
+    PyObject *value = ready_value(op);
+    if (value == NULL) {
+        return NULL;
+    }
+    PyObject *stop = PyObject_CallOneArg(PyExc_StopIteration, value);
+    if (stop != NULL) {
+        PyErr_SetObject(PyExc_StopIteration, stop);
+        Py_DECREF(stop);
+    }
+    return NULL;
+}
+
+static PyObject *
+ready_await(PyObject *op)
+{
+    return Py_NewRef(op);
+}
+
+static PySendResult
+ready_am_send(PyObject *op, PyObject *arg, PyObject **result)
+{
+    (void)arg;
+    PyObject *value = ready_value(op);
+    if (value == NULL) {
+        *result = NULL;
+        return PYGEN_ERROR;
+    }
+    *result = Py_NewRef(value);
+    return PYGEN_RETURN;
+}
+
+static PyObject *
+ready_iternext(PyObject *op)
+{
+    return ready_stop(op);
+}
+
+static PyObject *
+ready_send(PyObject *op, PyObject *Py_UNUSED(arg))
+{
+    return ready_stop(op);
+}
+
+/* throw(exc) or throw(type[, value[, traceback]]): raise it (a task cancelled
+ * before its first step throws CancelledError in) */
+static PyObject *
+ready_throw(PyObject *op, PyObject *args)
+{
+    (void)op;
+    PyObject *typ, *val = Py_None, *tb = Py_None, *exc;
+    if (!PyArg_UnpackTuple(args, "throw", 1, 3, &typ, &val, &tb)) {
+        return NULL;
+    }
+    if (val != Py_None) {
+        exc = PyExceptionInstance_Check(val) ? Py_NewRef(val) : PyObject_CallOneArg(typ, val);
+    }
+    else if (PyExceptionInstance_Check(typ)) {
+        exc = Py_NewRef(typ);
+    }
+    else if (PyExceptionClass_Check(typ)) {
+        exc = PyObject_CallNoArgs(typ);
+    }
+    else {
+        PyErr_SetString(PyExc_TypeError, "throw() expects an exception");
+        return NULL;
+    }
+    if (exc == NULL) {
+        return NULL;
+    }
+    if (!PyExceptionInstance_Check(exc)) {
+        Py_DECREF(exc);
+        PyErr_SetString(PyExc_TypeError, "throw() expects an exception");
+        return NULL;
+    }
+    if (tb != Py_None && PyException_SetTraceback(exc, tb) < 0) {
+        Py_DECREF(exc);
+        return NULL;
+    }
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+static PyObject *
+ready_close(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    (void)op;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+ready_repr(PyObject *op)
+{
+    PyObject *value = ((Ready *)op)->value;
+    if (value == NULL) {
+        return PyUnicode_FromString("<dptoolkit memoized result (cleared)>");
+    }
+    return PyUnicode_FromFormat("<dptoolkit memoized result %R>", value);
+}
+
+static PyMethodDef ready_methods[] = {
+    {"send", ready_send, METH_O, "Finish at once: raise StopIteration(value)."},
+    {"throw", ready_throw, METH_VARARGS, "Raise the exception thrown in."},
+    {"close", ready_close, METH_NOARGS, "Do nothing: there is nothing to release."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef ready_members[] = {
+    {"value", Py_T_OBJECT_EX, offsetof(Ready, value), Py_READONLY, "The cached value."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(ready_doc,
+"Ready(value)\n\
+--\n\
+\n\
+A finished coroutine: awaiting it gives value (as often as you like).\n\
+A hit of a memoized async def function returns one.");
+
+static PyType_Slot ready_slots[] = {
+    {Py_tp_doc, (void *)ready_doc},
+    {Py_tp_new, ready_new},
+    {Py_tp_dealloc, ready_dealloc},
+    {Py_tp_traverse, ready_traverse},
+    {Py_tp_clear, ready_clear},
+    {Py_tp_repr, ready_repr},
+    {Py_tp_iter, ready_await},
+    {Py_tp_iternext, ready_iternext},
+    {Py_am_await, ready_await},
+    {Py_am_send, ready_am_send},
+    {Py_tp_methods, ready_methods},
+    {Py_tp_members, ready_members},
+    {0, NULL},
+};
+
+static PyType_Spec ready_spec = {
+    .name = "dptoolkit._cmemo.Ready",
+    .basicsize = sizeof(Ready),
+    .itemsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = ready_slots,
+};
+
 static PyObject *
 cleared_error(void)
 {
@@ -197,17 +423,23 @@ fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
         }
     }
     Py_DECREF(key);
+    if (self->ready != NULL) {
+        PyObject *ready = ready_new_value(self->ready, value);
+        /* (the value's reference was taken above; Ready holds its own) */
+        Py_DECREF(value);
+        return ready;
+    }
     return value;
 }
 
 static PyObject *
 fw_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"cache", "miss", "typed", "lru", NULL};
+    static char *kwlist[] = {"cache", "miss", "typed", "lru", "awaitable", NULL};
     PyObject *cache, *miss, *move_to_end = NULL;
-    int typed = 0, lru = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$pp:FastWrapper", kwlist, &cache, &miss,
-                                     &typed, &lru)) {
+    int typed = 0, lru = 0, awaitable = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppp:FastWrapper", kwlist, &cache, &miss,
+                                     &typed, &lru, &awaitable)) {
         return NULL;
     }
     if (!PyDict_Check(cache)) {
@@ -238,6 +470,10 @@ fw_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->dict = NULL;
     self->weakreflist = NULL;
     self->vectorcall = fw_vectorcall;
+    self->ready = NULL;
+    if (awaitable) {
+        self->ready = (PyTypeObject *)Py_NewRef(ready_type);
+    }
     self->hits = 0;
     self->enabled = 1;
     self->typed = (char)typed;
@@ -253,6 +489,7 @@ fw_traverse(PyObject *op, visitproc visit, void *arg)
     Py_VISIT(self->miss);
     Py_VISIT(self->move_to_end);
     Py_VISIT(self->dict);
+    Py_VISIT(self->ready);
     return 0;
 }
 
@@ -264,6 +501,7 @@ fw_clear(PyObject *op)
     Py_CLEAR(self->miss);
     Py_CLEAR(self->move_to_end);
     Py_CLEAR(self->dict);
+    Py_CLEAR(self->ready);
     return 0;
 }
 
@@ -408,6 +646,12 @@ fw_get_typed(PyObject *op, void *Py_UNUSED(closure))
 }
 
 static PyObject *
+fw_get_awaitable(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((FastWrapper *)op)->ready != NULL);
+}
+
+static PyObject *
 fw_get_lru(PyObject *op, void *Py_UNUSED(closure))
 {
     return PyBool_FromLong(((FastWrapper *)op)->move_to_end != NULL);
@@ -428,6 +672,7 @@ static PyGetSetDef fw_getset[] = {
     {"miss", fw_get_miss, NULL, "The callable every unanswered call goes to.", NULL},
     {"typed", fw_get_typed, NULL, "Whether keys include the arguments' types.", NULL},
     {"lru", fw_get_lru, NULL, "Whether a hit moves its key to the end of the cache.", NULL},
+    {"awaitable", fw_get_awaitable, NULL, "Whether a hit returns Ready(value) to await.", NULL},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -440,14 +685,14 @@ static PyMemberDef fw_members[] = {
 };
 
 PyDoc_STRVAR(fw_doc,
-"FastWrapper(cache, miss, *, typed=False, lru=False)\n\
+"FastWrapper(cache, miss, *, typed=False, lru=False, awaitable=False)\n\
 --\n\
 \n\
 The C hit path of @memoize (see dptoolkit._fastpath and docs/internals.md).\n\
 \n\
 A call without keyword arguments looks fast_key(args, typed) up in the dict\n\
 cache; a hit counts in hits, moves the key to the end when lru, and returns\n\
-the value. Keyword arguments, enabled=False, an unhashable key or an absent\n\
+the value (wrapped in Ready(value) when awaitable). Keyword arguments, enabled=False, an unhashable key or an absent\n\
 key call miss(*args, **kwargs) instead.");
 
 static PyType_Slot fw_slots[] = {
@@ -482,6 +727,15 @@ cmemo_exec(PyObject *module)
         if (str_bind == NULL) {
             return -1;
         }
+    }
+    if (ready_type == NULL) {
+        ready_type = PyType_FromModuleAndSpec(module, &ready_spec, NULL);
+        if (ready_type == NULL) {
+            return -1;
+        }
+    }
+    if (PyModule_AddObjectRef(module, "Ready", ready_type) < 0) {
+        return -1;
     }
     PyObject *type = PyType_FromModuleAndSpec(module, &fw_spec, NULL);
     if (type == NULL) {

@@ -21,8 +21,15 @@ The contract (also in ``docs/internals.md``, "The C hit path"); a call
 3. hashing the key raises ``TypeError``: ``miss(*args)`` (any other exception
    from hashing propagates);
 4. the key is in ``cache``: ``hits += 1``, ``cache.move_to_end(key)`` when
-   ``lru``, and the cached value is returned;
+   ``lru``, and the cached value is returned (``Ready(value)`` when
+   ``awaitable``: the hit of an ``async def`` function);
 5. otherwise ``miss(*args)``.
+
+:class:`Ready` (the C type ``dptoolkit._cmemo.Ready``, or :class:`PyReady`)
+is a finished coroutine: awaiting it gives the value, as often as you like,
+and it has ``send``, ``throw`` and ``close``, so asyncio accepts it wherever
+it accepts a coroutine (``create_task``, ``TaskGroup``, ``run``,
+``ensure_future``, ``gather``).
 
 The cache lookup is the dict's own (``dict.get``), so a dict subclass's
 ``__getitem__``/``__missing__`` overrides are not consulted; an
@@ -34,7 +41,7 @@ from __future__ import annotations
 import importlib
 import os
 import types
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Generator, Hashable
 from typing import Any
 
 from ._validate import show
@@ -43,8 +50,11 @@ from .errors import InvalidType
 __all__ = [
     "IMPLEMENTATION",
     "CFastWrapper",
+    "CReady",
     "FastWrapper",
     "PyFastWrapper",
+    "PyReady",
+    "Ready",
     "fast_key",
 ]
 
@@ -111,6 +121,56 @@ def _check_args(cache: object, miss: object, lru: bool) -> Any:
     return move
 
 
+class PyReady:
+    """The pure-Python twin of ``dptoolkit._cmemo.Ready``: a finished coroutine.
+
+    Parameters
+    ----------
+    value : object
+        What awaiting it gives.
+
+    Examples
+    --------
+    >>> import asyncio
+    >>> ready = PyReady(3)
+    >>> async def twice():
+    ...     return await ready + await ready
+    >>> asyncio.run(twice())
+    6
+    >>> asyncio.run(PyReady("a coroutine to asyncio"))
+    'a coroutine to asyncio'
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self.value
+        yield  # type: ignore[unreachable]  # a generator: returns at once, no StopIteration raised
+
+    def send(self, value: object) -> Any:
+        """Finish at once: raise ``StopIteration(value)``."""
+        raise StopIteration(self.value)
+
+    def throw(self, error: Any, value: Any = None, tb: Any = None) -> Any:
+        """Raise the exception thrown in (a task cancelled before its first step)."""
+        if value is None:
+            value = error() if isinstance(error, type) else error
+        elif not isinstance(value, BaseException):
+            value = error(value)
+        if tb is not None:
+            value = value.with_traceback(tb)
+        raise value
+
+    def close(self) -> None:
+        """Do nothing: there is nothing to release."""
+
+    def __repr__(self) -> str:
+        return f"<dptoolkit memoized result {self.value!r}>"
+
+
 class PyFastWrapper:
     """The pure-Python twin of the C hit-path wrapper (see the module docstring).
 
@@ -127,6 +187,9 @@ class PyFastWrapper:
     lru : bool, default False
         Call ``cache.move_to_end(key)`` on every hit (the cache is then an
         ``OrderedDict`` kept in least-recently-used order).
+    awaitable : bool, default False
+        Return ``PyReady(value)`` on a hit instead of the value (the wrapper
+        of an ``async def`` function).
 
     Raises
     ------
@@ -162,6 +225,7 @@ class PyFastWrapper:
         "_lru",
         "_miss",
         "_move",
+        "_ready",
         "_typed",
     )
 
@@ -172,6 +236,7 @@ class PyFastWrapper:
         *,
         typed: bool = False,
         lru: bool = False,
+        awaitable: bool = False,
     ) -> None:
         move = _check_args(cache, miss, bool(lru))
         self._cache = cache
@@ -183,6 +248,7 @@ class PyFastWrapper:
         self._get: Callable[[Any, Any], Any] = dict.get.__get__(cache)
         self._hits = 0
         self._enabled = True
+        self._ready: type[PyReady] | None = PyReady if awaitable else None
 
     def __call__(self, /, *args: Any, **kwargs: Any) -> Any:
         if kwargs or not self._enabled:
@@ -207,6 +273,8 @@ class PyFastWrapper:
                 self._move(key)
             except KeyError:
                 pass
+        if self._ready is not None:
+            return self._ready(value)
         return value
 
     # -- attributes ---------------------------------------------------------
@@ -250,6 +318,11 @@ class PyFastWrapper:
     def lru(self) -> bool:
         """Whether a hit moves its key to the end of the cache."""
         return self._lru
+
+    @property
+    def awaitable(self) -> bool:
+        """Whether a hit returns ``PyReady(value)`` to await."""
+        return self._ready is not None
 
     # -- the protocol a function object has ----------------------------------
 
@@ -297,14 +370,24 @@ def _load_c() -> Any:
     if os.environ.get("DPTOOLKIT_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
-        cmemo = importlib.import_module("dptoolkit._cmemo")
+        module = importlib.import_module("dptoolkit._cmemo")
     except ImportError:
         return None
-    return cmemo.FastWrapper
+    if not hasattr(module, "Ready"):  # a stale build, older than this module
+        return None
+    return module
 
 
-CFastWrapper: Any = _load_c()
+_cmemo: Any = _load_c()
+
+CFastWrapper: Any = None if _cmemo is None else _cmemo.FastWrapper
 """The C type ``dptoolkit._cmemo.FastWrapper``, or None when it is not available."""
+
+CReady: Any = None if _cmemo is None else _cmemo.Ready
+"""The C type ``dptoolkit._cmemo.Ready``, or None when it is not available."""
+
+Ready: Any = CReady if CReady is not None else PyReady
+"""What a hit of a memoized ``async def`` function returns (C or Python)."""
 
 FastWrapper: Any = CFastWrapper if CFastWrapper is not None else PyFastWrapper
 """The hit-path wrapper to use: the C type when built, else the Python twin."""

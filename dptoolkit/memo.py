@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, overload
 from . import _deep, _fastpath
 from ._deep import Raised as _Raised
 from ._deep import Unwind
+from ._fastpath import Ready
 from ._validate import check_callable, check_int, check_number, show
 from .errors import CycleError, InvalidInput, InvalidType
 from .keys import UNHASHABLE, freeze, make_key
@@ -313,34 +314,9 @@ def _own_cycle(st: _deep.ThreadState, flight: list[Any]) -> CycleError:
 # ----------------------------------------------------------------------------
 
 
-class _Ready(asyncio.Future):  # type: ignore[type-arg]
-    """A finished future stored in the cache of an ``async def`` function.
-
-    Awaiting it returns the value at once (the C hit path returns it as is).
-    It belongs to whichever loop is running, so ``asyncio.gather`` and
-    ``asyncio.wait`` accept it in a later ``asyncio.run`` too.
-    """
-
-    def get_loop(self) -> asyncio.AbstractEventLoop:
-        try:
-            return asyncio.get_running_loop()
-        except RuntimeError:
-            return super().get_loop()
-
-    def add_done_callback(
-        self, fn: Callable[[Any], object], *, context: contextvars.Context | None = None
-    ) -> None:
-        self.get_loop().call_soon(fn, self, context=context)
-
-
-def _ready(loop: asyncio.AbstractEventLoop, value: object, error: BaseException | None) -> _Ready:
-    future = _Ready(loop=loop)
-    if error is None:
-        future.set_result(value)
-    else:
-        future.set_exception(error)
-        future.exception()  # retrieved: no "never retrieved" log when dropped
-    return future
+async def _raise_kept(kept: _Raised) -> Any:
+    """What a hit on a cached exception of an ``async def`` function returns."""
+    raise kept[0].with_traceback(kept[1])
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:
@@ -400,6 +376,7 @@ class _Engine:
             self.miss,
             typed=opts.typed,
             lru=plain and maxsize is not None,
+            awaitable=is_async,
         )
         self.wrapper.enabled = plain
         self.miss._dp_wrapper = self.wrapper
@@ -952,6 +929,7 @@ def _build_async(
     full_key = _key_function(opts)
     target = _target(ref, name)
     running: dict[Hashable, asyncio.Task[Any]] = {}
+    qualname = getattr(func, "__qualname__", name)
     hits = misses = 0
 
     def miss(*args: Any, **kwargs: Any) -> Any:
@@ -970,9 +948,14 @@ def _build_async(
             entry = get(key)
         if entry is not _MISSING:
             hits += 1
-            return entry
+            if type(entry) is _Raised:
+                return _raise_kept(entry)
+            return Ready(entry)  # what the C hit path returns
         sargs = target(args) if ref is not None else args
-        return join(key, sargs, args, kwargs)
+        coro = join(key, sargs, args, kwargs)
+        # "coroutine 'fetch' was never awaited", not 'join'
+        coro.__qualname__ = qualname  # type: ignore[attr-defined]
+        return coro
 
     async def join(
         key: Hashable, sargs: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -982,14 +965,16 @@ def _build_async(
         entry = get(key)
         if entry is not _MISSING:
             hits += 1
-            return await entry
+            if type(entry) is _Raised:
+                raise entry[0].with_traceback(entry[1])
+            return entry
         task = running.get(key)
         if task is not None and task.get_loop() is loop:
             if _in_achain(miss, key):
                 raise _cycle_error([None, 0, None, None, args, kwargs, miss, key], None)
             hits += 1
         else:
-            task = loop.create_task(compute(key, sargs, args, kwargs, loop))
+            task = loop.create_task(compute(key, sargs, args, kwargs))
             task.add_done_callback(_retrieve)
             running[key] = task
         return await asyncio.shield(task)
@@ -999,7 +984,6 @@ def _build_async(
         sargs: tuple[Any, ...],
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
-        loop: asyncio.AbstractEventLoop,
     ) -> Any:
         nonlocal hits
         _achain.set((miss, key, _achain.get()))  # this task's own context
@@ -1011,14 +995,14 @@ def _build_async(
                     with bound.lock(sargs, kwargs):
                         found, value = bound.get(sargs, kwargs)
                         if not found:
-                            value = await call(key, sargs, kwargs, cache, loop)
+                            value = await call(key, sargs, kwargs, cache)
                             bound.set(sargs, kwargs, value)
                 if found:
                     hits += 1
             else:
-                value = await call(key, sargs, kwargs, cache, loop)
+                value = await call(key, sargs, kwargs, cache)
             if cache:
-                put(key, _ready(loop, value, None))
+                put(key, value)
             return value
         finally:
             if running.get(key) is asyncio.current_task():
@@ -1029,7 +1013,6 @@ def _build_async(
         sargs: tuple[Any, ...],
         kwargs: dict[str, Any],
         cache: bool,
-        loop: asyncio.AbstractEventLoop,
     ) -> Any:
         nonlocal misses
         try:
@@ -1037,7 +1020,7 @@ def _build_async(
         except Exception as exc:
             misses += 1
             if cache_errors and cache and not isinstance(exc, _NOT_CACHED):
-                put(key, _ready(loop, None, exc))
+                put(key, _Raised((exc, exc.__traceback__)))
             raise
         misses += 1
         return value

@@ -6,6 +6,8 @@ instead of a skip (CI on a machine with a compiler).
 
 from __future__ import annotations
 
+import asyncio
+import collections.abc
 import copy
 import functools
 import gc
@@ -25,7 +27,7 @@ from hypothesis import strategies as st
 
 import dptoolkit as dp
 from dptoolkit import _fastpath
-from dptoolkit._fastpath import PyFastWrapper, fast_key
+from dptoolkit._fastpath import PyFastWrapper, PyReady, fast_key
 
 
 @pytest.fixture(params=["c", "python"])
@@ -552,6 +554,37 @@ def test_threads_hammer_hits_while_another_inserts(impl: Any) -> None:
         assert 0 < w.hits <= sum(seen_hits)
     else:
         assert w.hits == sum(seen_hits)
+
+
+# -- awaitable hits (async def) ------------------------------------------------
+
+
+def test_an_awaitable_hit_is_a_finished_coroutine(impl: Any) -> None:
+    miss = Recorder()
+    w = impl({3: (1, 2)}, miss, awaitable=True)
+    assert w.awaitable is True and impl({}, miss).awaitable is False
+    with pytest.raises(AttributeError):
+        w.awaitable = False
+    hit = w(3)
+    assert type(hit) is (PyReady if impl is PyFastWrapper else _fastpath.CReady)
+    assert hit.value == (1, 2) and w.hits == 1
+    assert isinstance(hit, collections.abc.Coroutine) and asyncio.iscoroutine(hit)
+    assert w(4) == ("miss", (4,), {})  # a miss is whatever miss returns
+
+    async def use() -> list[Any]:
+        task = asyncio.create_task(w(3))  # a coroutine to asyncio...
+        both = await asyncio.gather(w(3), asyncio.ensure_future(w(3)))
+        return [await hit, await hit, await task, *both]  # ...that can be awaited again
+
+    assert asyncio.run(use()) == [(1, 2)] * 5
+    assert asyncio.run(w(3)) == (1, 2)
+    with pytest.raises(StopIteration) as stop:
+        hit.send(None)
+    assert stop.value.value == (1, 2)  # a tuple value stays whole
+    for thrown in ((ValueError("in"),), (ValueError,), (ValueError, ValueError("in"))):
+        with pytest.raises(ValueError):
+            hit.throw(*thrown)
+    assert hit.close() is None
 
 
 # -- the implementation switch ----------------------------------------------

@@ -99,6 +99,34 @@ def test_hits_work_with_gather_and_wait_in_a_later_event_loop() -> None:
     assert run(main()) == ([2, 3, 2], 2)
 
 
+def test_hits_go_wherever_a_coroutine_goes() -> None:
+    calls = []
+
+    @dp.memoize
+    async def fetch(x: int) -> int:
+        calls.append(x)
+        return x + 1
+
+    @dp.memoize(cache_errors=True)  # a hit on the Python path
+    async def fails(x: int) -> int:
+        calls.append(-x)
+        raise KeyError(x)
+
+    async def main() -> list[Any]:
+        out = []
+        for _ in range(2):  # a miss, then hits: the same code works for both
+            out.append(await asyncio.create_task(fetch(1)))
+            done, _ = await asyncio.wait([asyncio.ensure_future(fetch(1))])
+            out.append(done.pop().result())
+            with pytest.raises(KeyError):
+                await asyncio.create_task(fails(2))
+        return out
+
+    assert run(main()) == [2, 2, 2, 2]
+    assert asyncio.run(fetch(1)) == 2  # asyncio.run takes a hit too
+    assert calls == [1, -2]
+
+
 def test_cancelling_the_first_awaiter_does_not_poison_the_others() -> None:
     calls = []
 
