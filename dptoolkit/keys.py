@@ -26,7 +26,8 @@ hashable value            the value itself
 ``bytearray``             ``(M, type, bytes(value))``
 ``array.array``           ``(M, type, typecode, bytes)``
 ``numpy.ndarray``         ``(M, type, dtype, shape, bytes)``; arrays of Python
-                          objects freeze their elements instead of the bytes
+                          objects freeze their elements instead of the bytes;
+                          a masked array adds its mask
 ========================  ===================================================
 
 Because the marker is private and the type is part of the frozen form, a list
@@ -128,6 +129,15 @@ def _freeze_ndarray(value: Any) -> Hashable:
     return (FROZEN, type(value), value.dtype, value.shape, content)
 
 
+def _freeze_masked(value: Any) -> Hashable:
+    # a masked array's tobytes() fills the masked cells, so the mask must count
+    # (else [1, 2, --] would share a key with [1, 2, <the fill value>])
+    import numpy as np  # loaded: value is a numpy array
+
+    mask = np.ma.getmaskarray(value)  # no mask and an all-false one key alike
+    return (FROZEN, type(value), _freeze_ndarray(value.data), mask.tobytes())
+
+
 _FREEZERS: dict[type, Callable[[Any], Hashable]] = {
     list: _freeze_list,
     collections.deque: _freeze_list,
@@ -168,9 +178,11 @@ UNHASHABLE: set[type] = {
 def _freezer(cls: type) -> Callable[[Any], Hashable] | None:
     """The freezing function for values of type *cls* (unhashable), or None."""
     if any(base.__module__ == "numpy" and base.__name__ == "ndarray" for base in cls.__mro__):
-        _FREEZERS[cls] = _freeze_ndarray
+        masked = any(base.__name__ == "MaskedArray" for base in cls.__mro__)
+        function = _freeze_masked if masked else _freeze_ndarray
+        _FREEZERS[cls] = function
         UNHASHABLE.add(cls)
-        return _freeze_ndarray
+        return function
     for base, function in _BASES:
         if issubclass(cls, base):
             _FREEZERS[cls] = function

@@ -487,6 +487,15 @@ def test_numpy_arrays_key_by_dtype_shape_and_content() -> None:
     assert info.hits == 7
 
 
+def test_a_masked_array_keys_by_its_mask_too() -> None:
+    total = dp.memoize(lambda array_: float(array_.sum()))
+    hidden = np.ma.array([1.0, 2.0, 3.0], mask=[False, False, True])
+    filled = np.ma.array([1.0, 2.0, hidden.fill_value])  # the bytes tobytes() gives `hidden`
+    assert total(hidden) == 3.0
+    assert total(filled) == 3.0 + hidden.fill_value
+    assert total(np.ma.array([1.0, 2.0, 7.0], mask=[False, False, True])) == 3.0
+
+
 @given(
     seed=st.integers(0, 2**32 - 1),
     where=st.integers(0, 1999),
