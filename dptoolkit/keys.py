@@ -179,10 +179,10 @@ def _freezer(cls: type) -> Callable[[Any], Hashable] | None:
     """The freezing function for values of type *cls* (unhashable), or None."""
     if any(base.__module__ == "numpy" and base.__name__ == "ndarray" for base in cls.__mro__):
         masked = any(base.__name__ == "MaskedArray" for base in cls.__mro__)
-        function = _freeze_masked if masked else _freeze_ndarray
-        _FREEZERS[cls] = function
+        array_freezer = _freeze_masked if masked else _freeze_ndarray
+        _FREEZERS[cls] = array_freezer
         UNHASHABLE.add(cls)
-        return function
+        return array_freezer
     for base, function in _BASES:
         if issubclass(cls, base):
             _FREEZERS[cls] = function
