@@ -27,7 +27,9 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import sqlite3
+import sys
 import threading
 import time
 import urllib.parse
@@ -404,11 +406,10 @@ class SQLiteStore(Store):
     # -- connections ------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
-        try:
-            conn: sqlite3.Connection = self._local.conn
-            return conn
-        except AttributeError:
-            return self._open()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:  # (opened outside an except block: no AttributeError context)
+            conn = self._open()
+        return conn
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -816,7 +817,7 @@ class RedisStore(Store):
                 f"Redis store {self.location!r} is unreachable ({exc}); computing locally "
                 f"and retrying with backoff (outage {self._outages})",
                 RuntimeWarning,
-                stacklevel=4,
+                stacklevel=_caller_level(),
             )
 
     def _came_back(self) -> None:
@@ -877,7 +878,9 @@ class RedisStore(Store):
             self._call(write, None, "write")
         except StoreError as exc:
             # e.g. OOM under maxmemory-policy noeviction: the caller still gets its value
-            warnings.warn(f"{exc}; the result was not shared", RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"{exc}; the result was not shared", RuntimeWarning, stacklevel=_caller_level()
+            )
 
     def delete_bytes(self, key: bytes) -> bool:
         name = self._name(key)
@@ -982,6 +985,24 @@ class RedisStore(Store):
         self._state_lock = threading.Lock()
 
 
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside dptoolkit.
+
+    The depth varies (a memoized call, a method, ``cache_clear``, a direct
+    :class:`BoundStore` call): count the dptoolkit frames between the
+    function calling ``warnings.warn`` and the user's code.
+    """
+    frame: Any = sys._getframe(2)  # the caller of the function that warns
+    level = 2
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name != "dptoolkit" and not name.startswith("dptoolkit."):
+            break
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _renew_locks(ref: weakref.ref[RedisStore], stop: threading.Event, every: float) -> None:
     while not stop.wait(every):
         store = ref()
@@ -1084,6 +1105,13 @@ def resolve_store(spec: object) -> Store:
         return SQLiteStore(path, **options)
     if scheme in _REDIS_SCHEMES:
         base, _, query = spec.partition("?")
+        if scheme != "unix":  # redis-py reads the path as the database number, or ignores it
+            db = urllib.parse.urlsplit(base).path
+            if not re.fullmatch(r"/?[0-9]*", db):
+                raise InvalidInput(
+                    f"store={_hide_password(spec)!r}: the path {db!r} must be a database "
+                    "number, as in 'redis://host:6379/0'"
+                )
         ours = {k: v for k, v in urllib.parse.parse_qsl(query) if k in _REDIS_OPTIONS}
         theirs = [(k, v) for k, v in urllib.parse.parse_qsl(query) if k not in _REDIS_OPTIONS]
         options = _options(spec, urllib.parse.urlencode(ours), _REDIS_OPTIONS)
@@ -1109,7 +1137,6 @@ def _options(spec: str, query: str, known: dict[str, type]) -> dict[str, Any]:
         try:
             options[name] = kind(text)
         except ValueError:
-            raise InvalidInput(
-                f"store={spec!r}: option {name}={text!r} must be a {kind.__name__}"
-            ) from None
+            what = {int: "an integer", float: "a number"}.get(kind, f"a {kind.__name__}")
+            raise InvalidInput(f"store={spec!r}: option {name}={text!r} must be {what}") from None
     return options

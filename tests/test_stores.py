@@ -88,7 +88,7 @@ def test_resolve_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("sqlite:///", dp.InvalidInput, r"names no file"),
         ("sqlite://cache.db", dp.InvalidInput, r"store='sqlite://cache.db' names no file"),
         ("sqlite:///x.db?colour=red", dp.InvalidInput, r"unknown option 'colour'"),
-        ("sqlite:///x.db?max_entries=many", dp.InvalidInput, r"max_entries='many'"),
+        ("sqlite:///x.db?max_entries=many", dp.InvalidInput, r"max_entries='many' must be an int"),
         ("sqlite:///x.db?max_entries=0", dp.InvalidInput, r"max_entries=0"),
         (3, dp.InvalidType, r"store=3 must be a Store or a URL"),
         (None, dp.InvalidType, r"store=None"),
@@ -358,6 +358,8 @@ def test_a_scrambled_header_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(dp.StoreError, match=r"header\.db") as info:
         SQLiteStore(path)
     assert isinstance(info.value, OSError)
+    # the report is the SQLite error, not "during handling of AttributeError"
+    assert info.value.__context__ is info.value.__cause__
     assert path.read_bytes()[:100] == b"\xff" * 100
 
 

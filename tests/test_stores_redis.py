@@ -178,6 +178,27 @@ def test_url_options_and_password_hiding(server: RedisServer) -> None:
         resolve_store(server.url + "?lock_timeout=soon")
 
 
+@pytest.mark.parametrize("path", ["/zz", "/0/1", "/db0"])
+def test_a_redis_url_path_must_be_a_database_number(path: str) -> None:
+    pytest.importorskip("redis")
+    with pytest.raises(dp.InvalidInput, match=f"the path '{path}' must be a database number"):
+        resolve_store(f"redis://127.0.0.1:6379{path}")
+
+
+def test_an_outage_warning_points_at_the_callers_line() -> None:
+    pytest.importorskip("redis")
+
+    @dp.memoize(store=f"redis://127.0.0.1:{_free_port()}/0?retry_initial=60")
+    def tri(n: int) -> int:
+        return n * (n + 1) // 2
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert tri(10) == 55  # computed here: nothing listens on that port
+    outage = [w for w in caught if "unreachable" in str(w.message)]
+    assert len(outage) == 1 and outage[0].filename == __file__
+
+
 def test_missing_redis_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "redis", None)
     with pytest.raises(dp.StoreError, match=r"dptoolkit\[redis\]"):
