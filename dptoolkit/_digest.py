@@ -14,9 +14,11 @@ A persistent key is ``namespace(func) + blake2b(fingerprint(func) + args)``:
     comprehensions) together with their names;
   - its default and keyword-only default values (a default the canonical
     encoding cannot express counts by its type only);
-  - the values its closure holds: encodable values by value, functions,
-    classes and modules by qualified name, an unfilled cell (the function
-    referring to itself) as such. Any other closure value raises
+  - the values its closure holds: encodable values by value, Python
+    functions (lambdas, local functions) by their own fingerprint, classes,
+    modules and builtins by qualified name, a bound method by its function
+    and its instance, an unfilled cell (the function referring to itself) as
+    such. Any other closure value raises
     :class:`~dptoolkit.errors.UnsupportedValue`: two closures over different
     data would otherwise share results.
 
@@ -75,17 +77,24 @@ def fingerprint(func: Callable[..., Any]) -> bytes:
         A closure variable holds a value with no stable encoding.
     """
     target = _unwrap(func)
+    parts = _parts(target, set())
+    return hashlib.blake2b(encode_key(tuple(parts)), digest_size=16).digest()
+
+
+def _parts(target: Any, seen: set[int]) -> list[Any]:
+    """What the fingerprint of *target* digests (*seen*: the functions on the way here)."""
     parts: list[Any] = [qualified_name(target)]
     code = getattr(target, "__code__", None)
     if isinstance(code, types.CodeType):
+        seen = seen | {id(target)}
         parts.append(_code_tree(code))
         parts.append(_defaults(getattr(target, "__defaults__", None)))
         kwdefaults = getattr(target, "__kwdefaults__", None) or {}
         parts.append(tuple((k, _defaults((v,))) for k, v in sorted(kwdefaults.items())))
-        parts.append(_closure(target, code))
+        parts.append(_closure(target, code, seen))
     else:  # a builtin or a callable object: only its name is known
         parts.append(type(target).__qualname__)
-    return hashlib.blake2b(encode_key(tuple(parts)), digest_size=16).digest()
+    return parts
 
 
 def _unwrap(func: Any) -> Any:
@@ -141,7 +150,7 @@ def _defaults(values: tuple[Any, ...] | None) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _closure(func: Any, code: types.CodeType) -> tuple[Any, ...]:
+def _closure(func: Any, code: types.CodeType, seen: set[int]) -> tuple[Any, ...]:
     cells = getattr(func, "__closure__", None) or ()
     out: list[Any] = []
     for name, cell in zip(code.co_freevars, cells, strict=False):
@@ -150,15 +159,30 @@ def _closure(func: Any, code: types.CodeType) -> tuple[Any, ...]:
         except ValueError:  # not filled yet: typically the function itself
             out.append((name, "<empty>"))
             continue
-        out.append((name, _closure_value(func, name, value)))
+        out.append((name, _closure_value(func, name, value, seen)))
     return tuple(out)
 
 
-def _closure_value(func: Any, name: str, value: Any) -> Any:
+def _closure_value(func: Any, name: str, value: Any, seen: set[int]) -> Any:
     if isinstance(value, types.ModuleType):
         return ("<module>", value.__name__)
-    if isinstance(value, type) or callable(value):
+    if isinstance(value, type):
+        return ("<named>", qualified_name(value))
+    if isinstance(value, types.MethodType) and not isinstance(value.__self__, type):
+        # a bound method: its instance is data like any other closure value
+        return (
+            "<method>",
+            _closure_value(func, name, value.__func__, seen),
+            _closure_value(func, name, value.__self__, seen),
+        )
+    if callable(value):
         named = _unwrap(value)
+        if isinstance(named, types.FunctionType):
+            # by code, not by name: two closures over different lambdas (or
+            # local functions of one name) must not share results
+            if id(named) in seen:
+                return ("<recursive>", qualified_name(named))
+            return ("<function>", *_parts(named, seen))
         if hasattr(named, "__qualname__"):
             return ("<named>", qualified_name(named))
     try:

@@ -201,6 +201,31 @@ def test_fingerprint_of_self_referencing_closure_and_function_cells() -> None:
     assert fingerprint(make(abs)) != fingerprint(make(len))
 
 
+def test_closures_over_different_lambdas_never_share_results() -> None:
+    factory = """
+    def make(op):
+        def apply(n):
+            return op(n)
+        return apply
+    """
+    make = fresh(factory, "make")
+    store = MemoryStore()
+    add = dp.memoize(store=store)(make(lambda n: n + 1))
+    double = dp.memoize(store=store)(make(lambda n: n * 2))
+    assert (add(3), double(3)) == (4, 6)  # double read add's 4 from the store
+    assert fingerprint(make(lambda n: n + 1)) == fingerprint(make(lambda n: n + 1))
+
+    class Scale:
+        def __init__(self, k: int) -> None:
+            self.k = k
+
+        def times(self, n: int) -> int:
+            return n * self.k
+
+    with pytest.raises(dp.UnsupportedValue, match="op"):  # its instance is data
+        fingerprint(make(Scale(2).times))
+
+
 def test_closure_over_unencodable_data_is_refused() -> None:
     class Graph:
         pass
