@@ -10,6 +10,10 @@
  * twin with the same behaviour, and tests/test_fastpath.py runs one suite
  * against both.
  *
+ * An argument that is exactly a list, dict, set or bytearray cannot be
+ * hashed: such a call goes to `miss` at once (which freezes it into a key),
+ * rather than after two failed hashes (step 3 of the contract, sooner).
+ *
  * The call uses vectorcall (PEP 590): the per-instance function pointer at
  * __vectorcalloffset__ receives the caller's argument array, so a hit on a
  * lone int or str argument allocates nothing (but the Ready, when awaitable). The type is a heap type made
@@ -392,7 +396,16 @@ fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
     if (!self->enabled || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
         return PyObject_Vectorcall(self->miss, args, nargsf, kwnames);
     }
-    PyObject *key = make_key(args, PyVectorcall_NARGS(nargsf), self->typed);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        /* known unhashable: to miss (which freezes it) without two failed hashes */
+        PyObject *arg = args[i];
+        if (PyList_CheckExact(arg) || PyDict_CheckExact(arg) || PySet_CheckExact(arg)
+            || PyByteArray_CheckExact(arg)) {
+            return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+        }
+    }
+    PyObject *key = make_key(args, nargs, self->typed);
     if (key == NULL) {
         return NULL;
     }

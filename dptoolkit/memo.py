@@ -690,6 +690,16 @@ def _build_sync(
                 key = args[0]
             elif kind in unhashable:  # a list, say: freeze without a failed hash first
                 key = (freeze(args[0]),)  # = make_key(args, {}, False)
+                # the C path cannot see frozen keys: answer their hits here, at once
+                entry = data_get(key, MISSING)
+                if entry is not MISSING:
+                    hits += 1
+                    if move is not None:
+                        try:  # noqa: SIM105 (as above)
+                            move(key)
+                        except KeyError:
+                            pass
+                    return entry
             else:
                 key = args
         else:

@@ -418,6 +418,20 @@ def test_a_list_twice_is_one_miss_and_one_hit() -> None:
     assert calls == [[1, 2]]
 
 
+def test_a_hit_on_a_frozen_key_refreshes_its_lru_position() -> None:
+    calls = []
+
+    @dp.memoize(maxsize=2)
+    def total(values: list[int]) -> int:
+        calls.append(values[0])
+        return sum(values)
+
+    for values in ([1], [2], [1], [3], [1], [2]):  # [3] evicts [2], not the fresher [1]
+        total(values)
+    assert calls == [1, 2, 3, 2]
+    assert total.cache_info() == dp.CacheInfo(2, 4, 2, 2)
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
