@@ -476,7 +476,9 @@ def _info_functions(
     reset: Callable[[], None],
     bound: BoundStore | None,
     key_of: Callable[[tuple[Any, ...], dict[str, Any]], Hashable],
-    store_args: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+    store_call: Callable[
+        [tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any] | None]
+    ],
 ) -> tuple[
     Callable[[], CacheInfo], Callable[[], None], Callable[[tuple[Any, ...], dict[str, Any]], bool]
 ]:
@@ -493,7 +495,7 @@ def _info_functions(
     def evict(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         found = table.pop(key_of(args, kwargs))
         if bound is not None:
-            found = bound.delete(store_args(args), kwargs) or found
+            found = bound.delete(*store_call(args, kwargs)) or found
         return found
 
     return info, clear, evict
@@ -532,6 +534,18 @@ def _target(
     return with_self
 
 
+def _store_call(
+    opts: _Options, target: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+) -> Callable[[tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any] | None]]:
+    """``(args, kwargs) -> what a store keys the call by``: the arguments, or what
+    ``key=`` returns (after the instance, for a method), so the store and the
+    in-process cache agree on which calls are the same."""
+    keyfunc = opts.key
+    if keyfunc is None:
+        return lambda args, kwargs: (target(args), kwargs)
+    return lambda args, kwargs: (target((keyfunc(*args, **kwargs),)), None)
+
+
 def _build_sync(
     func: Callable[..., Any],
     name: str,
@@ -550,6 +564,7 @@ def _build_sync(
     simple_key = keyfunc is None and not opts.typed
     full_key = _key_function(opts)
     target = _target(ref, name)
+    store_call = _store_call(opts, target)
     flights: dict[Hashable, list[Any]] = {}
     claim = flights.setdefault
     local = _deep._local
@@ -618,7 +633,7 @@ def _build_sync(
             if simple or bound is None or not cache:
                 value = func(*sargs, **kwargs) if kwargs else func(*sargs)
             else:
-                value = through_store(sargs, kwargs)
+                value = through_store(sargs, args, kwargs)
         except BaseException as exc:
             chain.pop()
             # Release the key first, with C operations only: this may run at the
@@ -829,17 +844,18 @@ def _build_sync(
             flight[3].release()
         return entry
 
-    def through_store(sargs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def through_store(sargs: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         # the store seam: get; else lock, get again, compute, set
         nonlocal hits, misses
         assert bound is not None
-        found_, value = bound.get(sargs, kwargs)
+        skey = store_call(args, kwargs)
+        found_, value = bound.get(*skey)
         if not found_:
-            with bound.lock(sargs, kwargs):
-                found_, value = bound.get(sargs, kwargs)
+            with bound.lock(*skey):
+                found_, value = bound.get(*skey)
                 if not found_:
                     value = func(*sargs, **kwargs)
-                    bound.set(sargs, kwargs, value)
+                    bound.set(*skey, value)
                     return value
         hits += 1
         misses -= 1  # the caller counts a miss for every value it stores
@@ -909,7 +925,7 @@ def _build_sync(
         hits = misses = 0
         miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
 
-    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
+    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, store_call)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
     miss._dp_counts = counts  # type: ignore[attr-defined]
@@ -938,6 +954,7 @@ def _build_async(
     get, put = table.get, table.put
     full_key = _key_function(opts)
     target = _target(ref, name)
+    store_call = _store_call(opts, target)
     running: dict[Hashable, asyncio.Task[Any]] = {}
     qualname = getattr(func, "__qualname__", name)
     hits = misses = 0
@@ -1000,13 +1017,14 @@ def _build_async(
         try:
             cache = condition is None or bool(condition(*args, **kwargs))
             if bound is not None and cache:
-                found, value = bound.get(sargs, kwargs)
+                skey = store_call(args, kwargs)
+                found, value = bound.get(*skey)
                 if not found:
-                    with bound.lock(sargs, kwargs):
-                        found, value = bound.get(sargs, kwargs)
+                    with bound.lock(*skey):
+                        found, value = bound.get(*skey)
                         if not found:
                             value = await call(key, sargs, kwargs, cache)
-                            bound.set(sargs, kwargs, value)
+                            bound.set(*skey, value)
                 if found:
                     hits += 1
             else:
@@ -1043,7 +1061,7 @@ def _build_async(
         hits = misses = 0
         miss._dp_wrapper.hits = 0  # type: ignore[attr-defined]
 
-    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, target)
+    info, clear, evict = _info_functions(opts, table, counts, reset, bound, full_key, store_call)
     miss._dp_name = name  # type: ignore[attr-defined]
     miss._dp_data = data  # type: ignore[attr-defined]
     miss._dp_counts = counts  # type: ignore[attr-defined]

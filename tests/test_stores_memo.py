@@ -102,6 +102,23 @@ def test_list_arguments_and_cache_clear_and_evict(tmp_path: Path) -> None:
     assert len(store) == 0
 
 
+def test_key_decides_the_store_key_too(tmp_path: Path) -> None:
+    store = dp.SQLiteStore(tmp_path / "key.db")
+    source = """
+    @dp.memoize(store=STORE, key=lambda log, n: n)  # the log is no part of the result
+    def square(log, n):
+        CALLS.append(n)
+        return n * n
+    """
+    calls: list[int] = []
+    env = {"dp": dp, "STORE": store, "CALLS": calls}
+    log = object()  # no stable encoding: only key= makes this function storable
+    assert define(source, "square", env)(log, 3) == 9
+    again = define(source, "square", env)
+    assert again(object(), 3) == 9 and calls == [3]  # read from the store
+    assert again.cache_evict(log, 3) is True and len(store) == 0
+
+
 def test_unknown_scheme_fails_at_decoration() -> None:
     with pytest.raises(dp.InvalidInput, match="store='s3://bucket/key'"):
         dp.memoize(store="s3://bucket/key")(len)
