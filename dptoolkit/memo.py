@@ -676,10 +676,14 @@ def _build_sync(
                 return failed(st, key, args, kwargs, depth, cache, st.unwinding)
             misses += 1
             if cache:
-                if plain:
-                    data[key] = value
-                else:
-                    put(key, value)
+                try:
+                    if plain:
+                        data[key] = value
+                    else:
+                        put(key, value)  # runs the timer, user code
+                except BaseException:
+                    _release(flights, key, flight, _RETRY, None)  # never leave it claimed
+                    raise
             flight[2] = value
             flight[1] = 1  # _VALUE
             del flights[key]
@@ -793,7 +797,11 @@ def _build_sync(
                 _release(flights, key, flight, _RETRY, None)
                 return failed(st, key, args, kwargs, depth, True, st.unwinding)
             misses += 1
-            data[key] = value
+            try:
+                data[key] = value  # (a key's __eq__ may run, and raise)
+            except BaseException:
+                _release(flights, key, flight, _RETRY, None)  # never leave it claimed
+                raise
             if maxsize is not None and len(data) > maxsize:  # least recently used first
                 try:  # noqa: SIM105 (as above)
                     data.popitem(last=False)  # type: ignore[call-arg]

@@ -335,6 +335,24 @@ def test_ttl_expires_entries_on_the_injected_clock() -> None:
     assert stamp.cache_info() == dp.CacheInfo(1, 2, None, 0)
 
 
+def test_a_timer_that_raises_while_storing_leaves_the_key_free() -> None:
+    broken = [True]
+
+    def timer() -> float:
+        if broken and broken.pop():
+            raise RuntimeError("the clock broke")
+        return 0.0
+
+    @dp.memoize(ttl=10, timer=timer)
+    def same(n: int) -> int:
+        return n
+
+    with pytest.raises(RuntimeError, match="clock"):
+        same(1)  # computed, then storing it consulted the timer
+    assert same(1) == 1  # not "needs its own result", nor a hang in another thread
+    assert same.cache_info().misses == 2
+
+
 def test_cache_evict_drops_one_entry() -> None:
     memo = dp.memoize(lambda a, b=0: (a, b))
     memo(1)
