@@ -585,7 +585,7 @@ class SQLiteStore(Store):
             sql = "DELETE FROM dptoolkit_entries WHERE key >= ? AND key < ?"
             params = (low, high)
         self._retry(lambda: conn.execute(sql, params), "clear")
-        for key in [k for k in self._touched if k.startswith(prefix)]:
+        for key in [k for k in list(self._touched) if k.startswith(prefix)]:
             self._touched.pop(key, None)
 
     def clear(self) -> None:
@@ -609,7 +609,9 @@ class SQLiteStore(Store):
         if not touched:
             return
         conn = self._conn()
-        rows = [(t, k) for k, t in touched.items()]
+        # list() copies in one C call: a thread that read self._touched just
+        # before the swap may still add to this dict while we read it
+        rows = [(t, k) for k, t in list(touched.items())]
 
         def write() -> None:
             conn.execute("BEGIN IMMEDIATE")
