@@ -41,7 +41,7 @@ from typing import Any
 
 from ._codec import decode, encode, encode_key, register_codec
 from ._digest import fingerprint, namespace
-from ._validate import check_number, show
+from ._validate import check_callable, check_number, show
 from .errors import InvalidInput, InvalidType, StoreError
 
 __all__ = [
@@ -228,6 +228,7 @@ class MemoryStore(Store):
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self._data: dict[bytes, tuple[bytes, float | None]] = {}
+        check_callable("clock", clock, optional=False)
         self._clock = clock
         self._lock = threading.Lock()
 
@@ -381,6 +382,7 @@ class SQLiteStore(Store):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.timeout = timeout
+        check_callable("clock", clock, optional=False)
         self._clock = clock
         self._local = threading.local()
         # every thread's connection, with its thread (closed when the thread is gone)
@@ -763,6 +765,8 @@ class RedisStore(Store):
         redis = _import_redis(url)
         self._errors = redis.exceptions
         self._down_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+        if client is not None and not callable(getattr(client, "register_script", None)):
+            raise InvalidType(f"client={show(client)} must be a redis.Redis client or None")
         if client is None:
             from redis.backoff import NoBackoff
             from redis.retry import Retry

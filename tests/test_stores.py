@@ -108,6 +108,7 @@ def test_resolve_store_rejects_bad_specs(spec: object, error: type, pattern: str
         ({"max_entries": 2.5}, dp.InvalidType, r"max_entries=2.5"),
         ({"max_bytes": True}, dp.InvalidType, r"max_bytes=True"),
         ({"timeout": -1}, dp.InvalidInput, r"timeout=-1"),
+        ({"clock": "now"}, dp.InvalidType, r"clock='now' must be callable"),
     ],
 )
 def test_sqlite_store_option_validation(

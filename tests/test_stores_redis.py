@@ -178,6 +178,12 @@ def test_url_options_and_password_hiding(server: RedisServer) -> None:
         resolve_store(server.url + "?lock_timeout=soon")
 
 
+def test_a_client_that_is_not_a_redis_client_is_refused() -> None:
+    pytest.importorskip("redis")
+    with pytest.raises(dp.InvalidType, match="client=3 must be a redis.Redis client"):
+        RedisStore(client=3)
+
+
 @pytest.mark.parametrize("path", ["/zz", "/0/1", "/db0"])
 def test_a_redis_url_path_must_be_a_database_number(path: str) -> None:
     pytest.importorskip("redis")
