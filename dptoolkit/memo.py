@@ -1226,12 +1226,15 @@ def _decorate(func: object, opts: _Options) -> Any:
         On a method, ``Class.method.cache_evict(instance, *args)`` drops the
         instance's entry.
         """
-        found = bool(engine.evict(args, kwargs))
         if args:
             entry = instances.get(id(args[0]))
             if entry is not None and entry[0]() is args[0]:
-                found = bool(entry[1].evict(args[1:], kwargs)) or found
-        return found
+                found = bool(entry[1].evict(args[1:], kwargs))
+                try:  # and Class.method(instance, ...)'s entry, if the instance can be a key
+                    return bool(engine.evict(args, kwargs)) or found
+                except InvalidType:  # an unhashable instance (it defines __eq__)
+                    return found
+        return bool(engine.evict(args, kwargs))
 
     def call_uncached(obj: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         nonlocal uncached

@@ -714,6 +714,25 @@ def test_memoize_stacks_either_way_with_classmethod_and_staticmethod() -> None:
     assert sorted(calls) == ["above", "below", "inner", "outer"]
 
 
+def test_class_level_evict_reaches_an_unhashable_instance() -> None:
+    class Point:  # defines __eq__, so its instances are unhashable
+        def __init__(self, x: int) -> None:
+            self.x = x
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Point) and other.x == self.x
+
+        @dp.memoize
+        def shifted(self, d: int) -> int:
+            return self.x + d
+
+    p = Point(1)
+    assert p.shifted(2) == 3
+    assert Point.shifted.cache_evict(p, 2) is True  # the documented class-level form
+    assert p.shifted.cache_info().currsize == 0
+    assert Point.shifted.cache_evict(p, 2) is False
+
+
 def test_memoized_method_called_through_the_class() -> None:
     cls = _fresh_counter_class()
     obj = cls(5)
