@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from ._validate import check_choice, check_int, show
 from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
-from .spaces import Grid, Space, Subsets
+from .spaces import Grid, Space, Subsets, _range_size
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -1033,6 +1033,11 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     try:
         with _routed(rec, entry, _Run(lambda: current[0], choices)):
             value = memo(*goal)
+    except RecursionError as exc:  # past the memo engine's depth bound
+        raise BudgetExceeded(
+            f"strategy='top_down' recursed too deep at {rec._fmt(goal)}: {exc}; "
+            "use 'bottom_up' or a smaller instance"
+        ) from exc
     except CycleError as exc:
         # the memo engine names states by its keys (argument tuples): use the states
         if exc.cycle is not None:
@@ -1131,13 +1136,13 @@ def _set_defaults(rec: Recurrence, reader: Any) -> None:
 def _box_of(space: Any, arity: int) -> tuple[int, ...] | None:
     """The bounding box of a space stored as a flat table, or None for a dict table."""
     if isinstance(space, range):
-        if not len(space) or min(space[0], space[-1]) < 0:
+        count = _range_size(space)
+        if not count or min(space[0], space[-1]) < 0:
             return None
         shape: tuple[int, ...] | None = (max(space[0], space[-1]) + 1,)
-        count = len(space)
     elif isinstance(space, Space):
         shape = space.shape
-        count = len(space)
+        count = space.size
     else:
         return None
     if shape is None or len(shape) != arity or not count:
@@ -1238,7 +1243,7 @@ def _solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None)
         fill.member = space.__contains__  # type: ignore[operator]
         try:
             filler = _BoxFill(rec, space, box, fill, window)
-        except MemoryError:
+        except (MemoryError, OverflowError):  # OverflowError: past what a list can index
             cells = math.prod(box) if window is None else min(window, box[0]) * math.prod(box[1:])
             raise BudgetExceeded(
                 f"strategy='bottom_up' needs a table of {cells:,} cells for {rec._fmt(goal)}, "

@@ -31,6 +31,14 @@ __all__ = ["Grid", "Intervals", "Space", "Subsets", "grid", "intervals", "subset
 MAX_SUBSET_ITEMS = 26
 
 
+def _range_size(r: range) -> int:
+    """``len(r)`` as an exact int, even past ``sys.maxsize`` (where ``len`` raises)."""
+    start, stop, step = r.start, r.stop, r.step
+    if step > 0:
+        return max(0, (stop - start + step - 1) // step)
+    return max(0, (start - stop - step - 1) // -step)
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
@@ -58,8 +66,13 @@ class Space:
     def __iter__(self) -> Iterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def __len__(self) -> int:  # pragma: no cover - abstract
+    @property
+    def size(self) -> int:  # pragma: no cover - abstract
+        """The number of states, exact even where ``len`` would overflow."""
         raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.size
 
     def __contains__(self, state: object) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -83,7 +96,9 @@ class _Axis:
             self.values = dim
             self.label = repr(dim)
             self.member = dim.__contains__
-            self.extent = max(dim[0], dim[-1]) + 1 if len(dim) and min(dim[0], dim[-1]) >= 0 else -1
+            self.extent = (
+                max(dim[0], dim[-1]) + 1 if _range_size(dim) and min(dim[0], dim[-1]) >= 0 else -1
+            )
         elif isinstance(dim, Subsets):
             self.values = dim.order
             self.label = repr(dim)
@@ -99,7 +114,7 @@ class _Axis:
             raise InvalidType(
                 f"{name}={show(dim)} must be a non-negative integer, a range or dp.subsets(n)"
             )
-        self.size = len(self.values)
+        self.size = _range_size(self.values) if isinstance(self.values, range) else len(self.values)
 
 
 class Grid(Space):
@@ -132,7 +147,9 @@ class Grid(Space):
             return iter(self._axes[0].values)
         return itertools.product(*(axis.values for axis in self._axes))
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """The number of states, exact even where ``len`` would overflow."""
         return math.prod(axis.size for axis in self._axes)
 
     def __contains__(self, state: object) -> bool:
@@ -183,7 +200,9 @@ class Intervals(Space):
             for i in range(n - length):
                 yield (i, i + length)
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """The number of states, exact even where ``len`` would overflow."""
         return self.n * (self.n + 1) // 2
 
     def __contains__(self, state: object) -> bool:
@@ -232,7 +251,9 @@ class Subsets(Space):
     def __iter__(self) -> Iterator[int]:
         return iter(self.order)
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """The number of states."""
         return 1 << self.n
 
     def __contains__(self, state: object) -> bool:

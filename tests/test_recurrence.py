@@ -615,6 +615,28 @@ def test_a_table_too_big_for_memory_is_a_budget_error_not_a_memory_error() -> No
         paths.solve(10**9, 10**9, strategy="bottom_up")
 
 
+def test_a_declared_space_past_sys_maxsize_is_a_budget_error() -> None:
+    @dp.recurrence(states=lambda n: range(n + 1))
+    def count(n):
+        return 0 if n == 0 else count(n - 1) + 1
+
+    with pytest.raises(dp.BudgetExceeded, match=r"table of 1,0{3}(,000)+,001 cells"):
+        count.solve(10**30, strategy="bottom_up")  # len(range(10**30 + 1)) overflows
+
+
+def test_top_down_past_the_memo_depth_bound_is_a_budget_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys.modules["dptoolkit._deep"], "MAX_DEPTH", 2000)
+
+    @dp.recurrence(states=lambda n: range(n + 1))
+    def count(n):
+        return 0 if n == 0 else count(n - 1) + 1
+
+    with pytest.raises(dp.BudgetExceeded, match=r"strategy='top_down' recursed too deep"):
+        count.solve(10_000, strategy="top_down")
+
+
 def test_stats_is_frozen() -> None:
     stats = dp.Stats(1, 2, 3, 4, 5)
     with pytest.raises(AttributeError):

@@ -106,3 +106,15 @@ def test_every_space_gives_a_valid_bottom_up_order() -> None:
         return min(cost(i, k) + cost(k + 1, j) + (j - i) for k in range(i, j))
 
     assert cost.solve(0, 6, strategy="bottom_up").value == cost.solve(0, 6).value
+
+
+def test_size_is_exact_past_what_len_can_return() -> None:
+    axis = range(3, 10**20, 7)
+    huge = dp.grid(10**15, axis)
+    assert huge.size == 10**15 * ((10**20 - 3 + 6) // 7)  # ceil((stop - start) / step) per row
+    assert huge.shape == (10**15, axis[-1] + 1)
+    with pytest.raises(OverflowError):
+        len(huge)  # like len(range(10**30)): Python's own limit
+    assert dp.intervals(10**10).size == 10**10 * (10**10 + 1) // 2
+    for space in (dp.grid(3, range(5, -1, -2)), dp.intervals(6), dp.subsets(4), dp.grid(0, 3)):
+        assert space.size == len(space) == len(list(space))
