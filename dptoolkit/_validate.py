@@ -250,34 +250,47 @@ def check_naive_budget(
     ...
     dptoolkit.errors.BudgetExceeded: strategy='naive' would recurse more than 300 levels deep on this instance; use 'top_down' or 'bottom_up'
     """
+
+    def too_many() -> BudgetExceeded:
+        return BudgetExceeded(
+            f"strategy='naive' would make more than {limit:,} calls on this instance; "
+            "use 'top_down' or 'bottom_up'",
+            max_calls=limit,
+        )
+
+    def too_deep() -> BudgetExceeded:
+        return BudgetExceeded(
+            f"strategy='naive' would recurse more than {max_depth:,} levels deep on "
+            "this instance; use 'top_down' or 'bottom_up'"
+        )
+
     counts: dict[S, int] = {}
-    depths: dict[S, int] = {}
-    stack = [goal]
+    heights: dict[S, int] = {}  # the deepest chain of calls below each state
+    # (state, level): each entry is one call of the tree, `level` calls below the goal,
+    # so a long stack or a deep entry settles the answer before the count is done
+    stack: list[tuple[S, int]] = [(goal, 0)]
     while stack:
-        state = stack[-1]
+        state, level = stack[-1]
         if state in counts:
             stack.pop()
             continue
         kids = tuple(children(state))
-        pending = [kid for kid in kids if kid not in counts]
+        pending = [(kid, level + 1) for kid in kids if kid not in counts]
         if pending:
+            if max_depth is not None and level >= max_depth:
+                raise too_deep()
             stack.extend(pending)
+            if len(stack) > limit:
+                raise too_many()
             continue
         total = 1 + sum(counts[kid] for kid in kids)
         if total > limit or len(counts) >= limit:
-            raise BudgetExceeded(
-                f"strategy='naive' would make more than {limit:,} calls on this instance; "
-                "use 'top_down' or 'bottom_up'",
-                max_calls=limit,
-            )
+            raise too_many()
         if max_depth is not None:
-            depth = 1 + max((depths[kid] for kid in kids), default=-1)
-            if depth > max_depth:
-                raise BudgetExceeded(
-                    f"strategy='naive' would recurse more than {max_depth:,} levels deep on "
-                    "this instance; use 'top_down' or 'bottom_up'"
-                )
-            depths[state] = depth
+            height = 1 + max((heights[kid] for kid in kids), default=-1)
+            if level + height > max_depth:
+                raise too_deep()
+            heights[state] = height
         counts[state] = total
         stack.pop()
     return counts[goal]
