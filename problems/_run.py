@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from dptoolkit._validate import check_choice, check_naive_budget, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
+from dptoolkit.spaces import Space, _range_size
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -29,6 +30,7 @@ __all__ = [
     "ENGINE",
     "FAST_MEMORY_LIMIT",
     "NAIVE_DEPTH_LIMIT",
+    "TABLE_STATE_LIMIT",
     "WITH_FAST",
     "check_memory",
     "check_symbols",
@@ -48,6 +50,10 @@ WITH_FAST = (*ENGINE, "fast")
 #: Most levels of plain recursion below the goal that ``strategy="naive"`` may
 #: make: each level is an interpreter frame, and the default limit is 1000.
 NAIVE_DEPTH_LIMIT = 300
+
+#: Most states a ``top_down`` or ``bottom_up`` run may compute: a table of Python
+#: objects that size takes a few hundred MB and tens of seconds to fill.
+TABLE_STATE_LIMIT = 2**25
 
 #: Most memory (bytes) a ``fast`` kernel may set out to use: past it, a clear
 #: error naming the argument instead of a ``MemoryError`` or a swapping machine.
@@ -77,17 +83,43 @@ def run(
     strategy: str,
     *,
     children: Callable[[Any], Iterable[Any]],
+    visits: int | None = None,
 ) -> Solution:
-    """``rec.solve(*goal, strategy=strategy)``; a naive run is costed first, refused if too big.
+    """``rec.solve(*goal, strategy=strategy)``, refused first when the run would be too big.
 
     *children* lists the states one call of the recurrence calls (repeats
     included), states written as the engine keys them: the bare argument
-    for a one-argument recurrence, the tuple otherwise.
+    for a one-argument recurrence, the tuple otherwise; a naive run is
+    costed with it. A ``bottom_up`` run fills every declared state, and a
+    ``top_down`` run computes *visits* states when the problem knows it
+    reaches them all; past :data:`TABLE_STATE_LIMIT` either is refused.
     """
     if strategy == "naive":
         start = goal[0] if len(goal) == 1 else goal
         check_naive_budget(children, start, max_depth=NAIVE_DEPTH_LIMIT)
+    elif strategy == "bottom_up":
+        filled = _size(rec.space(*goal))
+        if filled is not None and filled > TABLE_STATE_LIMIT:
+            raise _too_many_states(strategy, "fill", filled)
+    elif visits is not None and visits > TABLE_STATE_LIMIT:
+        raise _too_many_states(strategy, "compute", visits)
     return rec.solve(*goal, strategy=strategy)
+
+
+def _size(space: object) -> int | None:
+    """The number of states of a declared space, when it is known without listing them."""
+    if isinstance(space, range):
+        return _range_size(space)
+    if isinstance(space, Space):
+        return space.size
+    return None
+
+
+def _too_many_states(strategy: str, verb: str, states: int) -> BudgetExceeded:
+    return BudgetExceeded(
+        f"strategy={strategy!r} would {verb} {states:,} states on this instance (more than "
+        f"{TABLE_STATE_LIMIT:,}); use another strategy or a smaller instance"
+    )
 
 
 def check_memory(

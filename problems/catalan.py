@@ -168,7 +168,11 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         return dp.Solution(fast_catalan(n), strategy="fast")
     rec, goal = build(n)
     return run(
-        rec, goal, strategy, children=lambda k: [j for i in range(k) for j in (i, k - 1 - i)]
+        rec,
+        goal,
+        strategy,
+        children=lambda k: [j for i in range(k) for j in (i, k - 1 - i)],
+        visits=n + 1,
     )
 
 

@@ -341,7 +341,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             lazy={"operations": lambda: _strings.edit_operations(*codes)},
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children)
+    sol = run(rec, goal, strategy, children=_children, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)})
 

@@ -234,7 +234,7 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
             lazy={"order": lambda: _order(lambda i, j: int(split[i, j]), n)},
         )
     rec, goal = build(d)
-    sol = run(rec, goal, strategy, children=_children)
+    sol = run(rec, goal, strategy, children=_children, visits=n * (n + 1) // 2)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}

@@ -180,7 +180,11 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
     rec, goal = _recurrence(table, n)
     longest = len(table)
     sol = run(
-        rec, goal, strategy, children=lambda j: [j - i for i in range(1, min(j, longest) + 1)]
+        rec,
+        goal,
+        strategy,
+        children=lambda j: [j - i for i in range(1, min(j, longest) + 1)],
+        visits=n + 1,
     )
     return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
 

@@ -267,6 +267,24 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="rod-naive-too-big",
     ),
+    pytest.param(
+        lambda: rod_cutting([2, 3], 10**30, strategy="naive"),
+        dp.BudgetExceeded,
+        "recurse more than 300 levels deep",
+        id="rod-naive-huge-n",  # refused from the first levels, not after counting a chain
+    ),
+    pytest.param(
+        lambda: fibonacci(10**30, strategy="top_down"),
+        dp.BudgetExceeded,
+        "would compute",
+        id="fib-top-down-huge-n",
+    ),
+    pytest.param(
+        lambda: rod_cutting([2, 3], 10**30, strategy="bottom_up"),
+        dp.BudgetExceeded,
+        "would fill",
+        id="rod-bottom-up-huge-n",
+    ),
     # --- subset sum -------------------------------------------------------------------
     pytest.param(lambda: subset_sum([3, -1], 2), ValueError, "numbers[1]=-1", id="subset-negative"),
     pytest.param(lambda: subset_sum([3, 1.5], 2), TypeError, "numbers[1]=1.5", id="subset-float"),
@@ -569,8 +587,9 @@ def test_bad_input_fails_fast_with_a_named_argument(
     assert isinstance(info.value, dp.DPError)
     assert isinstance(info.value, (ValueError, TypeError, RuntimeError))
     assert fragment in str(info.value)
-    if isinstance(info.value, dp.BudgetExceeded):  # every refused naive run reads the same
+    if isinstance(info.value, dp.BudgetExceeded):  # every refused run reads the same
         assert re.fullmatch(
-            r"strategy='naive' would .+ on this instance; use 'top_down' or 'bottom_up'",
+            r"strategy='(naive|top_down|bottom_up)' would .+ on this instance( \(more .+\))?; "
+            r"use .+",
             str(info.value),
         ), str(info.value)
