@@ -9,6 +9,7 @@ problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import reprlib
@@ -274,7 +275,9 @@ def check_naive_budget(
         if state in counts:
             stack.pop()
             continue
-        kids = tuple(children(state))
+        kids = tuple(itertools.islice(children(state), limit + 1))  # a lazy list may be huge
+        if len(kids) > limit:
+            raise too_many()
         pending = [(kid, level + 1) for kid in kids if kid not in counts]
         if pending:
             if max_depth is not None and level >= max_depth:

@@ -171,7 +171,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         rec,
         goal,
         strategy,
-        children=lambda k: [j for i in range(k) for j in (i, k - 1 - i)],
+        children=lambda k: (j for i in range(k) for j in (i, k - 1 - i)),  # lazy: k may be huge
         visits=n + 1,
     )
 

@@ -116,6 +116,12 @@ CASES: list[Any] = [
         id="catalan-naive-too-big",
     ),
     pytest.param(
+        lambda: catalan(10**30, strategy="naive"),
+        dp.BudgetExceeded,
+        "more than 1,000,000 calls",
+        id="catalan-naive-huge-n",  # 2n calls from the goal alone: never listed
+    ),
+    pytest.param(
         lambda: catalan(10**10), ValueError, "n=10000000000 is too large", id="catalan-fast-too-big"
     ),
     pytest.param(lambda: factorial(-5), ValueError, "n=-5", id="factorial-negative"),
