@@ -91,8 +91,9 @@ def run(
     included), states written as the engine keys them: the bare argument
     for a one-argument recurrence, the tuple otherwise; a naive run is
     costed with it. A ``bottom_up`` run fills every declared state, and a
-    ``top_down`` run computes *visits* states when the problem knows it
-    reaches them all; past :data:`TABLE_STATE_LIMIT` either is refused.
+    ``top_down`` run computes at most *visits* states (a bound the problem
+    knows, exact where its memo reaches every state); past
+    :data:`TABLE_STATE_LIMIT` either is refused.
     """
     if strategy == "naive":
         start = goal[0] if len(goal) == 1 else goal
@@ -102,7 +103,7 @@ def run(
         if filled is not None and filled > TABLE_STATE_LIMIT:
             raise _too_many_states(strategy, "fill", filled)
     elif visits is not None and visits > TABLE_STATE_LIMIT:
-        raise _too_many_states(strategy, "compute", visits)
+        raise _too_many_states(strategy, "compute up to", visits)
     return rec.solve(*goal, strategy=strategy)
 
 

@@ -302,7 +302,13 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     if strategy == "fast":
         return _solve_fast(denominations, amount)
     rec, goal = _recurrence(denominations, amount)
-    sol = run(rec, goal, strategy, children=lambda a: [a - c for c in denominations if c <= a])
+    sol = run(
+        rec,
+        goal,
+        strategy,
+        children=lambda a: [a - c for c in denominations if c <= a],
+        visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
+    )
 
     def paid() -> list[int] | None:
         if sol.value == math.inf:

@@ -266,7 +266,7 @@ def shortest_path(
         k, v = kv
         return [(k - 1, v), *((k - 1, u) for u, _ in into[v])] if k else []
 
-    sol = run(rec, goal, strategy, children=children)
+    sol = run(rec, goal, strategy, children=children, visits=arcs.n * arcs.n)
     value = arcs.number(sol.value)
     choices = sol.choices
 
@@ -391,7 +391,7 @@ def all_pairs_shortest_paths(
             return [(n, u, v) for u in range(n) for v in range(n)]
         return [(k - 1, i, j), (k - 1, i, k - 1), (k - 1, k - 1, j)] if k else []
 
-    sol = run(rec, goal, strategy, children=children)
+    sol = run(rec, goal, strategy, children=children, visits=(n + 1) * n * n + 1)
     if sol.value < 0:
         _negative_cycle_anywhere(arcs, _first_negative_diagonal(arcs))
     choices = sol.choices
@@ -588,7 +588,7 @@ def longest_path(G: Any, *, weight: str | None = "weight", strategy: str = "auto
     def children(p: int) -> list[int]:
         return list(range(n)) if p == n else [pos[u] for u, _ in into[order[p]]]
 
-    sol = run(rec, (n,), strategy, children=children)
+    sol = run(rec, (n,), strategy, children=children, visits=n + 1)
     choices = sol.choices
 
     def path() -> list[Node]:
@@ -713,7 +713,7 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
     def children(p: int) -> list[int]:
         return [pos[u] for u, _ in into[order[p]]]
 
-    sol = run(rec, (pos[t],), strategy, children=children)
+    sol = run(rec, (pos[t],), strategy, children=children, visits=pos[t] + 1)
     return sol.with_fields(value=int(sol.value))
 
 
@@ -877,7 +877,7 @@ def grid_paths(
             return []
         return ([(i - 1, j)] if i else []) + ([(i, j - 1)] if j else [])
 
-    sol = run(rec, (r - 1, c - 1), strategy, children=children)
+    sol = run(rec, (r - 1, c - 1), strategy, children=children, visits=r * c)
     return sol.with_fields(value=int(sol.value))
 
 

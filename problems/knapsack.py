@@ -370,7 +370,14 @@ def solve(
             kids.append((i if unbounded else i - 1, w - wts[i - 1]))
         return kids
 
-    sol = run(rec, goal, strategy, children=children)
+    states = (len(wts) + 1) * (cap + 1)
+    sol = run(
+        rec,
+        goal,
+        strategy,
+        children=children,
+        visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
+    )
     return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)})
 
 

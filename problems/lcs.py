@@ -247,7 +247,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             _strings.lcs_length(*codes), strategy="fast", lazy={"sequence": sequence}
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children(a, b))
+    sol = run(rec, goal, strategy, children=_children(a, b), visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}

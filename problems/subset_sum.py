@@ -270,7 +270,8 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
             return []
         return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
 
-    sol = run(rec, goal, strategy, children=children)
+    states = (len(xs) + 1) * (target + 1)
+    sol = run(rec, goal, strategy, children=children, visits=min(states, 2 ** (len(xs) + 1)))
 
     def indices() -> list[int] | None:
         if not sol.value:

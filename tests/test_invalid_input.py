@@ -248,6 +248,12 @@ CASES: list[Any] = [
         id="coins-naive-too-big",
     ),
     pytest.param(
+        lambda: coin_change([10**20, 3], 10**30, strategy="top_down"),
+        dp.BudgetExceeded,
+        "would compute up to 1,000,000,000,000,000,000,000,000,000,001 states",
+        id="coins-top-down-huge-amount",
+    ),
+    pytest.param(
         lambda: coin_change([7], 7 * 400, strategy="naive"),
         dp.BudgetExceeded,
         "recurse more than 300 levels deep",
@@ -282,7 +288,7 @@ CASES: list[Any] = [
     pytest.param(
         lambda: fibonacci(10**30, strategy="top_down"),
         dp.BudgetExceeded,
-        "would compute",
+        "would compute up to",
         id="fib-top-down-huge-n",
     ),
     pytest.param(
