@@ -248,6 +248,7 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         goal,
         strategy,
         children=lambda i: [j for j in range(i) if i == n or items[j] < items[i]],
+        visits=n + 1,
     )
 
     def indices() -> list[int]:
