@@ -180,7 +180,7 @@ def test_url_options_and_password_hiding(server: RedisServer) -> None:
 
 def test_a_client_that_is_not_a_redis_client_is_refused() -> None:
     pytest.importorskip("redis")
-    with pytest.raises(dp.InvalidType, match="client=3 must be a redis.Redis client"):
+    with pytest.raises(dp.InvalidType, match=r"client=3 must be a redis\.Redis client"):
         RedisStore(client=3)
 
 
