@@ -26,6 +26,7 @@ asyncio tasks never see each other.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dis
 import functools
@@ -34,15 +35,17 @@ import itertools
 import math
 import numbers
 import sys
+import textwrap
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
+from ._fold import fold
 from ._validate import check_choice, check_int, show
 from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
-from .spaces import Grid, Space, Subsets, _range_size
+from .spaces import Grid, Space, Subsets, _range_size, _state_guard
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -378,13 +381,24 @@ _RESERVED = frozenset(
 
 
 class _Run:
-    """A running solve, as :func:`choose` sees it: where to record a choice."""
+    """A running solve, as :func:`choose` sees it: where to record a choice.
 
-    __slots__ = ("choices", "current")
+    The state being computed is the last of *stack* when there is one (the
+    states being computed, innermost last; ``None`` when empty), else what
+    *current* returns.
+    """
 
-    def __init__(self, current: Callable[[], Any], choices: dict[Any, Any] | None) -> None:
+    __slots__ = ("choices", "current", "stack")
+
+    def __init__(
+        self,
+        current: Callable[[], Any] | None,
+        choices: dict[Any, Any] | None,
+        stack: list[Any] | None = None,
+    ) -> None:
         self.current = current
         self.choices = choices
+        self.stack = stack
 
 
 _ACTIVE: ContextVar[_Run | None] = ContextVar("dptoolkit.recurrence.active", default=None)
@@ -474,7 +488,12 @@ def choose(candidates: Iterable[tuple[Any, Any]], best: Any) -> Any:
         raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
     run = _ACTIVE.get()
     if run is not None and run.choices is not None:
-        run.choices[run.current()] = best_label
+        stack = run.stack
+        if stack is not None:
+            state = stack[-1] if stack else None
+        else:
+            state = run.current() if run.current is not None else None
+        run.choices[state] = best_label
     return best_value
 
 
@@ -714,10 +733,7 @@ class Recurrence:
 
     def _membership(self, goal: tuple[Any, ...]) -> Callable[[Any], bool] | None:
         """A cheap membership test of the declared space, or None when there is none."""
-        space = self._space(goal)
-        if isinstance(space, (Space, range, set, frozenset)):
-            return space.__contains__
-        return None
+        return _member_of(self._space(goal))
 
     # -- calling -------------------------------------------------------------
 
@@ -852,43 +868,66 @@ class Recurrence:
         which routes through the context variable) when the body is not a
         plain function or assigns globals.
         """
+        func, set_route = self._copy()
+        set_route(route)
+        return func
+
+    def _copy(
+        self,
+        code: types.CodeType | None = None,
+        extra: Mapping[str, types.CellType] | None = None,
+    ) -> tuple[Callable[..., Any], Callable[[Callable[..., Any]], None]]:
+        """A copy of the body, and the setter of where its calls of this recurrence go.
+
+        The copy runs *code* (by default the body's own), whose free names
+        are the body's plus those of *extra* (cells by name). Until the setter
+        is called, its calls of this recurrence have nowhere to go. Without
+        *code*, the body itself is returned when no reference needs routing
+        (it is not a plain function, or it names the recurrence nowhere).
+        """
         body = self._body
         if not isinstance(body, types.FunctionType):
-            return body
-        code = body.__code__
-        closure = body.__closure__
-        cells = list(closure) if closure else []
+            return body, _ignore
+        own = body.__code__
+        cells = dict(zip(own.co_freevars, body.__closure__ or (), strict=True))
+        route = types.CellType()  # empty until the setter fills it
         changed = False
-        for i, cell in enumerate(cells):
+        for name, cell in cells.items():
             try:
                 contents = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
             if contents is self:
-                cells[i] = types.CellType(route)
+                cells[name] = route
                 changed = True
         globs = body.__globals__
-        names = [n for n in _global_names(code) if globs.get(n) is self]
-        if names:
-            if _writes_globals(code):
-                return body if not changed else self._make(body, globs, cells)
+        names = [n for n in _global_names(own) if globs.get(n) is self]
+        if names and not _writes_globals(own):
+            # a global name: a copy of the globals (one that assigns globals
+            # keeps the real ones, and its calls route through the recurrence)
             globs = dict(globs)
-            for name in names:
-                globs[name] = route
             changed = True
-        if not changed:
-            return body
-        return self._make(body, globs, cells)
-
-    @staticmethod
-    def _make(
-        body: types.FunctionType, globs: dict[str, Any], cells: list[types.CellType]
-    ) -> Callable[..., Any]:
+        else:
+            names = []
+        if not changed and code is None:
+            return body, _ignore
+        cells.update(extra or {})
+        code = code or own
         func = types.FunctionType(
-            body.__code__, globs, body.__name__, body.__defaults__, tuple(cells) or None
+            code,
+            globs,
+            body.__name__,
+            body.__defaults__,
+            tuple(cells[n] for n in code.co_freevars) or None,
         )
         func.__kwdefaults__ = body.__kwdefaults__
-        return func
+
+        def set_route(target: Callable[..., Any]) -> None:
+            route.cell_contents = target
+            for name in names:
+                globs[name] = target
+
+        return func, set_route
 
     def _run(
         self,
@@ -902,6 +941,10 @@ class Recurrence:
         if strategy == "top_down":
             return _solve_top_down(self, goal)
         return _solve_bottom_up(self, goal, window)
+
+
+def _ignore(target: Callable[..., Any]) -> None:
+    """The route setter of a body that never names its recurrence."""
 
 
 def _frame_depth() -> int:
@@ -998,26 +1041,14 @@ def _outside(rec: Recurrence, args: tuple[Any, ...], parent: tuple[Any, ...] | N
 def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     from .memo import memoize
 
-    member = rec._membership(goal)
+    space = rec._space(goal)
     key = rec._key
     choices: dict[Any, Any] = {}
-    current: list[Any] = [None]
-    body: Callable[..., Any] = rec._body
+    stack: list[Any] = []  # the states being computed (keys), innermost last, for choose
     normalize = rec._normalize
     arity = rec._arity
     varargs = rec._varargs
-
-    def compute(*args: Any) -> Any:
-        state = key(args)
-        if member is not None and not member(state):
-            _outside(rec, args, None)
-        prev = current[0]
-        current[0] = state
-        try:
-            return body(*args)
-        finally:
-            current[0] = prev
-
+    compute, set_route = _top_down_compute(rec, space, stack)
     compute.__name__ = compute.__qualname__ = rec.__name__  # memo names states by it
     memo = memoize(compute)
 
@@ -1029,9 +1060,9 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     direct = not (rec._has_defaults or varargs)
     if direct and isinstance(rec._body, types.FunctionType):
         direct = not _may_pass_keywords(rec._body.__code__, rec._names)
-    body = rec._rebind(memo if direct else entry)
+    set_route(memo if direct else entry)
     try:
-        with _routed(rec, entry, _Run(lambda: current[0], choices)):
+        with _routed(rec, entry, _Run(None, choices, stack)):
             value = memo(*goal)
     except RecursionError as exc:  # past the memo engine's depth bound
         raise BudgetExceeded(
@@ -1052,6 +1083,134 @@ def _solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
         peak=info.currsize,
     )
     return Solution(value, strategy="top_down", stats=stats, choices=choices)
+
+
+# The function top_down memoizes runs once per state computed (a miss): it
+# checks the state against the declared space, pushes it on the stack of
+# states being computed (the top is the state choose records for; popped in
+# ``finally``, as the memo engine's unwind passes through) and runs the body.
+# A box of exact ints is tested inline; any other state goes to ``_dp_slow``,
+# the general test, which raises for a state outside. Best, that bookkeeping
+# is folded into a copy of the body itself (``_fold``): one Python frame per
+# level, as with ``dp.memoize`` alone, and few more slots in it (frames are
+# copied whenever the memo engine unwinds a deep recursion). Else it is a
+# wrapper generated with the body's parameter names (no ``*args`` tuple).
+_COMPUTE = """
+def _dp_make(_dp_body, _dp_stack, _dp_slow, _dp_type, _dp_int, _dp_k):
+    def _dp_compute({params}):
+{prologue}
+        try:
+            return _dp_body({params})
+        finally:
+{epilogue}
+    def _dp_set_body(body):
+        nonlocal _dp_body
+        _dp_body = body
+    return _dp_compute, _dp_set_body
+"""
+
+
+def _top_down_compute(
+    rec: Recurrence, space: Iterable[Any] | None, stack: list[Any]
+) -> tuple[Callable[..., Any], Callable[[Callable[..., Any]], None]]:
+    """The function to memoize for one top_down solve, and the setter of its route.
+
+    *stack* receives the states being computed, innermost last. The route
+    (where the body's calls of the recurrence go: the memoized function) is
+    set afterwards, since it is made from the function returned.
+    """
+    member = _member_of(space)
+    key = rec._key
+
+    def outside(state: Any) -> None:
+        # the inline test failed (or there is none): the general one decides
+        if member is not None and not member(state):
+            parent = rec._state_args(stack[-1]) if stack else None
+            _outside(rec, rec._state_args(state), parent)
+
+    body = rec._body
+    if _can_generate(rec):
+        names = rec._names
+        state = names[0] if rec._arity == 1 else "(" + "".join(f"{n}, " for n in names) + ")"
+        epilogue = "_dp_stack.pop()\n"
+        helpers: dict[str, Any] = {"_dp_stack": stack, "_dp_slow": outside}
+        if isinstance(body, types.FunctionType):
+            builtin = _builtins_in_scope(body, ("type", "int"))
+            exact = "type({}) is int" if builtin else "_dp_type({}) is _dp_int"
+            prologue, constants = _prologue(space, member, names, state, exact)
+            helpers["_dp_k"] = constants
+            if not builtin:
+                helpers.update(_dp_type=type, _dp_int=int)
+            code = fold(body, prologue, epilogue, tuple(helpers))
+            if code is not None:
+                return rec._copy(code, {n: types.CellType(v) for n, v in helpers.items()})
+        prologue, constants = _prologue(space, member, names, state, "_dp_type({}) is _dp_int")
+        make = _factory(
+            _COMPUTE.format(
+                params=", ".join(names),
+                prologue=textwrap.indent(prologue, " " * 8).rstrip("\n"),
+                epilogue=textwrap.indent(epilogue, " " * 12).rstrip("\n"),
+            )
+        )
+        compute, set_body = make(None, stack, outside, type, int, constants)
+        return compute, lambda route: set_body(rec._rebind(route))
+
+    run: list[Callable[..., Any]] = [body]
+
+    def compute_any(*args: Any) -> Any:
+        state = key(args)
+        if member is not None:
+            outside(state)
+        stack.append(state)
+        try:
+            return run[0](*args)
+        finally:
+            stack.pop()
+
+    def set_route(route: Callable[..., Any]) -> None:
+        run[0] = rec._rebind(route)
+
+    return compute_any, set_route
+
+
+def _prologue(
+    space: Iterable[Any] | None,
+    member: Callable[[Any], bool] | None,
+    names: tuple[str, ...],
+    state: str,
+    exact: str,
+) -> tuple[str, tuple[Any, ...]]:
+    """The first lines of the function top_down memoizes, and the constants they read."""
+    push = f"_dp_stack.append({state})\n"
+    if member is None:
+        return push, ()
+    guard = _state_guard(space, names, exact=exact, constants="_dp_k")
+    if guard is None:
+        return f"_dp_slow({state})\n{push}", ()
+    test, constants = guard
+    return f"if not ({test}):\n    _dp_slow({state})\n{push}", constants
+
+
+def _builtins_in_scope(func: types.FunctionType, names: tuple[str, ...]) -> bool:
+    """True if *names*, read in *func*'s body, are the builtins (no local, free or global shadows them)."""
+    code = func.__code__
+    local = set(code.co_varnames) | set(code.co_freevars) | set(code.co_cellvars)
+    builtins_ = func.__globals__.get("__builtins__")
+    if isinstance(builtins_, types.ModuleType):
+        builtins_ = builtins_.__dict__
+    if not isinstance(builtins_, dict):
+        return False
+    return all(
+        n not in local and n not in func.__globals__ and builtins_.get(n) is getattr(builtins, n)
+        for n in names
+    )
+
+
+def _member_of(space: Iterable[Any] | None) -> Callable[[Any], bool] | None:
+    """The membership test of a declared space, or None when it has no cheap one."""
+    if isinstance(space, (Space, range, set, frozenset)):
+        return space.__contains__
+    return None
 
 
 # --------------------------------------------------------------------------

@@ -40,7 +40,10 @@ def _range_size(r: range) -> int:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    """True for an integer that is not a bool (exact ``int`` first: the common case is cheap)."""
+    return type(value) is int or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    )
 
 
 class Space:
@@ -157,11 +160,12 @@ class Grid(Space):
         if coords is None:
             return False
         try:
-            return all(
-                _is_int(c) and axis.member(c) for c, axis in zip(coords, self._axes, strict=False)
-            )
+            for c, axis in zip(coords, self._axes, strict=True):
+                if not (_is_int(c) and axis.member(c)):
+                    return False
         except TypeError:
             return False
+        return True
 
     @property
     def axes(self) -> tuple[Sequence[int], ...]:
@@ -373,3 +377,101 @@ def subsets(n: int) -> Subsets:
     [(0, 0), (0, 1), (1, 0), (1, 1)]
     """
     return Subsets(n)
+
+
+#: A guard: a Python expression over a state's parameter names, and the
+#: constants it reads (see :func:`_state_guard`).
+_Guard = tuple[str, tuple[Any, ...]]
+
+
+def _state_guard(
+    space: object,
+    names: Sequence[str],
+    *,
+    exact: str = "type({}) is int",
+    constants: str = "_dp_k",
+) -> _Guard | None:
+    """A fast membership test of a state of exact ints, as source code, or None.
+
+    The expression reads the parameter names *names* (one per coordinate)
+    and the tuple of constants it comes with, by the name *constants*. It is
+    a *sufficient* test: true only for a member; a false result says
+    nothing (a coordinate may be an integer of another type), so the caller
+    falls back to ``state in space``. Spaces it knows: :func:`grid` of int,
+    range and subsets axes, :func:`intervals`, :func:`subsets` and
+    ``range``.
+
+    Parameters
+    ----------
+    space : object
+        The declared states.
+    names : sequence of str
+        The identifiers of the coordinates, in order.
+    exact : str
+        The test that ``{}`` is an exact ``int``, as a format string (the
+        default needs the builtins ``type`` and ``int`` in scope).
+    constants : str
+        The name the expression reads the constants by.
+
+    Returns
+    -------
+    (str, tuple) or None
+        The expression and its constants; None for another space or a
+        number of names the space's states do not have.
+
+    Examples
+    --------
+    >>> from dptoolkit.spaces import _state_guard, grid, intervals
+    >>> _state_guard(intervals(5), ["i", "j"])
+    ('type(i) is int and type(j) is int and 0 <= i <= j < _dp_k[0]', (5,))
+    >>> test, k = _state_guard(grid(3, range(5, 0, -1)), ["i", "j"])
+    >>> test
+    'type(i) is int and 0 <= i < _dp_k[0] and type(j) is int and 0 < j <= _dp_k[1]'
+    >>> k, eval(test, {"_dp_k": k, "i": 2, "j": 5}), eval(test, {"_dp_k": k, "i": 2, "j": 0})
+    ((3, 5), True, False)
+    >>> _state_guard(range(3), ["n", "m"]) is None
+    True
+    """
+    values: list[Any] = []
+
+    def const(value: Any) -> str:
+        if type(value) is int and value == 0:  # the usual lower bound: a literal
+            return "0"
+        values.append(value)
+        return f"{constants}[{len(values) - 1}]"
+
+    def within(name: str, axis: range) -> str:
+        test = exact.format(name)
+        if axis.step == 1:
+            return f"{test} and {const(axis.start)} <= {name} < {const(axis.stop)}"
+        if axis.step == -1:
+            return f"{test} and {const(axis.stop)} < {name} <= {const(axis.start)}"
+        return f"{test} and {name} in {const(axis)}"
+
+    if isinstance(space, range):
+        if len(names) != 1:
+            return None
+        expression = within(names[0], space)
+    elif isinstance(space, Subsets):
+        if len(names) != 1:
+            return None
+        expression = within(names[0], range(1 << space.n))
+    elif isinstance(space, Intervals):
+        if len(names) != 2:
+            return None
+        i, j = names
+        expression = (
+            f"{exact.format(i)} and {exact.format(j)} and 0 <= {i} <= {j} < {const(space.n)}"
+        )
+    elif isinstance(space, Grid):
+        if len(names) != space.ndim:
+            return None
+        parts = []
+        for name, axis in zip(names, space._axes, strict=True):
+            # a subsets axis: the masks below 2**n
+            span = axis.values if isinstance(axis.values, range) else range(axis.extent)
+            parts.append(within(name, span))
+        expression = " and ".join(parts)
+    else:
+        return None
+    return expression, tuple(values)

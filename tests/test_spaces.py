@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,3 +119,54 @@ def test_size_is_exact_past_what_len_can_return() -> None:
     assert dp.intervals(10**10).size == 10**10 * (10**10 + 1) // 2
     for space in (dp.grid(3, range(5, -1, -2)), dp.intervals(6), dp.subsets(4), dp.grid(0, 3)):
         assert space.size == len(space) == len(list(space))
+
+
+# -- the inline membership test the top_down engine compiles --------------------------
+
+axis_strategy = st.one_of(
+    st.integers(0, 5),
+    st.builds(
+        range,
+        st.integers(-3, 6),
+        st.integers(-3, 9),
+        st.sampled_from([1, -1, 2, -3]),
+    ),
+    st.builds(dp.subsets, st.integers(0, 3)),
+)
+space_strategy = st.one_of(
+    st.lists(axis_strategy, min_size=1, max_size=3).map(lambda dims: dp.grid(*dims)),
+    st.builds(dp.intervals, st.integers(0, 6)),
+    st.builds(dp.subsets, st.integers(0, 3)),
+    st.builds(range, st.integers(-3, 6), st.integers(-3, 9), st.sampled_from([1, -1, 2, -3])),
+)
+
+
+@settings(max_examples=150)
+@given(space_strategy, st.data())
+def test_the_state_guard_agrees_with_membership_for_exact_ints(space, data) -> None:
+    from dptoolkit.spaces import _state_guard
+
+    ndim = 1 if isinstance(space, range) else space.ndim
+    names = [f"p{k}" for k in range(ndim)]
+    found = _state_guard(space, names)
+    assert found is not None
+    test, constants = found
+    code = compile(test, "<guard>", "eval")
+    for _ in range(20):
+        point = tuple(data.draw(st.integers(-4, 12)) for _ in names)
+        state = point if ndim > 1 else point[0]
+        assert eval(code, {"_dp_k": constants}, dict(zip(names, point))) == (state in space)
+    # any other type: the guard says no, and the caller asks the space
+    for odd in (True, 1.0, np.int64(1)):
+        point = (odd,) + (0,) * (ndim - 1)
+        assert not eval(code, {"_dp_k": constants}, dict(zip(names, point)))
+
+
+def test_the_state_guard_knows_its_spaces_and_their_arity() -> None:
+    from dptoolkit.spaces import _state_guard
+
+    assert _state_guard(dp.grid(3, 4), ["i"]) is None
+    assert _state_guard(dp.intervals(3), ["i"]) is None
+    assert _state_guard({(0, 1)}, ["i", "j"]) is None
+    test, constants = _state_guard(dp.grid(3), ["n"], exact="isinstance({}, int)", constants="K")
+    assert test == "isinstance(n, int) and 0 <= n < K[0]" and constants == (3,)
