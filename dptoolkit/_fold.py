@@ -93,12 +93,13 @@ def fold(
     return _fold(code, imported, prologue, epilogue, names)
 
 
-def _global_names(code: types.CodeType) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _global_names(code: types.CodeType) -> frozenset[str]:
     names = set(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
-    return names
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=256)

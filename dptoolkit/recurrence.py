@@ -598,12 +598,14 @@ def _may_pass_keywords(code: types.CodeType, names: tuple[str, ...]) -> bool:
     return False
 
 
-def _global_names(code: types.CodeType) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _global_names(code: types.CodeType) -> frozenset[str]:
+    """The names *code* (or code nested in it) may read as globals or attributes."""
     names = set(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
-    return names
+    return frozenset(names)
 
 
 class Recurrence:
@@ -1192,7 +1194,7 @@ def _prologue(
 
 
 def _builtins_in_scope(func: types.FunctionType, names: tuple[str, ...]) -> bool:
-    """True if *names*, read in *func*'s body, are the builtins (no local, free or global shadows them)."""
+    """True if *names*, read in *func*'s body, are the builtins (nothing shadows them)."""
     code = func.__code__
     local = set(code.co_varnames) | set(code.co_freevars) | set(code.co_cellvars)
     builtins_ = func.__globals__.get("__builtins__")

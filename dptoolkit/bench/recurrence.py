@@ -3,9 +3,10 @@
 * ``bottom_up`` LCS against a hand-written nested loop over lists (the same
   recurrence expression), and against a tuned loop;
 * ``window=2`` against the full table;
-* ``top_down`` (on the memo engine) against ``functools.cache`` recursion,
-  which needs a raised recursion limit where deep (raised here only, inside a
-  worker thread with a large stack, and restored);
+* ``top_down`` against ``dp.memoize`` alone on the same body (what it runs
+  on) and against ``functools.cache`` recursion, which needs a raised
+  recursion limit where deep (raised here only, inside a worker thread with a
+  large stack, and restored);
 * ``top_down`` LCS of two 1,500-character strings (depth ~3,000): completes.
 
 Run ``python -m dptoolkit.bench recurrence`` (``--quick`` for small sizes).
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import random
-import statistics
 import sys
 import threading
 from collections.abc import Callable
@@ -81,6 +81,20 @@ def tuned_lcs(a: str, b: str) -> int:
     return table[n][m]
 
 
+def memo_lcs(a: str, b: str) -> int:
+    """The same body memoized with ``dp.memoize`` alone (what ``top_down`` runs on)."""
+
+    @dp.memoize
+    def lcs(i: int, j: int) -> int:
+        if i == 0 or j == 0:
+            return 0
+        if a[i - 1] == b[j - 1]:
+            return lcs(i - 1, j - 1) + 1
+        return max(lcs(i - 1, j), lcs(i, j - 1))
+
+    return lcs(len(a), len(b))
+
+
 def functools_lcs(a: str, b: str) -> int:
     """``functools.cache`` recursion (needs a recursion limit above ~2 * (len(a) + len(b)))."""
 
@@ -99,6 +113,16 @@ def functools_lcs(a: str, b: str) -> int:
 def fib(n: int) -> int:
     """Fibonacci as one recurrence."""
     return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def memo_fib(n: int) -> int:
+    """``dp.memoize`` Fibonacci, the same body (a fresh cache per call, like a solve)."""
+
+    @dp.memoize
+    def f(k: int) -> int:
+        return k if k < 2 else f(k - 1) + f(k - 2)
+
+    return f(n)
 
 
 def functools_fib(n: int) -> int:
@@ -157,25 +181,32 @@ def _repeat(func: Callable[[], Any], reps: int) -> Callable[[], None]:
 def _versus_functools(
     case: str,
     functools_run: Callable[[], Any],
+    memo_run: Callable[[], Any],
     top_down: Callable[[], Any],
     bottom_up: Callable[[], Any],
     *,
     reps: int,
     rounds: int,
 ) -> list[Row]:
-    """functools.cache (in a deep thread) against both strategies, in turns."""
+    """functools.cache (in a deep thread), dp.memoize alone and both strategies, in turns."""
     best = _sampled(
         {
             "functools.cache (raised limit)": lambda: _deep(
                 lambda: time_once(_repeat(functools_run, reps))
             ),
-            "dp top_down (memo engine)": lambda: time_once(_repeat(top_down, reps)),
+            "dp.memoize alone (same body)": lambda: time_once(_repeat(memo_run, reps)),
+            "dp top_down": lambda: time_once(_repeat(top_down, reps)),
             "dp bottom_up": lambda: time_once(_repeat(bottom_up, reps)),
         },
         rounds,
     )
     base = best["functools.cache (raised limit)"] / reps
-    return [_row(case, name, seconds / reps, base) for name, seconds in best.items()]
+    memo = best["dp.memoize alone (same body)"]
+    notes = {"dp top_down": f"{best['dp top_down'] / memo:.2f}x dp.memoize alone"}
+    return [
+        _row(case, name, seconds / reps, base, notes.get(name, ""))
+        for name, seconds in best.items()
+    ]
 
 
 def _row(case: str, subject: str, seconds: float, base: float | None, note: str = "") -> Row:
@@ -217,6 +248,7 @@ def run(quick: bool = False) -> list[Row]:
         rows += _versus_functools(
             f"fib({k}) one solve",
             reference,
+            functools.partial(memo_fib, k),
             functools.partial(fib.solve, k, strategy="top_down"),
             functools.partial(fib.solve, k, strategy="bottom_up"),
             reps=20 if k <= 500 else 3,
@@ -229,6 +261,7 @@ def run(quick: bool = False) -> list[Row]:
     rows += _versus_functools(
         f"LCS {m}x{m} one solve",
         lambda: functools_lcs(a, b),
+        lambda: memo_lcs(a, b),
         lambda: lcs.solve(m, m, strategy="top_down"),
         lambda: lcs.solve(m, m, strategy="bottom_up"),
         reps=1,
@@ -244,18 +277,18 @@ def run(quick: bool = False) -> list[Row]:
     seconds = time_once(lambda: box.append(lcs.solve(big, big, strategy="top_down")))
     ok = box[0].value == tuned_lcs(a, b)
     stats = box[0].stats
+    alone = time_once(lambda: memo_lcs(a, b))
+    rows.append(_row(case, "dp.memoize alone (same body)", alone, alone, "one run"))
     rows.append(
         _row(
             case,
             "dp top_down",
             seconds,
-            None,
+            alone,
             f"{'completes, value checked' if ok else 'WRONG VALUE'}; one run; "
             f"{stats.misses:,} states, {stats.hits:,} hits; recursion limit untouched",
         )
     )
-    base = _deep(
-        lambda: statistics.median(time_once(lambda: functools_lcs(a, b)) for _ in range(1))
-    )
-    rows.append(_row(case, "functools.cache (raised limit)", base, None, "one run"))
+    base = _deep(lambda: time_once(lambda: functools_lcs(a, b)))
+    rows.append(_row(case, "functools.cache (raised limit)", base, alone, "one run"))
     return rows
