@@ -28,14 +28,15 @@ import sys
 import types
 from typing import Any
 
-__all__ = ["closure", "fold"]
+__all__ = ["fold"]
 
 #: Names the folded code may use; a body already using one is not folded.
 PREFIX = "_dp_"
 
 _FUTURE_FLAGS = 0
-for _name in __future__.all_feature_names:
-    _FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+del _feature
 
 # code flags that must match between a function and its recompiled copy
 # (CO_NESTED differs for a module-level function compiled inside the factory)
@@ -66,8 +67,9 @@ def fold(
     -------
     types.CodeType or None
         The new code: its ``co_freevars`` are the function's own free
-        variables and *names* (in an order of the compiler's: build the
-        closure by name). ``None`` when the copy cannot be proved faithful.
+        variables and those of *names* the new lines read, in the compiler's
+        order (build the closure by name). ``None`` when the copy cannot be
+        proved faithful.
 
     Examples
     --------
@@ -82,6 +84,12 @@ def fold(
     ...                           closure=tuple(cells[n] for n in code.co_freevars))
     >>> copy(3), copy(4), log
     (6, 8, [3, 4])
+
+    Notes
+    -----
+    Results are cached by code object and lines, so a function is read and
+    compiled once for a given prologue: a recurrence built afresh for every
+    instance (a closure over the instance's data) folds once.
     """
     code = func.__code__
     # Python 3.11 compiles ``module.attr(...)`` differently when ``module`` is
@@ -270,8 +278,3 @@ def _same(a: types.CodeType, b: types.CodeType) -> bool:
         elif type(x) is not type(y) or repr(x) != repr(y):
             return False
     return True
-
-
-def closure(code: types.CodeType, cells: dict[str, Any]) -> tuple[types.CellType, ...] | None:
-    """The closure of *code* from cells by name (None when it has no free variables)."""
-    return tuple(cells[n] for n in code.co_freevars) or None
