@@ -329,6 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `dptoolkit list | head -1`
         return 0
+    except ModuleNotFoundError as exc:
+        if exc.name != "dptoolkit.problems" or os.environ.get("DPTOOLKIT_DEBUG"):
+            raise
+        _say(err, _shadowed_checkout())
+        return 1
     except Exception as exc:
         if os.environ.get("DPTOOLKIT_DEBUG"):
             raise
@@ -338,6 +343,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(a bug; set DPTOOLKIT_DEBUG=1 for the traceback)",
         )
         return 1
+
+
+def _shadowed_checkout() -> str:
+    """Why the catalog is missing: Python found a source checkout's dptoolkit first.
+
+    ``problems/`` is mapped to ``dptoolkit.problems`` when the package is
+    installed; a ``python -m dptoolkit`` started in the repository root after a
+    non-editable install imports the checkout's ``dptoolkit/``, which has no
+    catalog inside.
+    """
+    import dptoolkit
+
+    here = os.path.dirname(os.path.abspath(dptoolkit.__file__))
+    return (
+        f"{PROG}: error: the catalog (dptoolkit.problems) is missing: Python imported "
+        f"dptoolkit from {here}, a source checkout, instead of the installed package; "
+        "run the 'dptoolkit' command, run from another directory, or install with "
+        "'pip install -e .'"
+    )
 
 
 def _say(stream: IO[str], line: str) -> None:

@@ -472,3 +472,30 @@ def test_python_dash_m_from_a_temp_dir(tmp_path: pathlib.Path) -> None:
     bad = _subprocess([sys.executable, "-m", "dptoolkit", "show", "nosuch"], tmp_path)
     assert bad.returncode == 2
     assert_one_clean_line(bad.stderr, "name='nosuch' is not a catalog problem")
+
+
+def test_a_shadowing_source_checkout_gets_a_clear_message(tmp_path: pathlib.Path) -> None:
+    # `python -m dptoolkit` started in a source checkout after a non-editable
+    # install imports the checkout's dptoolkit/, which has no catalog inside.
+    source = pathlib.Path(__file__).resolve().parents[1] / "dptoolkit"
+    shutil.copytree(
+        source, tmp_path / "dptoolkit", ignore=shutil.ignore_patterns("*.so", "__pycache__")
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "dptoolkit", "list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    import dptoolkit
+
+    if pathlib.Path(dptoolkit.__file__).resolve().parent == source:
+        # an editable install's finder still maps dptoolkit.problems: it works
+        assert proc.returncode == 0, proc.stderr
+        assert "knapsack" in proc.stdout
+    else:
+        assert proc.returncode == 1
+        assert "source checkout" in proc.stderr
+        assert str(tmp_path / "dptoolkit") in proc.stderr
+    assert "Traceback" not in proc.stderr
