@@ -140,6 +140,16 @@ def _lines(text: str) -> int:
     return number
 
 
+def _table_option(p: argparse.ArgumentParser) -> None:
+    """``--table FILE.png``, shared by ``solve`` and ``compare``."""
+    p.add_argument(
+        "--table",
+        metavar="FILE.png",
+        type=_png,
+        help="draw the filled bottom-up table as a heatmap (needs the plot extra)",
+    )
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog=PROG,
@@ -205,12 +215,7 @@ def _build_parser() -> _Parser:
         action="store_true",
         help='print one JSON object: value, strategy, witness fields; inf becomes "inf"',
     )
-    p.add_argument(
-        "--table",
-        metavar="FILE.png",
-        type=_png,
-        help="draw the filled bottom-up table as a heatmap (needs the plot extra)",
-    )
+    _table_option(p)
     p.set_defaults(run=_cmd_solve)
 
     p = sub.add_parser(
@@ -259,12 +264,7 @@ def _build_parser() -> _Parser:
     )
     p.add_argument("--json", action="store_true", help="print the rows as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument(
-        "--table",
-        metavar="FILE.png",
-        type=_png,
-        help="draw the filled bottom-up table as a heatmap (needs the plot extra)",
-    )
+    _table_option(p)
     p.set_defaults(run=_cmd_compare)
 
     p = sub.add_parser(
