@@ -41,7 +41,7 @@ from __future__ import annotations
 import importlib
 import os
 import types
-from collections.abc import Callable, Generator, Hashable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from ._validate import show
