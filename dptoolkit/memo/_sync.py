@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CycleError
-from ..keys import UNHASHABLE, fast_key
+from ..keys import UNHASHABLE, fast_key, freeze
 from . import _deep, _flight
 from ._calls import Calls
 from ._deep import Unwind
@@ -81,22 +81,22 @@ def build_sync(
         nonlocal hits, misses
         if kwargs or not simple_key:
             key = full_key(args, kwargs)
+        elif len(args) == 1 and type(args[0]) in unhashable:
+            # a list, say: frozen without a failed hash first (= make_key(args,
+            # {}, False)); the C path cannot see frozen keys: answer hits here
+            key = (freeze(args[0]),)
+            if raw:
+                entry = data_get(key, MISSING)
+                if entry is not MISSING and type(entry) is not Raised:
+                    hits += 1
+                    if move is not None:
+                        try:  # noqa: SIM105 (suppress() costs a context manager per hit)
+                            move(key)
+                        except KeyError:
+                            pass
+                    return entry
         else:
-            key = fast_key(args)
-            if key is args and len(args) == 1 and type(args[0]) in unhashable:
-                # a list, say: frozen without a failed hash first; the C path
-                # cannot see frozen keys, so answer their hits here, at once
-                key = full_key(args, kwargs)
-                if raw:
-                    entry = data_get(key, MISSING)
-                    if entry is not MISSING and type(entry) is not Raised:
-                        hits += 1
-                        if move is not None:
-                            try:  # noqa: SIM105 (suppress() costs a context manager per hit)
-                                move(key)
-                            except KeyError:
-                                pass
-                        return entry
+            key = fast_key(args)  # the key rule (keys.fast_key)
         try:
             st = local.state
         except AttributeError:
