@@ -50,9 +50,6 @@ class CacheState:
         Key -> the flight (see :mod:`._flight`) computing it now (sync only).
     miss : callable
         The miss path: what the hit path calls when it cannot answer.
-    keeps : bool
-        A value stored by ``miss`` stays in ``data`` until read again
-        (unbounded, no ``ttl``, no ``condition``): the driver relies on it.
     wrapper : object
         The hit-path wrapper (``FastWrapper``) in front of ``miss``; it counts
         the hits it answers.
@@ -79,7 +76,6 @@ class CacheState:
         self.data = data
         self.flights: dict[Hashable, list[Any]] = {}
         self.miss: Callable[..., Any] = _unset
-        self.keeps = False
         self.wrapper: Any = None
         self.counts: Callable[[], tuple[int, int]] = lambda: (0, 0)
         self.reset: Callable[[], None] = lambda: None
