@@ -509,6 +509,9 @@ flight_end(FastWrapper *self, PyObject *key, PyObject *flight, int status, PyObj
     else if (current == NULL) {
         PyErr_Clear();
     }
+    if (Py_REFCNT(flight) > 1 && !PyObject_GC_IsTracked(flight)) {
+        PyObject_GC_Track(flight); /* a waiter holds it: it may join a cycle */
+    }
     PyObject *gate = PyList_GET_ITEM(flight, F_GATE);
     if (gate != Py_None) {
         PyObject *res = PyObject_CallMethodNoArgs(gate, str_release);
@@ -566,6 +569,19 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
     PyList_SET_ITEM(flight, F_KWARGS, Py_NewRef(empty_kwargs));
     PyList_SET_ITEM(flight, F_CACHE, Py_NewRef(self->record));
     PyList_SET_ITEM(flight, F_KEY, Py_NewRef(key));
+    /* While pending, a flight is reachable from the chain and the flights (so
+     * never garbage), and a deep recursion holds a million of them: the
+     * collector need not walk them again and again. flight_end tracks it again
+     * if anyone still holds it. Arguments that are atomic make an atomic
+     * tuple too (the collector would untrack it only later). */
+    PyObject_GC_UnTrack(flight);
+    int atomic = 1;
+    for (Py_ssize_t i = 0; i < nargs && atomic; i++) {
+        atomic = !PyObject_IS_GC(args[i]) || !PyObject_GC_IsTracked(args[i]);
+    }
+    if (atomic) {
+        PyObject_GC_UnTrack(targs);
+    }
     /* claim the key */
     PyObject *other = PyDict_SetDefault(self->flights, key, flight); /* borrowed */
     if (other != flight) {
