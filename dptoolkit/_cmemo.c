@@ -500,13 +500,8 @@ flight_end(FastWrapper *self, PyObject *key, PyObject *flight, int status, PyObj
 {
     PyList_SetItem(flight, F_OUTCOME, Py_NewRef(outcome));
     PyList_SetItem(flight, F_STATUS, PyLong_FromLong(status));
-    PyObject *current = PyDict_GetItemWithError(self->flights, key); /* borrowed */
-    if (current == flight) {
-        if (PyDict_DelItem(self->flights, key) < 0) {
-            PyErr_Clear();
-        }
-    }
-    else if (current == NULL) {
+    /* ours: only we remove it (a forked child drops only other threads') */
+    if (PyDict_DelItem(self->flights, key) < 0) {
         PyErr_Clear();
     }
     if (Py_REFCNT(flight) > 1 && !PyObject_GC_IsTracked(flight)) {
@@ -531,6 +526,55 @@ chain_pop(PyObject *chain)
     }
 }
 
+/* Flights that ended unshared, kept for the next miss: a list of 8 costs two
+ * allocations (object and items) and two frees. Kept untracked and filled
+ * with None. */
+#define SPARE_FLIGHTS 16
+static PyObject *spare[SPARE_FLIGHTS];
+static int spares = 0;
+
+static PyObject *
+flight_new(void)
+{
+    if (spares > 0) {
+        return spare[--spares];
+    }
+    PyObject *flight = PyList_New(F_SIZE);
+    if (flight == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < F_SIZE; i++) {
+        PyList_SET_ITEM(flight, i, Py_NewRef(Py_None));
+    }
+    PyObject_GC_UnTrack(flight);
+    return flight;
+}
+
+/* Drop our reference to an ended flight (recycle it if nobody else holds it). */
+static void
+flight_drop(PyObject *flight)
+{
+    if (Py_REFCNT(flight) != 1 || spares >= SPARE_FLIGHTS || PyObject_GC_IsTracked(flight)
+        || PyList_GET_SIZE(flight) != F_SIZE) {
+        Py_DECREF(flight);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < F_SIZE; i++) {
+        PyObject *item = PyList_GET_ITEM(flight, i);
+        PyList_SET_ITEM(flight, i, Py_NewRef(Py_None));
+        Py_DECREF(item);
+    }
+    spare[spares++] = flight;
+}
+
+static inline void
+set_item(PyObject *list, Py_ssize_t i, PyObject *value) /* steals value */
+{
+    PyObject *old = PyList_GET_ITEM(list, i);
+    PyList_SET_ITEM(list, i, value);
+    Py_DECREF(old);
+}
+
 static PyObject *
 c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
 {
@@ -548,55 +592,62 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
     if (depth >= budget) { /* probe, or go on on a helper thread: Python */
         return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
     }
-    PyObject *targs = PyTuple_New(nargs);
-    if (targs == NULL) {
-        return NULL;
+    /* flight[ARGS] is None when the key is the lone argument itself (the
+     * common case: no tuple to build; dptoolkit.memo._flight.call_args) */
+    PyObject *targs = Py_None;
+    if (!(nargs == 1 && key == args[0])) {
+        targs = PyTuple_New(nargs);
+        if (targs == NULL) {
+            return NULL;
+        }
+        int atomic = 1;
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            PyTuple_SET_ITEM(targs, i, Py_NewRef(args[i]));
+            atomic = atomic && (!PyObject_IS_GC(args[i]) || !PyObject_GC_IsTracked(args[i]));
+        }
+        if (atomic) { /* the collector would untrack it only later */
+            PyObject_GC_UnTrack(targs);
+        }
     }
-    for (Py_ssize_t i = 0; i < nargs; i++) {
-        PyTuple_SET_ITEM(targs, i, Py_NewRef(args[i]));
+    else {
+        Py_INCREF(targs);
     }
-    PyObject *flight = PyList_New(F_SIZE);
+    /* While pending, a flight is reachable from the chain and the flights (so
+     * never garbage), and a deep recursion holds a million of them: the
+     * collector need not walk them again and again (flight_new gives an
+     * untracked list). flight_end tracks it again if anyone still holds it. */
+    PyObject *flight = flight_new();
     if (flight == NULL) {
         Py_DECREF(targs);
         return NULL;
     }
     Py_INCREF(st);
-    PyList_SET_ITEM(flight, F_OWNER, st);
-    PyList_SET_ITEM(flight, F_STATUS, PyLong_FromLong(S_PENDING));
-    PyList_SET_ITEM(flight, F_OUTCOME, Py_NewRef(Py_None));
-    PyList_SET_ITEM(flight, F_GATE, Py_NewRef(Py_None));
-    PyList_SET_ITEM(flight, F_ARGS, targs);
-    PyList_SET_ITEM(flight, F_KWARGS, Py_NewRef(empty_kwargs));
-    PyList_SET_ITEM(flight, F_CACHE, Py_NewRef(self->record));
-    PyList_SET_ITEM(flight, F_KEY, Py_NewRef(key));
-    /* While pending, a flight is reachable from the chain and the flights (so
-     * never garbage), and a deep recursion holds a million of them: the
-     * collector need not walk them again and again. flight_end tracks it again
-     * if anyone still holds it. Arguments that are atomic make an atomic
-     * tuple too (the collector would untrack it only later). */
-    PyObject_GC_UnTrack(flight);
-    int atomic = 1;
-    for (Py_ssize_t i = 0; i < nargs && atomic; i++) {
-        atomic = !PyObject_IS_GC(args[i]) || !PyObject_GC_IsTracked(args[i]);
-    }
-    if (atomic) {
-        PyObject_GC_UnTrack(targs);
-    }
+    set_item(flight, F_OWNER, st);
+    set_item(flight, F_STATUS, PyLong_FromLong(S_PENDING));
+    set_item(flight, F_ARGS, targs);
+    set_item(flight, F_KWARGS, Py_NewRef(empty_kwargs));
+    set_item(flight, F_CACHE, Py_NewRef(self->record));
+    set_item(flight, F_KEY, Py_NewRef(key));
     /* claim the key */
     PyObject *other = PyDict_SetDefault(self->flights, key, flight); /* borrowed */
     if (other != flight) {
-        Py_DECREF(flight);
+        flight_drop(flight);
         if (other == NULL) {
             return NULL;
         }
         /* in flight: ours (a cycle) or another thread's (wait): Python */
         return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
     }
-    /* we own the key: look again (another thread may have just stored it) */
-    PyObject *entry = PyDict_GetItemWithError(self->cache, key);
+    /* we own the key: look again (another thread may have stored it since the
+     * lookup, if hashing or comparing keys ran Python code: not for a lone
+     * int or str key) */
+    PyObject *entry = NULL;
+    if (!(PyLong_CheckExact(key) || PyUnicode_CheckExact(key))) {
+        entry = PyDict_GetItemWithError(self->cache, key);
+    }
     if (entry != NULL || PyErr_Occurred()) {
         flight_end(self, key, flight, S_RETRY, Py_None);
-        Py_DECREF(flight);
+        flight_drop(flight);
         if (PyErr_Occurred()) {
             return NULL;
         }
@@ -604,7 +655,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
     }
     if (PyList_Append(chain, flight) < 0) {
         flight_end(self, key, flight, S_RETRY, Py_None);
-        Py_DECREF(flight);
+        flight_drop(flight);
         return NULL;
     }
     Py_INCREF(st); /* held across the call: the chain of a thread that ends goes with it */
@@ -630,7 +681,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
             /* a level costs more than the probe measured: run the body again
              * on a fresh thread, through the Python miss (out of the error) */
             flight_end(self, key, flight, S_RETRY, Py_None);
-            Py_DECREF(flight);
+            flight_drop(flight);
             Py_DECREF(exc);
             PyObject *res = PyObject_CallFunction(hook_shrink, "On", st, depth);
             Py_DECREF(chain);
@@ -664,7 +715,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
                 Py_DECREF(kept);
             }
         }
-        Py_DECREF(flight);
+        flight_drop(flight);
         self->misses++;
         if (depth == 0) {
             PyObject *res = PyObject_CallFunctionObjArgs(hook_finish, st, exc, NULL);
@@ -686,7 +737,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
         PyObject *exc = take_error();
         flight_end(self, key, flight, S_RETRY, Py_None); /* never leave it claimed */
         give_error(exc);
-        Py_DECREF(flight);
+        flight_drop(flight);
         Py_DECREF(value);
         Py_DECREF(chain);
         Py_DECREF(st);
@@ -702,7 +753,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
                 PyObject *exc = take_error();
                 flight_end(self, key, flight, S_RETRY, Py_None);
                 give_error(exc);
-                Py_DECREF(flight);
+                flight_drop(flight);
                 Py_DECREF(value);
                 Py_DECREF(chain);
                 Py_DECREF(st);
@@ -712,7 +763,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
         Py_XDECREF(res);
     }
     flight_end(self, key, flight, S_VALUE, value);
-    Py_DECREF(flight);
+    flight_drop(flight);
     if (depth == 0) {
         Py_ssize_t now = int_attr(st, str_budget);
         if (now != probe_budget) { /* the outermost call of a deep recursion: forget it */
