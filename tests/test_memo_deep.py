@@ -269,3 +269,48 @@ def test_an_error_deep_down_has_a_short_traceback_and_no_private_context() -> No
     # the caller's end and the raising end, not two frames for each of 20,000 levels
     assert len(frames) < 500
     assert frames[-1].name == "level" and "raise ValueError" in str(frames[-1].line)
+
+
+def test_deep_levels_see_the_callers_context_variables_and_run_once() -> None:
+    import contextvars
+
+    scale: contextvars.ContextVar[int] = contextvars.ContextVar("scale", default=1)
+    runs: dict[int, int] = {}
+
+    @dp.memoize
+    def down(n: int) -> int:
+        runs[n] = runs.get(n, 0) + 1
+        return 0 if n == 0 else down(n - 1) + scale.get()
+
+    token = scale.set(3)
+    try:
+        assert down(20_000) == 60_000  # the bottom levels ran on helper threads
+    finally:
+        scale.reset(token)
+    assert set(runs.values()) == {1}  # every body ran exactly once
+    assert down.cache_info() == dp.CacheInfo(0, 20_001, None, 20_001)
+
+
+def test_a_thread_waiting_for_a_deep_call_gets_its_value() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    @dp.memoize
+    def down(n: int) -> int:
+        if n == 0:
+            started.set()
+            assert release.wait(10)
+            return 0
+        return down(n - 1) + 1
+
+    results: list[int] = []
+    owner = threading.Thread(target=lambda: results.append(down(5_000)))
+    owner.start()
+    assert started.wait(10)  # down(0) runs, on a helper of the owner's thread
+    waiter = threading.Thread(target=lambda: results.append(down(0)))
+    waiter.start()
+    release.set()
+    owner.join(10)
+    waiter.join(10)
+    assert sorted(results) == [0, 5_000]
+    assert down.cache_info().misses == 5_001  # down(0) computed once, joined once
