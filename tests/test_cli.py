@@ -24,6 +24,8 @@ import pytest
 
 import dptoolkit as dp
 from dptoolkit import cli
+from dptoolkit.cli import _common, _format
+from dptoolkit.cli import compare as cli_compare
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,11 +46,11 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 def jsonable(value: Any) -> Any:
     """What the library's value looks like after a JSON round trip through the CLI."""
-    return json.loads(json.dumps(cli._jsonable(value)))
+    return json.loads(json.dumps(_format._jsonable(value)))
 
 
 def example_solution(problem: dp.Problem, strategy: str = "auto") -> dp.Solution:
-    args = [json.loads(json.dumps(cli._jsonable(a))) for a in problem.example]
+    args = [json.loads(json.dumps(_format._jsonable(a))) for a in problem.example]
     if problem.coerce is not None:
         args = list(problem.coerce(args))
     return problem.solve(*args, strategy=strategy)
@@ -128,7 +130,9 @@ def test_show_explains_and_solves_the_example(
     assert f"dptoolkit solve {name}" in out
     if problem.example:
         sol = example_solution(problem)
-        shown = cli._field_lines([("value", sol.value), *cli._witness(problem, sol).items()])
+        shown = _format._field_lines(
+            [("value", sol.value), *_common._witness(problem, sol).items()]
+        )
         assert "\n".join("  " + line for line in shown) in out, out
 
 
@@ -174,7 +178,7 @@ def test_solve_json_of_every_example_matches_the_library(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     problem = dp.catalog(name)
-    words = [json.dumps(cli._jsonable(a)) for a in problem.example]
+    words = [json.dumps(_format._jsonable(a)) for a in problem.example]
     record = run_json(capsys, "solve", name, *words, "--json")
     sol = example_solution(problem)
     assert record["value"] == jsonable(sol.value)
@@ -185,16 +189,16 @@ def test_solve_json_of_every_example_matches_the_library(
 
 def test_json_values_are_json_safe() -> None:
     value = {"d": {(1, 2): math.inf, 3: -math.inf}, "t": (1, (2, 3)), "s": {2, 1}, "n": math.nan}
-    assert cli._jsonable(value) == {
+    assert _format._jsonable(value) == {
         "d": {"[1, 2]": "inf", "3": "-inf"},
         "t": [1, [2, 3]],
         "s": [1, 2],
         "n": "nan",
     }
     np = pytest.importorskip("numpy")
-    assert cli._jsonable(np.array([[1, 2]], dtype=np.int64)) == [[1, 2]]
-    assert type(cli._jsonable(np.int64(7))) is int
-    json.dumps(cli._jsonable(value), allow_nan=False)  # strict JSON: no Infinity/NaN tokens
+    assert _format._jsonable(np.array([[1, 2]], dtype=np.int64)) == [[1, 2]]
+    assert type(_format._jsonable(np.int64(7))) is int
+    json.dumps(_format._jsonable(value), allow_nan=False)  # strict JSON: no Infinity/NaN tokens
 
 
 # --------------------------------------------------------------------------
@@ -276,7 +280,7 @@ def test_compare_marks_disagreement_and_draws_progress(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = _fake_problem({"naive": 1, "top_down": 1, "bottom_up": 2})
-    monkeypatch.setattr(cli, "_problem", lambda name: fake)
+    monkeypatch.setattr(cli_compare, "_problem", lambda name: fake)
     tty = _TTY()
     monkeypatch.setattr(sys, "stderr", tty)
     status = cli.main(["compare", "fake", "3"])
@@ -290,6 +294,15 @@ def test_compare_marks_disagreement_and_draws_progress(
     monkeypatch.setattr(sys, "stderr", quiet)
     assert cli.main(["compare", "fake", "3", "--no-progress", "--strategy", "naive"]) == 0
     assert quiet.getvalue() == ""
+
+
+def test_compare_with_some_strategies_refusing_still_compares_the_rest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, "compare", "fibonacci", "40", "--no-progress")
+    assert status == 0, err
+    assert re.search(r"^naive .*skipped .*BudgetExceeded", out, re.M)
+    assert "all 3 strategies agree: value 102334155" in out
 
 
 # --------------------------------------------------------------------------
@@ -340,6 +353,10 @@ BAD = [
     (["trace", "fibonacci", "-1"], ["fibonacci", "n=-1"]),
     (["trace", "fibonacci", "5", "--strategy", "bottom_up"], ["--strategy", "bottom_up"]),
     (["compare", "fibonacci", "5", "--strategy", "greedy"], ["strategy='greedy'"]),
+    # every strategy refuses the input: bad input, not a table of refusals (issue 15)
+    (["compare", "fibonacci", "-3"], ["dptoolkit compare: error: fibonacci: n=-3"]),
+    (["compare", "fibonacci", "-3", "--json"], ["fibonacci", "n=-3"]),
+    (["compare", "fibonacci", "40", "--strategy", "naive"], ["strategy='naive' would make"]),
     (["show", "fibonaci"], ["did you mean 'fibonacci'"]),
     (["frobnicate"], ["invalid choice", "frobnicate"]),
     (["solve"], ["required", "NAME"]),
