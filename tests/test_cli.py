@@ -130,10 +130,15 @@ def test_show_explains_and_solves_the_example(
     assert f"dptoolkit solve {name}" in out
     if problem.example:
         sol = example_solution(problem)
-        shown = _format._field_lines(
-            [("value", sol.value), *_common._witness(problem, sol).items()]
-        )
-        assert "\n".join("  " + line for line in shown) in out, out
+        value_line = rf"^  value +({re.escape(_format._text(sol.value))}|\(row: from)"
+        assert re.search(value_line, out, re.M), out
+        for field, value in _common._witness(problem, sol).items():
+            assert f"  {field} " in out, (field, out)
+            if isinstance(value, (list, tuple)) and len(_format._text(value)) <= 72:
+                assert _format._text(value) in out, (field, out)
+    # plain text: no reST markup reaches the terminal
+    for markup in ("``", ":func:", ":class:", ":mod:", ":math:", "::\n"):
+        assert markup not in out, (markup, out)
 
 
 # --------------------------------------------------------------------------
@@ -150,7 +155,10 @@ def test_solve_knapsack_matches_the_library(capsys: pytest.CaptureFixture[str]) 
     status, out, _ = run(capsys, "solve", "knapsack", "[1,3,5,2]", "[10,20,100,22]", "10")
     assert status == 0
     assert re.search(rf"^value\s+{sol.value}$", out, re.M)
-    assert re.search(rf"^items\s+{re.escape(str(list(sol.items)))}$", out, re.M)
+    items = re.escape(str(list(sol.items)))
+    # the witness says what its numbers are (issue 11)
+    assert re.search(rf"^items\s+{items}  \(0-based indices into weights and values\)$", out, re.M)
+    assert out.startswith("knapsack (strategy: fast, chosen by auto)\n"), out
 
 
 def test_solve_reads_strings_aliases_and_strategies(capsys: pytest.CaptureFixture[str]) -> None:

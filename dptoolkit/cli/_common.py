@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import DPError
-from ._format import _dumps, _one_line
+from ._format import _dumps, _field_lines, _one_line
 
 if TYPE_CHECKING:
     from ..catalog import Problem
@@ -172,6 +172,34 @@ def _solve(
     return problem.solve(*args, strategy=strategy, **kwargs)
 
 
+def _number_hint(exc: DPError, raw: Sequence[str], name: str) -> DPError | UsageError:
+    """*exc*, with a hint to quote when an argument read as a number was refused by type.
+
+    ``dptoolkit solve edit_distance 12345 12354``: the arguments parse as JSON
+    numbers, and the solver wants sequences. The answer names the argument and
+    says how to pass the string (``'"12345"'``).
+    """
+    from ..errors import InvalidType
+
+    if not isinstance(exc, InvalidType):
+        return exc
+    message = _one_line(exc)
+    numeric = [
+        text
+        for text in raw
+        if isinstance(_literal(text), (int, float)) and not isinstance(_literal(text), bool)
+    ]
+    named = [text for text in numeric if f"={text.strip()} " in message + " "]
+    chosen = (named or numeric)[:1]
+    if not chosen:
+        return exc
+    text = chosen[0].strip()
+    return UsageError(
+        f"{name}: {message} (hint: {text} was read as a number; to pass it as a string, "
+        f"quote it: '\"{text}\"')"
+    )
+
+
 def _fields(problem: Problem, sol: Solution) -> list[str]:
     names = getattr(sol, "fields", None)
     if names is None:
@@ -181,6 +209,42 @@ def _fields(problem: Problem, sol: Solution) -> list[str]:
 
 def _witness(problem: Problem, sol: Solution) -> dict[str, Any]:
     return {name: getattr(sol, name) for name in _fields(problem, sol)}
+
+
+def _named(problem: Problem, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The solver's arguments by parameter name, defaults filled in."""
+    try:
+        bound = inspect.signature(problem.solve).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return {}
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _solution_lines(
+    problem: Problem, sol: Solution, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[str]:
+    """``value`` and the witness fields, each captioned with what its numbers are."""
+    from ._witness import caption, render
+
+    named = _named(problem, args, kwargs)
+    witness = _witness(problem, sol)
+    captions: dict[str, str] = {}
+    rendered: dict[str, list[str]] = {}
+    for name, value in witness.items():
+        text = caption(problem.name, name, named)
+        if text:
+            captions[name] = text
+        lines = render(problem.name, name, value, named)
+        if lines is not None:
+            rendered[name] = lines
+    items = [("value", sol.value), *witness.items()]
+    return _field_lines(items, captions=captions, rendered=rendered)
+
+
+def _strategy_label(sol: Solution, requested: str) -> str:
+    """``fast, chosen by auto`` when auto chose, else the strategy run."""
+    return f"{sol.strategy}, chosen by auto" if requested == "auto" else str(sol.strategy)
 
 
 def _picture(path: str, draw: Callable[[], None]) -> None:

@@ -89,21 +89,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field_lines(items: Sequence[tuple[str, Any]]) -> list[str]:
+def _field_lines(
+    items: Sequence[tuple[str, Any]],
+    *,
+    captions: Mapping[str, str] | None = None,
+    rendered: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """``name  value`` lines; a caption says what a field's numbers are, *rendered*
+    replaces a field's repr by lines of its own (the edit script in letters)."""
+    captions = captions or {}
+    rendered = rendered or {}
     width = max((len(name) for name, _ in items), default=0)
     lines = []
     for name, value in items:
+        note = captions.get(name)
         matrix = _matrix(value)
         if matrix is not None:
             lines.append(f"{name:<{width}}  (row: from, column: to)")
             lines.extend(f"{'':<{width}}  {row}" for row in matrix.splitlines())
             continue
+        own = rendered.get(name)
         text = _text(value)
-        if len(text) > 72 and isinstance(value, (list, tuple)) and value:
-            lines.append(f"{name:<{width}}  ({len(value)})")
-            lines.extend(f"{'':<{width}}  {_text(v)}" for v in value)
+        if own is not None or (len(text) > 72 and isinstance(value, (list, tuple)) and value):
+            rows = list(own) if own is not None else [_text(v) for v in value]
+            head = f"({len(rows)}; {note})" if note else f"({len(rows)})"
+            lines.append(f"{name:<{width}}  {head}")
+            lines.extend(f"{'':<{width}}  {row}" for row in rows)
         else:
-            lines.append(f"{name:<{width}}  {text}")
+            lines.append(f"{name:<{width}}  {text}" + (f"  ({note})" if note else ""))
     return lines
 
 

@@ -6,8 +6,17 @@ import argparse
 import inspect
 from typing import IO, Any
 
-from ._common import PROG, _prepare, _problem, _signature_usage, _solve, _witness
-from ._format import _dumps, _field_lines, _indent, _shell_word
+from ._common import (
+    PROG,
+    _prepare,
+    _problem,
+    _signature_usage,
+    _solution_lines,
+    _solve,
+    _strategy_label,
+)
+from ._format import _dumps, _indent, _shell_word
+from ._rst import plain
 
 
 def add_parser(sub: Any) -> None:
@@ -35,13 +44,13 @@ def _statement(doc: str) -> str:
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
-    lines = [f"{problem.name}: {problem.summary}"]
+    lines = [f"{problem.name}: {plain(problem.summary)}"]
     if problem.aliases:
         lines.append(f"also: {', '.join(problem.aliases)}")
-    statement = _statement(problem.doc)
+    statement = plain(_statement(problem.doc))
     if statement:
         lines += ["", "Statement", *_indent(statement)]
-    lines += ["", "Recurrence", *_indent(problem.recurrence)]
+    lines += ["", "Recurrence", *_indent(plain(problem.recurrence))]
     lines += ["", "Complexity", f"  time {problem.time}, space {problem.space}"]
     lines += ["", "Strategies", f"  {', '.join(problem.strategies)} (and auto, the default)"]
     lines += ["", "Usage", f"  {PROG} solve {problem.name} {_signature_usage(problem)}".rstrip()]
@@ -52,7 +61,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         lines += ["", "Example", f"  $ {PROG} solve {problem.name} {shown}"]
         example_args, kwargs = _prepare(problem, [_dumps(a) for a in problem.example], [])
         sol = _solve(problem, example_args, kwargs, "auto")
-        items = [("value", sol.value), *_witness(problem, sol).items()]
-        lines += _indent("\n".join(_field_lines(items)))
+        lines.append(f"  strategy: {_strategy_label(sol, 'auto')}")
+        lines += _indent("\n".join(_solution_lines(problem, sol, example_args, kwargs)))
     out.write("\n".join(lines) + "\n")
     return 0

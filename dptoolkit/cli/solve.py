@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import IO, Any
 
-from ._common import _draw_table, _prepare, _problem, _solve, _table_option, _witness, problem_args
-from ._format import _dumps, _field_lines
+from ..errors import DPError
+from ._common import (
+    _draw_table,
+    _number_hint,
+    _prepare,
+    _problem,
+    _solution_lines,
+    _solve,
+    _strategy_label,
+    _table_option,
+    _witness,
+    problem_args,
+)
+from ._format import _dumps
 
 
 def add_parser(sub: Any) -> None:
@@ -34,21 +46,24 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
     call_args, kwargs = _prepare(problem, args.args, args.kw)
-    sol = _solve(problem, call_args, kwargs, args.strategy)
-    witness = _witness(problem, sol)
+    try:
+        sol = _solve(problem, call_args, kwargs, args.strategy)
+    except DPError as exc:
+        raise _number_hint(exc, args.args, problem.name) from None
     if args.table:
         _draw_table(problem, call_args, kwargs, args.table)
     if args.json:
         record: dict[str, Any] = {
             "problem": problem.name,
             "strategy": sol.strategy,
+            **({"chosen_by": "auto"} if args.strategy == "auto" else {}),
             "value": sol.value,
-            **witness,
+            **_witness(problem, sol),
         }
         out.write(_dumps(record) + "\n")
         return 0
-    lines = [f"{problem.name} (strategy: {sol.strategy})"]
-    lines += _field_lines([("value", sol.value), *witness.items()])
+    lines = [f"{problem.name} (strategy: {_strategy_label(sol, args.strategy)})"]
+    lines += _solution_lines(problem, sol, call_args, kwargs)
     if args.table:
         lines.append(f"table drawn to {args.table}")
     out.write("\n".join(lines) + "\n")
