@@ -104,7 +104,10 @@ def test_list_json_is_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
         assert entry["usage"].startswith(f"dptoolkit solve {problem.name}")
 
 
-def test_list_table_has_a_row_per_problem(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_table_has_a_row_per_problem(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # a pipe: whole rows, one per problem
     status, out, _ = run(capsys, "list")
     assert status == 0
     lines = out.splitlines()
@@ -114,6 +117,22 @@ def test_list_table_has_a_row_per_problem(capsys: pytest.CaptureFixture[str]) ->
     for row, problem in zip(rows, dp.catalog(), strict=True):
         assert row.startswith(problem.name + " ")
         assert problem.time in row and ", ".join(problem.strategies) in row
+
+
+@pytest.mark.parametrize("columns", [200, 120, 100, 80, 60, 40])
+def test_list_fits_the_terminal_width(
+    columns: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    status, out, _ = run(capsys, "list")
+    assert status == 0
+    assert max(len(line) for line in out.splitlines()) <= columns, out
+    words = " ".join(out.split())
+    for problem in dp.catalog():  # wrapped, never cut: every word of every summary is there
+        assert problem.name in out
+        assert " ".join(problem.summary.split()) in words or all(
+            w in words for w in problem.summary.split()
+        ), problem.name
 
 
 @pytest.mark.parametrize("name", [p.name for p in dp.catalog()])
@@ -222,7 +241,18 @@ def test_trace_fibonacci_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.count("(hit)") == 3
     counts = run_json(capsys, "trace", "fibonacci", "5", "--json")
     assert (counts["calls"], counts["hits"], counts["misses"]) == (9, 3, 6)
-    assert counts["tree"] == out.strip()
+    # the tree is data (issue 11): one node per call, in call order, with its children
+    library5 = rec.trace(*goal)
+    nodes = counts["nodes"]
+    assert counts["root"] == 0 and counts["shown"] == 9 and counts["truncated"] is False
+    assert [n["state"] for n in nodes] == [r.state for r in library5.records]
+    assert [(n["parent"], n["hit"], n["depth"]) for n in nodes] == [
+        (r.parent, r.hit, r.depth) for r in library5.records
+    ]
+    for node in nodes:
+        assert node["children"] == [m["id"] for m in nodes if m["parent"] == node["id"]]
+        assert f"{node['call']} = {node['value']}" in out
+    assert nodes[0]["call"] == "fib(5)" and nodes[0]["value"] == counts["value"] == 5
     naive = run_json(capsys, "trace", "fibonacci", "5", "--strategy", "naive", "--json")
     assert naive["calls"] == 15 and naive["hits"] == 0
     top = run_json(capsys, "trace", "fibonacci", "10", "--json")
@@ -239,6 +269,13 @@ def test_trace_cuts_long_trees(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert "more calls not shown" in out
     assert len(out.splitlines()) < 15
+    # the hint names the CLI's flag, not the library's render(max_nodes=...)
+    assert "render(" not in out and "--limit 0 shows all" in out
+    cut = run_json(
+        capsys, "trace", "fibonacci", "12", "--strategy", "naive", "--limit", "5", "--json"
+    )
+    assert cut["shown"] == 5 and cut["truncated"] is True and cut["calls"] == 465
+    assert all(child < 5 for node in cut["nodes"] for child in node["children"])
 
 
 # --------------------------------------------------------------------------
