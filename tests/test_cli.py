@@ -326,6 +326,7 @@ def test_compare_marks_disagreement_and_draws_progress(
 ) -> None:
     fake = _fake_problem({"naive": 1, "top_down": 1, "bottom_up": 2})
     monkeypatch.setattr(cli_compare, "_problem", lambda name: fake)
+    monkeypatch.setitem(sys.modules, "rich", None)  # the plain bar (without the cli extra)
     tty = _TTY()
     monkeypatch.setattr(sys, "stderr", tty)
     status = cli.main(["compare", "fake", "3"])

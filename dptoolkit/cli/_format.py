@@ -154,6 +154,42 @@ def _table(
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
 
 
+def _is_terminal(stream: IO[str]) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(callable(isatty) and isatty())
+
+
+def _rich_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Sequence[bool] = (),
+    width: int | None = None,
+    wrap: Sequence[int] = (),
+) -> str | None:
+    """The table drawn by rich for a terminal, or None when rich (the ``cli`` extra)
+    is not installed; the columns in *wrap* wrap to fit *width*, the others stay whole."""
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        return None
+    import io
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for i, name in enumerate(header):
+        table.add_column(
+            name,
+            justify="right" if i < len(right) and right[i] else "left",
+            no_wrap=i not in wrap,
+        )
+    for row in rows:
+        table.add_row(*row)
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=True, width=width).print(table)
+    return buffer.getvalue().rstrip("\n")
+
+
 def _fmt_seconds(seconds: float) -> str:
     if seconds < 1e-3:
         return f"{seconds * 1e6:.0f} us"

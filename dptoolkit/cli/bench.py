@@ -1,41 +1,114 @@
-"""``dptoolkit bench [SUITE...]``: the benchmark suites, as ratios (``python -m dptoolkit.bench``)."""
+"""``dptoolkit bench [SUITE...]``: the benchmark suites, as ratios (``python -m dptoolkit.bench``).
+
+A figure that could not be measured (its tool is not installed, no server to
+time against) prints one way in every suite: ``n/a`` in the time column and
+the reason in the note; ``--json`` gives ``"seconds": null`` and
+``"measured": false``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import math
 from collections.abc import Sequence
 from typing import IO, Any
 
 from ._common import UsageError
-from ._progress import _Progress, _progress_enabled
+from ._format import _dumps
+from ._progress import make_progress, progress_enabled
+
+#: What each suite measures, for ``--help`` (a suite missing here is listed by name).
+ABOUT = {
+    "memo": "@memoize against functools, cachetools and async-lru",
+    "recurrence": "the recurrence engine's strategies against hand-written code",
+    "catalog": "each problem's kernels against the plain way and outside tools",
+    "stores": "SQLite and Redis stores against diskcache (starts a redis-server if found)",
+}
+
+
+def _suites() -> tuple[str, ...]:
+    from ..bench import __main__ as bench_main
+
+    return tuple(bench_main.SUITES)
 
 
 def add_parser(sub: Any) -> None:
+    listed = "; ".join(f"{name}: {ABOUT[name]}" if name in ABOUT else name for name in _suites())
     p = sub.add_parser(
         "bench",
         help="run the benchmarks (docs/performance.md) and print ratios",
         description="Run benchmark suites side by side with outside tools and print the "
-        "ratios (the same as 'python -m dptoolkit.bench').",
+        f"ratios (the same as 'python -m dptoolkit.bench'). Suites: {listed}.",
     )
-    p.add_argument("suites", nargs="*", metavar="SUITE", help="suites to run (default: all)")
+    p.add_argument(
+        "suites",
+        nargs="*",
+        metavar="SUITE",
+        help=f"suites to run: {', '.join(_suites())} (default: all)",
+    )
     p.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: per suite, its rows (case, subject, seconds, ratio, note)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    import importlib
+def measured(seconds: float) -> bool:
+    """Did the suite time this row? (Suites mark a missing tool with NaN or 0 seconds.)"""
+    return math.isfinite(seconds) and seconds > 0
 
+
+def _time(seconds: float) -> str:
+    if not measured(seconds):
+        return "n/a"
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.2f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _markdown(rows: Sequence[Any]) -> str:
+    lines = ["| suite | case | subject | time | ratio | note |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        ok = measured(row.seconds)
+        ratio = "" if row.ratio is None or not ok else f"{row.ratio:.2f}x"
+        note = row.note or ("" if ok else "not measured")
+        lines.append(
+            f"| {row.suite} | {row.case} | {row.subject} | {_time(row.seconds)} | {ratio} | {note} |"
+        )
+    return "\n".join(lines)
+
+
+def _record(row: Any) -> dict[str, Any]:
+    ok = measured(row.seconds)
+    return {
+        "case": row.case,
+        "subject": row.subject,
+        "seconds": row.seconds if ok else None,
+        "ratio": row.ratio if ok else None,
+        "measured": ok,
+        "note": row.note,
+    }
+
+
+def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from ..bench import __main__ as bench_main
-    from ..bench._timing import format_rows
 
     suites: Sequence[str] = tuple(bench_main.SUITES)
     unknown = [name for name in args.suites if name not in suites]
     if unknown:
         raise UsageError(f"unknown suite {unknown[0]!r}; choose from {', '.join(suites)}")
     chosen = list(args.suites or suites)
-    enabled = _progress_enabled(err, args.no_progress)
-    with _Progress(len(chosen), stream=err, enabled=enabled, title="bench") as bar:
+    results: list[dict[str, Any]] = []
+    enabled = progress_enabled(err, args.no_progress)
+    with make_progress(len(chosen), stream=err, enabled=enabled, title="bench") as bar:
         for name in chosen:
             bar.step(name)
             modname = f"{bench_main.__package__}.{name}"
@@ -44,11 +117,19 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             except ModuleNotFoundError as exc:
                 if exc.name != modname:
                     raise
-                out.write(f"\n## {name}\n\n(suite not available in this installation)\n")
+                results.append({"suite": name, "available": False, "rows": []})
+                if not args.json:
+                    out.write(f"\n## {name}\n\n(suite not available in this installation)\n")
                 bar.advance()
                 continue
             rows = module.run(quick=args.quick)
             bar.advance()
-            out.write(f"\n## {name}\n\n{format_rows(rows)}\n")
-            out.flush()
+            results.append(
+                {"suite": name, "available": True, "rows": [_record(row) for row in rows]}
+            )
+            if not args.json:
+                out.write(f"\n## {name}\n\n{_markdown(rows)}\n")
+                out.flush()
+    if args.json:
+        out.write(_dumps({"quick": bool(args.quick), "suites": results}) + "\n")
     return 0

@@ -25,8 +25,19 @@ from ._common import (
     _witness,
     problem_args,
 )
-from ._format import _dumps, _fmt_bytes, _fmt_seconds, _one_line, _plain, _short, _table, _text
-from ._progress import _Progress, _progress_enabled
+from ._format import (
+    _dumps,
+    _fmt_bytes,
+    _fmt_seconds,
+    _is_terminal,
+    _one_line,
+    _plain,
+    _rich_table,
+    _short,
+    _table,
+    _text,
+)
+from ._progress import make_progress, progress_enabled
 from ._witness import check
 
 if TYPE_CHECKING:
@@ -133,8 +144,8 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.table:
         _draw_table(problem, call_args, kwargs, args.table)
     runs: list[_Run] = []
-    enabled = _progress_enabled(err, args.no_progress)
-    with _Progress(2 * len(strategies), stream=err, enabled=enabled, title=problem.name) as bar:
+    enabled = progress_enabled(err, args.no_progress)
+    with make_progress(2 * len(strategies), stream=err, enabled=enabled, title=problem.name) as bar:
         for strategy in strategies:
             run = _Run(strategy)
             runs.append(run)
@@ -234,7 +245,9 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         header, rows = header[:-1], [row[:-1] for row in rows]
     if not witnessed:
         header, rows = header[:7] + header[8:], [row[:7] + row[8:] for row in rows]
-    lines = [_table(header, rows, right=[False, True, True, True, True]), ""]
+    right = [False, True, True, True, True]
+    drawn = _rich_table(header, rows, right=right) if _is_terminal(out) else None
+    lines = [drawn if drawn is not None else _table(header, rows, right=right), ""]
     if all(r.agrees for r in done):
         lines.append(f"all {len(done)} strategies agree: value {_short(_text(reference), 60)}")
     else:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ._common import PROG, _signature_usage
-from ._format import _dumps, _jsonable, _table
+from ._format import _dumps, _is_terminal, _jsonable, _rich_table, _table
 
 if TYPE_CHECKING:
     from ..catalog import Problem
@@ -30,7 +30,11 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(_dumps([_describe(p) for p in problems], indent=2) + "\n")
         return 0
     rows = [[p.name, p.summary, p.time, p.space, ", ".join(p.strategies)] for p in problems]
-    out.write(_fit(HEADER, rows, _width(out)) + "\n")
+    width = _width(out)
+    drawn = None
+    if _is_terminal(out) and (width is None or _room(HEADER, rows, width) >= sum(WRAPPED.values())):
+        drawn = _rich_table(HEADER, rows, width=width, wrap=tuple(WRAPPED))
+    out.write((drawn if drawn is not None else _fit(HEADER, rows, width)) + "\n")
     return 0
 
 
@@ -54,9 +58,8 @@ def _fit(header: Sequence[str], rows: list[list[str]], width: int | None) -> str
     table = _table(header, rows)
     if width is None or max(map(len, table.splitlines()), default=0) <= width:
         return table
-    natural = [max(len(r[i]) for r in [list(header), *rows]) for i in range(len(header))]
-    fixed = sum(w for i, w in enumerate(natural) if i not in WRAPPED) + 2 * (len(header) - 1)
-    room = width - fixed
+    natural = _natural(header, rows)
+    room = _room(header, rows, width)
     if room >= sum(WRAPPED.values()):
         widths = list(natural)
         # share the room between the wrapping columns, the summary first
@@ -64,6 +67,17 @@ def _fit(header: Sequence[str], rows: list[list[str]], width: int | None) -> str
         widths[1] = room - widths[4]
         return _wrapped_table(header, rows, widths)
     return _blocks(rows, width)
+
+
+def _natural(header: Sequence[str], rows: list[list[str]]) -> list[int]:
+    return [max(len(r[i]) for r in [list(header), *rows]) for i in range(len(header))]
+
+
+def _room(header: Sequence[str], rows: list[list[str]], width: int) -> int:
+    """The columns left for the wrapping columns once the others are laid out whole."""
+    natural = _natural(header, rows)
+    fixed = sum(w for i, w in enumerate(natural) if i not in WRAPPED) + 2 * (len(header) - 1)
+    return width - fixed
 
 
 def _wrapped_table(header: Sequence[str], rows: list[list[str]], widths: list[int]) -> str:
