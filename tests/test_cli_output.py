@@ -151,6 +151,9 @@ def test_a_number_where_a_string_was_wanted_gets_a_hint(tmp_path: pathlib.Path) 
     quoted = dptoolkit(tmp_path, "solve", "edit_distance", '"12345"', '"12354"', "--json")
     assert quoted.returncode == 0, quoted.stderr
     assert json.loads(quoted.stdout)["value"] == 2
+    traced = dptoolkit(tmp_path, "trace", "lcs", "12345", "12354")
+    assert traced.returncode == 2
+    one_line(traced.stderr, "dptoolkit trace", "quote it")
     compared = dptoolkit(tmp_path, "compare", "lcs", "12345", "12354")
     assert compared.returncode == 2
     one_line(compared.stderr, "dptoolkit compare", "quote it")

@@ -6,7 +6,17 @@ import argparse
 import re
 from typing import IO, TYPE_CHECKING, Any
 
-from ._common import _built, _lines, _picture, _png, _prepare, _problem, problem_args
+from ..errors import DPError
+from ._common import (
+    _built,
+    _lines,
+    _number_hint,
+    _picture,
+    _png,
+    _prepare,
+    _problem,
+    problem_args,
+)
 from ._format import _dumps, _text
 
 if TYPE_CHECKING:
@@ -54,8 +64,11 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
     call_args, kwargs = _prepare(problem, args.args, args.kw)
-    rec, goal = _built(problem, call_args, kwargs)
-    trace = rec.trace(*goal, strategy=args.strategy)
+    try:
+        rec, goal = _built(problem, call_args, kwargs)
+        trace = rec.trace(*goal, strategy=args.strategy)
+    except DPError as exc:
+        raise _number_hint(exc, args.args, problem.name) from None
     counts = {"calls": trace.calls, "hits": trace.hits, "misses": trace.misses}
     if args.dag:
         from .. import _plot
