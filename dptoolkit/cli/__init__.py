@@ -43,8 +43,11 @@ This package is the one place in dptoolkit that writes to the standard
 streams; the library itself only returns data. One module per subcommand
 (``list_``, ``show``, ``solve``, ``trace``, ``compare``, ``bench``: each an
 ``add_parser(sub)`` and a ``run(args, out, err)``) over the shared
-``_common`` (arguments, problems, pictures), ``_format`` (text and JSON) and
-``_progress`` (the progress bar).
+``_common`` (arguments, problems, pictures), ``_format`` (text and JSON),
+``_progress`` (the progress bar), ``_rst`` (docstrings as plain text) and
+``_witness`` (what a witness means, and checking one). With the ``cli``
+extra (rich) installed, progress bars and the tables printed to a terminal
+are rich's; without it, plain text of the same content.
 """
 
 from __future__ import annotations
