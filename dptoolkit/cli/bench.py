@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import math
 from collections.abc import Sequence
 from typing import IO, Any
 
+from ..bench._timing import format_rows, measured
 from ._common import UsageError
 from ._format import _dumps
 from ._progress import make_progress, progress_enabled
@@ -55,35 +55,6 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=run)
-
-
-def measured(seconds: float) -> bool:
-    """Did the suite time this row? (Suites mark a missing tool with NaN or 0 seconds.)"""
-    return math.isfinite(seconds) and seconds > 0
-
-
-def _time(seconds: float) -> str:
-    if not measured(seconds):
-        return "n/a"
-    if seconds < 1e-6:
-        return f"{seconds * 1e9:.0f} ns"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.2f} us"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-def _markdown(rows: Sequence[Any]) -> str:
-    lines = ["| suite | case | subject | time | ratio | note |", "|---|---|---|---|---|---|"]
-    for row in rows:
-        ok = measured(row.seconds)
-        ratio = "" if row.ratio is None or not ok else f"{row.ratio:.2f}x"
-        note = row.note or ("" if ok else "not measured")
-        lines.append(
-            f"| {row.suite} | {row.case} | {row.subject} | {_time(row.seconds)} | {ratio} | {note} |"
-        )
-    return "\n".join(lines)
 
 
 def _record(row: Any) -> dict[str, Any]:
@@ -128,7 +99,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 {"suite": name, "available": True, "rows": [_record(row) for row in rows]}
             )
             if not args.json:
-                out.write(f"\n## {name}\n\n{_markdown(rows)}\n")
+                out.write(f"\n## {name}\n\n{format_rows(rows)}\n")
                 out.flush()
     if args.json:
         out.write(_dumps({"quick": bool(args.quick), "suites": results}) + "\n")
