@@ -16,7 +16,8 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BudgetExceeded, CycleError, InvalidInput, OrderError
+from .._validate import show
+from ..errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
 from ..spaces import Grid, Space, Subsets, _range_size
 from ._codegen import can_generate, compile_reader, flat_expr, set_defaults
 from ._seam import Run, routed
@@ -390,7 +391,11 @@ class _DictFill:
             for item in self.space:
                 args = args_of(item)
                 fill.current = args
-                table[key(args)] = body(*args)
+                value = body(*args)
+                try:
+                    table[key(args)] = value
+                except TypeError:
+                    raise _unhashable(rec, item) from None
                 count += 1
             self.peak = len(table)
             return count
@@ -402,7 +407,11 @@ class _DictFill:
             if not args:
                 raise InvalidInput("window= needs states with at least one argument")
             first = args[0]
-            row = rows.get(first)
+            try:
+                row = rows.get(first)
+                hash(args)
+            except TypeError:
+                raise _unhashable(rec, item) from None
             if row is None:
                 if len(rows) >= k:
                     held -= len(rows.pop(next(iter(rows))))
@@ -416,6 +425,13 @@ class _DictFill:
 
     def table(self) -> Any:
         return self.table_
+
+
+def _unhashable(rec: Recurrence, item: Any) -> InvalidType:
+    return InvalidType(
+        f"states yielded {show(item)} for {rec.__name__}, which is not hashable; a state is "
+        "a tuple of hashable arguments (ints, strings, tuples, frozensets)"
+    )
 
 
 def _numeric_dtype(values: list[Any]) -> tuple[Any, Any] | None:

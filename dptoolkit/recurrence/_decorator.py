@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, overload
 
 from .._validate import check_choice, check_int, show
-from ..errors import InvalidInput, InvalidType
+from ..errors import DPError, InvalidInput, InvalidType
 from ._bottom_up import solve_bottom_up
 from ._codegen import global_names, writes_globals
 from ._naive import solve_naive
@@ -82,8 +82,13 @@ def recurrence(
     Raises
     ------
     dptoolkit.InvalidType
-        If *body* is not callable, takes keyword-only or ``**kwargs``
-        parameters, or *states* is a one-shot iterator.
+        If *body* is not callable, is a generator or ``async`` function
+        (a body returns its value), takes keyword-only or ``**kwargs``
+        parameters, or *states* is neither callable nor iterable, or a
+        one-shot iterator (all checked here, at decoration). A *states*
+        function that cannot take the goal's arguments, or raises
+        ``TypeError``/``ValueError`` for them, raises ``InvalidType`` /
+        ``InvalidInput`` naming ``states`` and the goal at the first solve.
 
     Examples
     --------
@@ -128,11 +133,30 @@ class Recurrence:
     def __init__(self, body: Callable[..., Any], *, states: StatesArg = None) -> None:
         if not callable(body):
             raise InvalidType(f"body={show(body)} must be callable")
-        if states is not None and not callable(states) and iter(states) is states:
+        if inspect.isgeneratorfunction(body) or inspect.isasyncgenfunction(body):
             raise InvalidType(
-                f"states={show(states)} is a one-shot iterator; pass a function of the goal "
-                "or a re-iterable space (range, dp.grid(...), a list)"
+                f"body {getattr(body, '__qualname__', body)!r} is a generator function; a "
+                "recurrence body must return the value of its state"
             )
+        if inspect.iscoroutinefunction(body):
+            raise InvalidType(
+                f"body {getattr(body, '__qualname__', body)!r} is an async function; a "
+                "recurrence body must return the value of its state (memoize coroutines "
+                "with @dp.memoize)"
+            )
+        if states is not None and not callable(states):
+            try:
+                one_shot = iter(states) is states
+            except TypeError:
+                raise InvalidType(
+                    f"states={show(states)} must be a function of the goal (states(*goal) -> "
+                    "iterable of states) or a re-iterable space (range, dp.grid(...), a list)"
+                ) from None
+            if one_shot:
+                raise InvalidType(
+                    f"states={show(states)} is a one-shot iterator; pass a function of the goal "
+                    "or a re-iterable space (range, dp.grid(...), a list)"
+                )
         self._body = body
         self._states = states
         self._route: ContextVar[Callable[..., Any] | None] = ContextVar(
@@ -233,7 +257,20 @@ class Recurrence:
         if states is None:
             return None
         if callable(states):
-            space = states(*goal)
+            try:
+                space = states(*goal)
+            except DPError:
+                raise
+            except TypeError as exc:
+                raise InvalidType(
+                    f"states={_name_of(states)} failed for the goal {self._fmt(goal)}: "
+                    f"TypeError: {exc}"
+                ) from exc
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"states={_name_of(states)} failed for the goal {self._fmt(goal)}: "
+                    f"ValueError: {exc}"
+                ) from exc
             if space is None or not isinstance(space, Iterable):
                 raise InvalidType(
                     f"states{show(goal)} returned {show(space)}; it must return an iterable "
@@ -452,6 +489,12 @@ class Recurrence:
         if strategy == "top_down":
             return solve_top_down(self, goal)
         return solve_bottom_up(self, goal, window)
+
+
+def _name_of(func: Any) -> str:
+    """A function as a message shows it: its qualified name, else its repr."""
+    name = getattr(func, "__qualname__", None)
+    return name if isinstance(name, str) else show(func)
 
 
 def _ignore(target: Callable[..., Any]) -> None:
