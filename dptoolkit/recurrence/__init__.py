@@ -22,11 +22,13 @@ strategies and :mod:`dptoolkit.trace` use of the engine) and ``_codegen``
 
 from __future__ import annotations
 
+from ._choose import choose
+
 # not public, but importable from here as before the split
 from ._decorator import NAIVE_MAX_CALLS as NAIVE_MAX_CALLS
 from ._decorator import STRATEGIES as STRATEGIES
 from ._decorator import Recurrence, recurrence
 from ._decorator import StatesArg as StatesArg
-from ._solution import Solution, Stats, choose
+from ._solution import Solution, Stats
 
 __all__ = ["Recurrence", "Solution", "Stats", "choose", "recurrence"]

@@ -145,8 +145,14 @@ def solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None) 
     fill.window = window
     box = _box_of(space, rec._arity) if can_generate(rec) else None
     choices: dict[Any, Any] | None = None if window is not None else {}
+    ties: dict[Any, list[Any]] | None = None if window is not None else {}
     key = rec._key
-    run = Run(lambda: key(fill.current) if fill.current is not None else None, choices)
+    run = Run(
+        lambda: key(fill.current) if fill.current is not None else None,
+        choices,
+        ties=ties,
+        k=rec._k,
+    )
     if box is not None:
         fill.member = space.__contains__  # type: ignore[operator]
         try:
@@ -177,6 +183,7 @@ def solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None) 
     sol = Solution(value, strategy="bottom_up", stats=stats, choices=choices)
     if window is None:
         sol._table = _Deferred(filler.table)
+        sol._recorded(key(goal), ties)
     else:
         sol._choices_note = f"window={window} keeps no choices; solve without window to walk them"
     return sol

@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any, overload
 from .._validate import check_choice, check_int, show
 from ..errors import DPError, InvalidInput, InvalidType
 from ._bottom_up import solve_bottom_up
-from ._codegen import global_names, writes_globals
+from ._kbest import Lifted, Refused, choices_of, entries_of, lift, refusal
 from ._naive import solve_naive
+from ._rebind import copy_body
 from ._seam import member_of
 from ._solution import Solution
 from ._top_down import solve_top_down
@@ -181,6 +182,7 @@ class Recurrence:
         self._arity = len(self._names)
         self._has_defaults = any(p.default is not inspect.Parameter.empty for p in params)
         self.__name__ = getattr(body, "__name__", "recurrence")
+        self._k: int | None = None  # the K of a k= run's derived recurrence (see _solve_k)
         functools.update_wrapper(self, body)
 
     # -- naming and normalizing states -------------------------------------
@@ -302,6 +304,7 @@ class Recurrence:
         strategy: str = "top_down",
         max_calls: int | None = None,
         window: int | None = None,
+        k: int | None = None,
         **kwargs: Any,
     ) -> Solution:
         """Solve for the goal state *args* with one strategy.
@@ -319,6 +322,14 @@ class Recurrence:
             ``bottom_up`` only: keep just the last *window* rows of the table
             along the first axis of the states (memory of a row, not the whole
             table). The value only: no table and no choices are kept.
+        k : int, optional
+            The K best values with one witness each, in ``sol.k_best`` (a
+            list of Solution, best first; ``sol`` is the best). For bodies
+            that combine sub-results only by ``+`` of constants and
+            :func:`~dptoolkit.choose`; see ``docs/many-answers.md``. A body
+            with a parameter named ``k`` keeps ``k=`` for that argument when
+            the goal needs it (``binom.solve(n=10, k=3)``); with the goal
+            complete without it, ``k=`` is the K (``binom.solve(10, 3, k=5)``).
 
         Returns
         -------
@@ -337,7 +348,9 @@ class Recurrence:
             ``naive`` passed ``max_calls``, or recursed deeper than the
             interpreter allows.
         dptoolkit.InvalidInput
-            A bad option, or a state outside the declared states.
+            A bad option, or a state outside the declared states; with
+            ``k=``, a body that does more to sub-results than ``+`` of
+            constants and ``dp.choose`` (the message says what).
 
         Examples
         --------
@@ -362,7 +375,50 @@ class Recurrence:
                 raise InvalidInput(
                     f"window={window} needs strategy='bottom_up', not strategy={strategy!r}"
                 )
-        return self._run(self._normalize(args, kwargs), strategy, max_calls, window)
+        if k is not None and "k" in self._names:
+            # the body has a parameter k: k= names it when the goal needs it (as before
+            # k= was an option), else it is the K of the K best
+            try:
+                goal = self._normalize(args, {**kwargs, "k": k})
+                k = None
+            except DPError:
+                goal = self._normalize(args, kwargs)
+        else:
+            goal = self._normalize(args, kwargs)
+        if k is not None:
+            k = check_int("k", k, minimum=1)
+            if window is not None:
+                raise InvalidInput(f"k={k} keeps the choices of K answers: drop window={window}")
+            return self._solve_k(goal, strategy, max_calls, k)
+        return self._run(goal, strategy, max_calls, window)
+
+    def _solve_k(
+        self, goal: tuple[Any, ...], strategy: str, max_calls: int | None, k: int
+    ) -> Solution:
+        """The K best: the body run with sub-results that are :class:`~._kbest.KBest` values.
+
+        A derived recurrence runs a copy of the body whose calls of this one go
+        to it, each state's result lifted to a KBest; calls that reach this
+        recurrence object (from a helper) go to it too.
+        """
+        func, set_route = self._copy()
+        derived = Recurrence(Lifted(func, k, self._signature, self.__name__), states=self._states)
+        derived._k = k
+        derived.__name__ = self.__name__
+        set_route(derived)
+        token = self._route.set(derived)
+        try:
+            run = derived._run(goal, strategy, max_calls, None)
+        except Refused as exc:
+            raise refusal(self.__name__, k, exc.what) from None
+        finally:
+            self._route.reset(token)
+        entries = list(entries_of(run.value))
+        best = entries[0] if entries else (lift(run.value, k).entries[0][0], None)
+        sol = Solution(best[0], strategy=strategy, stats=run.stats, choices=choices_of(best[1]))
+        sol._goal = self._key(goal)
+        sol._kraw = entries
+        return sol
 
     def trace(
         self,
@@ -427,55 +483,9 @@ class Recurrence:
     ) -> tuple[Callable[..., Any], Callable[[Callable[..., Any]], None]]:
         """A copy of the body, and the setter of where its calls of this recurrence go.
 
-        The copy runs *code* (by default the body's own), whose free names
-        are the body's plus those of *extra* (cells by name). Until the setter
-        is called, its calls of this recurrence have nowhere to go. Without
-        *code*, the body itself is returned when no reference needs routing
-        (it is not a plain function, or it names the recurrence nowhere).
+        See :func:`~._rebind.copy_body`.
         """
-        body = self._body
-        if not isinstance(body, types.FunctionType):
-            return body, _ignore
-        own = body.__code__
-        cells = dict(zip(own.co_freevars, body.__closure__ or (), strict=True))
-        route = types.CellType()  # empty until the setter fills it
-        changed = False
-        for name, cell in cells.items():
-            try:
-                contents = cell.cell_contents
-            except ValueError:  # an empty cell
-                continue
-            if contents is self:
-                cells[name] = route
-                changed = True
-        globs = body.__globals__
-        names = [n for n in global_names(own) if globs.get(n) is self]
-        if names and not writes_globals(own):
-            # a global name: a copy of the globals (one that assigns globals
-            # keeps the real ones, and its calls route through the recurrence)
-            globs = dict(globs)
-            changed = True
-        else:
-            names = []
-        if not changed and code is None:
-            return body, _ignore
-        cells.update(extra or {})
-        code = code or own
-        func = types.FunctionType(
-            code,
-            globs,
-            body.__name__,
-            body.__defaults__,
-            tuple(cells[n] for n in code.co_freevars) or None,
-        )
-        func.__kwdefaults__ = body.__kwdefaults__
-
-        def set_route(target: Callable[..., Any]) -> None:
-            route.cell_contents = target
-            for name in names:
-                globs[name] = target
-
-        return func, set_route
+        return copy_body(self, code, extra)
 
     def _run(
         self,
@@ -495,7 +505,3 @@ def _name_of(func: Any) -> str:
     """A function as a message shows it: its qualified name, else its repr."""
     name = getattr(func, "__qualname__", None)
     return name if isinstance(name, str) else show(func)
-
-
-def _ignore(target: Callable[..., Any]) -> None:
-    """The route setter of a body that never names its recurrence."""

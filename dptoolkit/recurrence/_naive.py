@@ -33,6 +33,7 @@ def solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solut
     live: set[Any] = set()
     seen: set[Any] = set()
     choices: dict[Any, Any] = {}
+    ties: dict[Any, list[Any]] = {}
     calls = 0
     body: Callable[..., Any] = rec._body
 
@@ -70,7 +71,7 @@ def solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solut
 
     body = rec._rebind(call)
     try:
-        with routed(rec, call, Run(lambda: key(stack[-1]), choices)):
+        with routed(rec, call, Run(lambda: key(stack[-1]), choices, ties=ties, k=rec._k)):
             value = call(*goal)
     except RecursionError as exc:
         raise BudgetExceeded(
@@ -79,4 +80,6 @@ def solve_naive(rec: Recurrence, goal: tuple[Any, ...], max_calls: int) -> Solut
             "use 'top_down' or 'bottom_up'"
         ) from exc
     stats = Stats(calls=calls, hits=0, misses=calls, states=len(seen), peak=0)
-    return Solution(value, strategy="naive", stats=stats, choices=choices)
+    sol = Solution(value, strategy="naive", stats=stats, choices=choices)
+    sol._recorded(key(goal), ties)
+    return sol

@@ -61,20 +61,26 @@ class Run:
 
     The state being computed is the last of *stack* when there is one (the
     states being computed, innermost last; ``None`` when empty), else what
-    *current* returns.
+    *current* returns. *ties* receives, for a state where candidates tied
+    for the best, every tied label (the picked one first); *k* is the K of a
+    ``k=`` run (:mod:`._kbest`), else ``None``.
     """
 
-    __slots__ = ("choices", "current", "stack")
+    __slots__ = ("choices", "current", "k", "stack", "ties")
 
     def __init__(
         self,
         current: Callable[[], Any] | None,
         choices: dict[Any, Any] | None,
         stack: list[Any] | None = None,
+        ties: dict[Any, list[Any]] | None = None,
+        k: int | None = None,
     ) -> None:
         self.current = current
         self.choices = choices
         self.stack = stack
+        self.ties = ties
+        self.k = k
 
 
 ACTIVE: ContextVar[Run | None] = ContextVar("dptoolkit.recurrence.active", default=None)

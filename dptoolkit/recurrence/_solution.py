@@ -1,23 +1,26 @@
-"""What a solve returns: :class:`Solution` and :class:`Stats`; :func:`choose`, which records choices.
+"""What a solve returns: :class:`Solution` and :class:`Stats`.
 
-:func:`choose` is the one place a body tells the engine which candidate it
-picked; it records the label in the running solve's :class:`~._seam.Run`.
-Imports only the seam (and the package's errors and validation), so every
-strategy may import it.
+A Solution of the engine also answers "how many optimal answers, which, and
+the K best" (:meth:`Solution.count`, :meth:`Solution.witnesses`,
+:attr:`Solution.k_best`) from what the run recorded; the work is in
+``_many`` and ``_kbest``. Imports those two only (and the package's errors
+and validation), so every strategy may import it.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._validate import show
+from .._validate import check_int, show
 from ..errors import CycleError, InvalidInput, InvalidType
-from ._seam import ACTIVE
+from . import _many
+from ._kbest import choices_of
+from ._many import Hook, freeze
 
-__all__ = ["Solution", "Stats", "choose"]
+__all__ = ["Solution", "Stats"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,10 @@ class Solution:
         self._table = table
         self.choices: dict[Any, Any] = dict(choices) if choices is not None else {}
         self._choices_note = ""
+        self._goal: Any = _NO_GOAL  # the goal's state key, for count() and witnesses()
+        self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
+        self._hook = Hook()
+        self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
         ready = dict(witness or {})
         later = dict(lazy or {})
         for name in itertools.chain(ready, later):
@@ -167,6 +174,9 @@ class Solution:
         value: Any = _KEEP,
         witness: Mapping[str, Any] | None = None,
         lazy: Mapping[str, Callable[[], Any]] | None = None,
+        step: Callable[[Any, Any], Any] | None = None,
+        witness_of: Callable[[Solution], Mapping[str, Any]] | None = None,
+        count_by: Callable[[Solution], int] | None = None,
     ) -> Solution:
         """A new Solution like this one, with more witness fields (and maybe another value).
 
@@ -185,6 +195,19 @@ class Solution:
         lazy : dict, optional
             Fields to add as zero-argument callables, evaluated once on first
             access.
+        step : callable, optional
+            How a choice leads on, for :meth:`count` and :meth:`witnesses`:
+            ``step(state, label)`` -> the next state, ``None`` at the end, or
+            a list of states when the choice splits the problem in parts.
+        witness_of : callable, optional
+            ``witness_of(sol) -> {field: value}``: the problem's witness
+            fields of a Solution from its ``choices`` (by ``sol.walk``); each
+            of :meth:`witnesses` and :attr:`k_best` gets its fields this way.
+        count_by : callable, optional
+            ``count_by(sol) -> int``: the problem's own count of distinct
+            witnesses, for problems where different choice paths give one
+            witness (LCS: one subsequence, several embeddings); it must
+            agree with ``len(set(...))`` of the witnesses' fields.
 
         Returns
         -------
@@ -229,7 +252,163 @@ class Solution:
         new.choices = self.choices  # shared, not copied: a run's choices are never changed
         new._table = self._table
         new._choices_note = self._choices_note
+        new._goal, new._ties, new._kraw = self._goal, self._ties, self._kraw
+        new._hook = self._hook.updated(step, witness_of, count_by)
         return new
+
+    def _recorded(self, goal: Any, ties: dict[Any, list[Any]] | None) -> None:
+        """Set by a strategy: the goal's state key and the ties its run recorded."""
+        self._goal = goal
+        self._ties = ties
+
+    # -- more than one answer ------------------------------------------------
+
+    def _follow(self, step: Any) -> Callable[[Any, Any], Any]:
+        """The step to follow the choices by, after checking the run recorded what is needed."""
+        if self._choices_note:
+            raise InvalidInput(self._choices_note)
+        if self._kraw is not None:
+            raise InvalidInput("a k= solve records no ties; solve without k= to count or list")
+        if self._ties is None or self._goal is _NO_GOAL:
+            raise InvalidInput(
+                f"strategy={self.strategy!r} recorded no ties; count() and witnesses() need a "
+                "solve by the engine (top_down, bottom_up or naive)"
+            )
+        step = step if step is not None else self._hook.step
+        if step is None:
+            raise InvalidInput(
+                "step=None: say how a choice leads on, step(state, label) -> next state "
+                "(None at the end, a list of states for a split), as for sol.walk"
+            )
+        return _many.check_step(step)
+
+    def count(self, step: Callable[[Any, Any], Any] | None = None) -> int:
+        """The exact number of distinct optimal witnesses.
+
+        A DP over the choices and ties :func:`~dptoolkit.choose` recorded
+        (each state reached once; no enumeration), or the problem's own
+        ``count_by`` (see :meth:`with_fields`).
+
+        Parameters
+        ----------
+        step : callable, optional
+            ``step(state, label)`` -> the next state (``None`` at the end, a
+            list of states for a split); by default the one the problem
+            declared with :meth:`with_fields`.
+
+        Raises
+        ------
+        dptoolkit.InvalidInput
+            Without a step, or for a solution that recorded no ties (a
+            ``fast`` kernel's, a ``window=`` or ``k=`` solve's).
+        dptoolkit.CycleError
+            If the choices come back to a state.
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+        ... def paths(i, j):
+        ...     if i == 0 and j == 0:
+        ...         return 0
+        ...     moves = []
+        ...     if i:
+        ...         moves.append((paths(i - 1, j) + 1, (i - 1, j)))
+        ...     if j:
+        ...         moves.append((paths(i, j - 1) + 1, (i, j - 1)))
+        ...     return dp.choose(moves, best=min)
+        >>> sol = paths.solve(2, 2, strategy="bottom_up")
+        >>> sol.value, sol.count(step=lambda state, to: to)
+        (4, 6)
+        """
+        if step is None and self._hook.count_by is not None:
+            self._follow(lambda state, label: None)
+            return int(self._hook.count_by(self))
+        follow = self._follow(step)
+        assert self._ties is not None
+        return _many.count(self.choices, self._ties, self._goal, follow)
+
+    def witnesses(
+        self, limit: int | None = None, *, step: Callable[[Any, Any], Any] | None = None
+    ) -> Iterator[Solution]:
+        """Every optimal witness, lazily, each a Solution with its own ``choices``.
+
+        Each has this solution's value, strategy and stats, the ``choices``
+        of that witness alone (so ``w.walk(...)`` follows it) and the
+        problem's witness fields (``witness_of`` of :meth:`with_fields`). No
+        two have the same fields (the same choices, without fields). The
+        first arrives after one walk.
+
+        Parameters
+        ----------
+        limit : int, optional
+            Stop after this many.
+        step : callable, optional
+            As for :meth:`count`.
+
+        Examples
+        --------
+        >>> import dptoolkit as dp
+        >>> @dp.recurrence(states=lambda a: range(a + 1))
+        ... def fewest(a):
+        ...     if a == 0:
+        ...         return 0
+        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 2, 3) if c <= a), best=min)
+        >>> sol = fewest.solve(4).with_fields(
+        ...     step=lambda a, c: a - c or None,
+        ...     witness_of=lambda s: {"coins": [c for _, c in s.walk(4, lambda a, c: a - c)]})
+        >>> sol.value, sol.count(), [w.coins for w in sol.witnesses()]
+        (2, 3, [[1, 3], [2, 2], [3, 1]])
+        """
+        if limit is not None:
+            limit = check_int("limit", limit, minimum=0)
+        follow = self._follow(step)
+        return self._witnesses(limit, follow)
+
+    def _witnesses(
+        self, limit: int | None, follow: Callable[[Any, Any], Any]
+    ) -> Iterator[Solution]:
+        if limit == 0:
+            return
+        assert self._ties is not None
+        seen: set[Any] = set()
+        for path in _many.paths(self.choices, self._ties, self._goal, follow):
+            witness = self._derived(self.value, path)
+            mark = freeze(witness.as_dict() if witness.fields else path)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            yield witness
+            if limit is not None and len(seen) >= limit:
+                return
+
+    def _derived(self, value: Any, choices: dict[Any, Any]) -> Solution:
+        """One answer of this solve (a witness, a k-best entry), with the problem's fields."""
+        plain = Solution(value, strategy=self.strategy, stats=self.stats, choices=choices)
+        plain._goal, plain._ties, plain._hook = self._goal, {}, self._hook
+        witness_of = self._hook.witness_of
+        if witness_of is None:
+            return plain
+        dressed = plain.with_fields(witness=dict(witness_of(plain)))
+        return dressed
+
+    @property
+    def k_best(self) -> list[Solution]:
+        """The K best answers of a ``solve(..., k=K)``, best first, each with one witness.
+
+        Each is a Solution with its value, the ``choices`` of its witness and
+        the problem's witness fields (``witness_of`` of :meth:`with_fields`).
+        Infeasible entries (an infinite value) are left out, so there may be
+        fewer than K.
+        """
+        raw = self._kraw
+        if raw is None:
+            raise InvalidInput("k_best needs a solve with k=K: rec.solve(*goal, k=K)")
+        cached = self.__dict__.get("_kcache")
+        if cached is None:
+            cached = [self._derived(v, choices_of(trace)) for v, trace in raw]
+            self.__dict__["_kcache"] = cached
+        return list(cached)
 
     def __getattr__(self, name: str) -> Any:
         lazy = self.__dict__.get("_lazy")
@@ -316,78 +495,19 @@ class Solution:
 
 
 _RESERVED = frozenset(
-    {"value", "strategy", "stats", "table", "choices", "fields", "as_dict", "walk", "with_fields"}
+    {
+        "value",
+        "strategy",
+        "stats",
+        "table",
+        "choices",
+        "fields",
+        "as_dict",
+        "walk",
+        "with_fields",
+        "witnesses",
+        "k_best",
+    }
 )
 
-
-def choose(candidates: Iterable[tuple[Any, Any]], best: Any) -> Any:
-    """Pick the best ``(value, label)`` candidate and record its label.
-
-    The label is recorded as the choice of the state being computed, in
-    whichever strategy is running, so the witness can be rebuilt from
-    ``sol.choices`` afterwards.
-
-    Parameters
-    ----------
-    candidates : iterable of (value, label)
-        The options of this state. A generator is fine: it is consumed
-        before the choice is recorded.
-    best : min or max
-        ``min`` (or ``"min"``) for the smallest value, ``max`` for the largest;
-        the first of equal values wins.
-
-    Returns
-    -------
-    The best value.
-
-    Raises
-    ------
-    dptoolkit.InvalidInput
-        If there are no candidates, or a candidate is not a pair, or *best* is
-        not ``min`` or ``max``.
-
-    Examples
-    --------
-    >>> import dptoolkit as dp
-    >>> dp.choose([(3, "left"), (5, "right"), (5, "down")], best=max)
-    5
-    >>> weights, values = (2, 3, 4), (3, 4, 6)
-    >>> @dp.recurrence(states=lambda i, w: dp.grid(i + 1, w + 1))
-    ... def knap(i, w):
-    ...     if i == 0:
-    ...         return 0
-    ...     options = [(knap(i - 1, w), "skip")]
-    ...     if weights[i - 1] <= w:
-    ...         options.append((knap(i - 1, w - weights[i - 1]) + values[i - 1], "take"))
-    ...     return dp.choose(options, best=max)
-    >>> sol = knap.solve(3, 6, strategy="bottom_up")
-    >>> sol.value, sol.choices[3, 6], sol.choices[2, 2]
-    (9, 'take', 'skip')
-    """
-    if best is max or best == "max":
-        maximize = True
-    elif best is min or best == "min":
-        maximize = False
-    else:
-        raise InvalidInput(f"best={show(best)} must be min or max")
-    found = False
-    best_value: Any = None
-    best_label: Any = None
-    for item in candidates:
-        try:
-            value, label = item
-        except (TypeError, ValueError):
-            raise InvalidInput(f"candidate {show(item)} must be a (value, label) pair") from None
-        if not found or (value > best_value if maximize else value < best_value):
-            best_value, best_label, found = value, label, True
-    if not found:
-        raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
-    run = ACTIVE.get()
-    if run is not None and run.choices is not None:
-        stack = run.stack
-        if stack is not None:
-            state = stack[-1] if stack else None
-        else:
-            state = run.current() if run.current is not None else None
-        run.choices[state] = best_label
-    return best_value
+_NO_GOAL: Any = object()

@@ -39,6 +39,7 @@ def solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
     space = rec._space(goal)
     key = rec._key
     choices: dict[Any, Any] = {}
+    ties: dict[Any, list[Any]] = {}
     stack: list[Any] = []  # the states being computed (keys), innermost last, for choose
     normalize = rec._normalize
     arity = rec._arity
@@ -57,7 +58,7 @@ def solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
         direct = not may_pass_keywords(rec._body.__code__, rec._names)
     set_route(memo if direct else entry)
     try:
-        with routed(rec, entry, Run(None, choices, stack)):
+        with routed(rec, entry, Run(None, choices, stack, ties=ties, k=rec._k)):
             value = memo(*goal)
     except RecursionError as exc:  # past the memo engine's depth bound
         raise BudgetExceeded(
@@ -77,7 +78,9 @@ def solve_top_down(rec: Recurrence, goal: tuple[Any, ...]) -> Solution:
         states=info.misses,
         peak=info.currsize,
     )
-    return Solution(value, strategy="top_down", stats=stats, choices=choices)
+    sol = Solution(value, strategy="top_down", stats=stats, choices=choices)
+    sol._recorded(key(goal), ties)
+    return sol
 
 
 # The function top_down memoizes runs once per state computed (a miss): it
