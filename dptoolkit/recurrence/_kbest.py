@@ -60,8 +60,14 @@ def refusal(name: str, k: int, what: str) -> InvalidInput:
     )
 
 
+_PLAIN_NUMBERS = (int, float)
+
+
 def _constant(other: Any) -> bool:
-    return isinstance(other, numbers.Number) and not isinstance(other, bool)
+    kind = type(other)
+    if kind in _PLAIN_NUMBERS:
+        return True
+    return isinstance(other, numbers.Number) and kind is not bool
 
 
 class KBest:
@@ -184,7 +190,7 @@ def _sums(a: KBest, b: KBest) -> KBest:
 
 def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, k: int) -> KBest:
     """The K best entries over *candidates*, each traced through its label (first wins ties)."""
-    pool: list[tuple[Any, Trace]] = []
+    sources: list[tuple[Any, list[tuple[Any, Trace]]]] = []
     for item in candidates:
         try:
             value, label = item
@@ -193,15 +199,22 @@ def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, 
         if isinstance(value, KBest):
             if value.maximize is not None and value.maximize != maximize:
                 _refuse("chose with best=min among sub-results chosen with best=max (or back)")
-            pool.extend((v, ("c", state, label, t)) for v, t in value.entries)
+            sources.append((label, value.entries))
         elif _constant(value):
-            pool.append((value, ("c", state, label, None)))
+            sources.append((label, [(value, None)]))
         else:
             _refuse(f"gave dp.choose the value {show(value)}, not a number")
-    if not pool:
+    if not sources:
         raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
-    pick = heapq.nlargest if maximize else heapq.nsmallest
-    return KBest(pick(k, pool, key=_VALUE), k, maximize)
+    pool: list[tuple[Any, Trace]] = []
+    for label, entries in sources:
+        pool += [(v, ("c", state, label, t)) for v, t in entries]
+    if len(sources) > 1:
+        # sorted runs, one per candidate: timsort merges them in linear time, stably
+        # (with reverse=True too), so the first candidate wins ties
+        pool.sort(key=_VALUE, reverse=maximize)
+    del pool[k:]
+    return KBest(pool, k, maximize)
 
 
 def finite(entries: list[tuple[Any, Trace]]) -> list[tuple[Any, Trace]]:
