@@ -56,6 +56,9 @@ MARGIN = 150
 #: count; C-level recursion (a ``__call__`` reached through a type slot, say)
 #: costs units it cannot see, so the budget stays well inside the limit.
 SHARE = 0.6
+#: Share of a fresh helper thread's room its segment uses: its stack holds
+#: nothing else, so less needs to be kept back (a misjudged level is retried).
+HELPER_SHARE = 0.85
 #: Upper bound on a thread's memoized levels: each also uses some C stack
 #: (and, from Python 3.12, a unit of the separate C recursion limit).
 MAX_BUDGET = 1000
@@ -176,7 +179,7 @@ def probe(st: ThreadState, depth: int, skip: int = 1) -> bool:
 
 def _final(st: ThreadState, depth: int, budget: int, per_level: float, limit: int) -> bool:
     st.budget = max(1, min(budget, depth + MAX_BUDGET))
-    st.segment = max(1, min(int((limit - MARGIN) / per_level * SHARE), MAX_BUDGET))
+    st.segment = max(1, min(int((limit - MARGIN) / per_level * HELPER_SHARE), MAX_BUDGET))
     st.probe = False
     return depth >= st.budget
 
