@@ -121,12 +121,12 @@ class ThreadState:
 
 
 _local = threading.local()
-_running = 0  # helper threads computing now (for tests)
+_running: set[int] = set()  # idents of the helper threads computing now (set.add is atomic)
 
 
 def helpers_running() -> int:
     """How many helper threads are computing now."""
-    return _running
+    return len(_running)
 
 
 def state() -> ThreadState:
@@ -220,8 +220,8 @@ def elsewhere(
     context = contextvars.copy_context()
 
     def helper() -> None:
-        global _running
-        _running += 1
+        ident = _thread.get_ident()
+        _running.add(ident)
         _local.state = st
         try:
             box.append(context.run(func, *args, **kwargs))
@@ -230,7 +230,7 @@ def elsewhere(
                 st.genuine = exc  # a whole fresh thread did not suffice: final
             box.append(_keep(st, exc))
         finally:
-            _running -= 1
+            _running.discard(ident)
             done.release()
 
     saved = st.base, st.budget
