@@ -14,8 +14,9 @@ The gate is a lock the first waiter creates held; the owner releases it when
 the flight ends (a C call: it works even at the recursion limit), and each
 waiter passes it on (acquire, release).
 
-Imports :mod:`._state` and :mod:`._names`; imported by the sync miss path and
-the deep-recursion driver.
+Imports :mod:`._state` and :mod:`._names`; imported by the miss paths. The C
+miss path (``dptoolkit/_cmemo.c``) builds the same list, its fields named by
+an enum in the same order.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """The records the memo modules share: one cache's state, and a kept exception.
 
 :class:`CacheState` is the one object through which the modules of the memo
-engine see a cache: the miss path that fills it (:mod:`._sync`,
-:mod:`._async`), the hit-path wrapper that reads it (:mod:`.._fastpath`), the
-deep-recursion driver (:mod:`._deep`), the single-flight messages
-(:mod:`._flight`) and the statistics (:mod:`._engine`). Nothing is stamped on
-function objects.
+engine see a cache: the miss paths that fill it (:mod:`._sync`,
+:mod:`._async`, and the C miss path, which holds it as ``flight[CACHE]``),
+the single-flight messages (:mod:`._flight`) and the statistics
+(:mod:`._engine`). Nothing is stamped on function objects.
 
 Imports nothing of the engine; any memo module may import it.
 """
