@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import traceback
 from typing import Any
 
@@ -314,3 +315,39 @@ def test_a_thread_waiting_for_a_deep_call_gets_its_value() -> None:
     waiter.join(10)
     assert sorted(results) == [0, 5_000]
     assert down.cache_info().misses == 5_001  # down(0) computed once, joined once
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "kill") or threading.current_thread() is not threading.main_thread(),
+    reason="needs SIGINT delivered to the main thread",
+)
+def test_ctrl_c_during_a_deep_recursion_stops_it_and_leaves_no_state() -> None:
+    import signal
+
+    reached = threading.Event()
+    go = threading.Event()
+
+    @dp.memoize
+    def down(n: int) -> int:
+        if n == 0:  # on a helper thread, far below the main thread's budget
+            reached.set()
+            go.wait(10)
+            return 0
+        return down(n - 1) + 1
+
+    def interrupt() -> None:
+        assert reached.wait(30)
+        os.kill(os.getpid(), signal.SIGINT)  # the main thread waits for its helper
+        time.sleep(0.2)
+        go.set()
+
+    timer = threading.Thread(target=interrupt)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            down(5_000)
+    finally:
+        go.set()
+        timer.join()
+    assert _deep.helpers_running() == 0
+    assert down(5_000) == 5_000  # and the function works on
