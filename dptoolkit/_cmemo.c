@@ -520,10 +520,32 @@ flight_end(FastWrapper *self, PyObject *key, PyObject *flight, int status, PyObj
 static void
 chain_pop(PyObject *chain)
 {
+    /* list.pop() without the call: shrinking the size keeps the list valid
+     * (its allocation only has spare room) */
     Py_ssize_t n = PyList_GET_SIZE(chain);
-    if (n > 0 && PyList_SetSlice(chain, n - 1, n, NULL) < 0) {
-        PyErr_Clear();
+    if (n > 0) {
+        PyObject *item = PyList_GET_ITEM(chain, n - 1);
+        Py_SET_SIZE(chain, n - 1);
+        Py_DECREF(item);
     }
+}
+
+/* ThreadState.budget, read through its slot when the state is exactly the
+ * class setup() was given (else by attribute). -1 with an error set on
+ * failure. */
+static Py_ssize_t budget_slot = -1;
+static PyTypeObject *state_type = NULL;
+
+static Py_ssize_t
+read_budget(PyObject *st)
+{
+    if (Py_TYPE(st) == state_type && budget_slot >= 0) {
+        PyObject *v = *(PyObject **)((char *)st + budget_slot);
+        if (v != NULL && PyLong_CheckExact(v)) {
+            return PyLong_AsSsize_t(v);
+        }
+    }
+    return int_attr(st, str_budget);
 }
 
 /* Flights that ended unshared, kept for the next miss: a list of 8 costs two
@@ -585,7 +607,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
         return NULL;
     }
     Py_ssize_t depth = PyList_GET_SIZE(chain);
-    Py_ssize_t budget = int_attr(st, str_budget);
+    Py_ssize_t budget = read_budget(st);
     if (budget == -1 && PyErr_Occurred()) {
         return NULL;
     }
@@ -765,7 +787,7 @@ c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
     flight_end(self, key, flight, S_VALUE, value);
     flight_drop(flight);
     if (depth == 0) {
-        Py_ssize_t now = int_attr(st, str_budget);
+        Py_ssize_t now = read_budget(st);
         if (now != probe_budget) { /* the outermost call of a deep recursion: forget it */
             PyObject *res = PyErr_Occurred() ? NULL : PyObject_CallMethodNoArgs(st, str_reset);
             if (res == NULL) {
@@ -1245,14 +1267,34 @@ cmemo_fast_key(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
     return make_key(&PyTuple_GET_ITEM(tuple, 0), PyTuple_GET_SIZE(tuple), typed);
 }
 
-/* setup(state, raised, shrink, finish, probe): the C miss path's hooks */
+/* setup(state, raised, shrink, finish, probe[, ThreadState]): the C miss path's hooks */
 static PyObject *
 cmemo_setup(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *state, *raised, *shrink, *finish;
+    PyObject *state, *raised, *shrink, *finish, *cls = NULL;
     Py_ssize_t probe;
-    if (!PyArg_ParseTuple(args, "OOOOn:setup", &state, &raised, &shrink, &finish, &probe)) {
+    if (!PyArg_ParseTuple(args, "OOOOn|O:setup", &state, &raised, &shrink, &finish, &probe,
+                          &cls)) {
         return NULL;
+    }
+    /* the offset of ThreadState.budget, a __slots__ member (an object slot) */
+    budget_slot = -1;
+    Py_CLEAR(state_type);
+    if (cls != NULL && PyType_Check(cls)) {
+        PyObject *descr = PyObject_GetAttr(cls, str_budget);
+        if (descr == NULL) {
+            PyErr_Clear();
+        }
+        else {
+            if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+                PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+                if (member->type == Py_T_OBJECT_EX) {
+                    budget_slot = member->offset;
+                    state_type = (PyTypeObject *)Py_NewRef(cls);
+                }
+            }
+            Py_DECREF(descr);
+        }
     }
     Py_XSETREF(hook_state, Py_NewRef(state));
     Py_XSETREF(hook_raised, Py_NewRef(raised));
