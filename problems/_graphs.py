@@ -1,10 +1,15 @@
-"""Graph validation and the fast graph kernels behind :mod:`dptoolkit.problems.graph_paths`.
+"""Graph validation and the graph kernels shared by the catalog's graph problems.
 
-Private. A networkx graph is read once into an :class:`Arcs` object: the nodes
-in ``G``'s order, an index per node, and the arcs as ``(i, j, w)`` index
-triples with validated weights. Undirected edges become two arcs; parallel
-edges of a multigraph are combined (``min`` for shortest paths, ``max`` for
-longest paths, kept apart for counting).
+Private to :mod:`dptoolkit.problems` (``shortest_path``,
+``all_pairs_shortest_paths``, ``longest_path``, ``count_paths``). A graph
+argument is a networkx graph or an edge list ``[[u, v, w], ...]`` (read as a
+DiGraph, see :func:`check_graph`), so a catalog entry's JSON example solves
+as it is. It is read once into an :class:`Arcs` object: the nodes in ``G``'s
+order, an index per node, and the arcs as ``(i, j, w)`` index triples with
+validated weights, exact kinds (``int``, ``Fraction``, ``Decimal``) kept
+exact. Undirected edges become two arcs; parallel edges of a multigraph are
+combined (``min`` for shortest paths, ``max`` for longest paths, kept apart
+for counting).
 """
 
 from __future__ import annotations
@@ -12,41 +17,56 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-import numbers
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from dptoolkit._validate import show
+from dptoolkit._validate import check_exact_number, number_kind, show
 from dptoolkit.errors import CycleError, InvalidInput, InvalidType, NegativeCycleError
 
 __all__ = [
+    "EXAMPLE_DAG",
+    "EXAMPLE_GRAPH",
     "Arcs",
     "DistanceMatrix",
     "check_graph",
     "check_node",
     "check_undirected",
     "check_weight",
+    "coerce_args",
     "coerce_graph",
     "dag_order",
+    "dag_setup",
     "read_arcs",
 ]
 
-Number = int | float
+Number = Any  # int, float, Fraction or Decimal: one kind per graph (see read_arcs)
+
+#: The catalog examples: edge lists, JSON literals the command line shows and solve reads.
+EXAMPLE_GRAPH = [["s", "a", 4], ["s", "b", 2], ["b", "a", -1], ["a", "t", 3], ["b", "t", 6]]
+EXAMPLE_DAG = [["a", "b", 3], ["b", "c", 4], ["a", "c", 5], ["c", "d", -1], ["b", "d", 2]]
 
 
-def check_graph(name: str, value: object) -> Any:
-    """Return *value* if it is a networkx graph (any of the four classes)."""
+def check_graph(name: str, value: object, *, weight: str | None = "weight") -> Any:
+    """Return *value* as a networkx graph: a graph as it is, an edge list as a DiGraph.
+
+    An edge list is ``[[u, v], ...]`` or ``[[u, v, w], ...]``; ``w`` is stored
+    under the *weight* attribute (list node labels become tuples).
+    """
     import networkx as nx
 
-    if not isinstance(value, nx.Graph):
-        raise InvalidType(
-            f"{name}={show(value)} must be a networkx graph (Graph, DiGraph, MultiGraph, ...)"
-        )
-    return value
+    if isinstance(value, nx.Graph):
+        return value
+    if isinstance(value, (list, tuple)):
+        return coerce_graph(value, name=name, weight=weight or "weight")
+    raise InvalidType(
+        f"{name}={show(value)} must be a networkx graph (Graph, DiGraph, MultiGraph, ...) "
+        "or an edge list such as [[0, 1, 2.5], [1, 2, -1]]"
+    )
 
 
 def check_node(name: str, G: Any, node: object, *, graph: str = "G") -> Hashable:
@@ -70,15 +90,7 @@ def check_weight(value: object) -> str | None:
 def _edge_weight(data: Mapping[str, Any], weight: str | None, where: str) -> Number:
     if weight is None:
         return 1
-    value = data.get(weight, 1)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{where}[{weight!r}]={show(value)} must be a number")
-    number: Number = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(number, float) and math.isnan(number):
-        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be a number, not NaN")
-    if isinstance(number, float) and math.isinf(number):
-        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be finite")
-    return number
+    return check_exact_number(f"{where}[{weight!r}]", data.get(weight, 1))
 
 
 @dataclass
@@ -95,6 +107,10 @@ class Arcs:
         ``(i, j, w)`` triples, one per arc (two per undirected edge).
     integral:
         Whether every weight is an ``int`` (results are then given as ints).
+    exact:
+        Whether the weights are of an exact kind other than ``int``
+        (``Fraction`` or ``Decimal``): kernels then compute with them as
+        Python numbers, never through float64.
     """
 
     nodes: list[Hashable]
@@ -102,6 +118,8 @@ class Arcs:
     arcs: list[tuple[int, int, Number]]
     integral: bool
     directed: bool
+    exact: bool = False
+    inf: Any = math.inf  # "unreachable", of a kind that adds with the weights
     _out: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
     _in: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
 
@@ -128,11 +146,13 @@ class Arcs:
         return self._in
 
     def number(self, value: Number) -> Number:
-        """*value* as an ``int`` when every weight is one (and it is finite)."""
+        """*value* as an ``int`` when every weight is one (and it is finite); ``inf`` a float."""
+        if isinstance(value, Decimal) and value.is_infinite():
+            return math.inf if value > 0 else -math.inf
         if self.integral and isinstance(value, (float, np.floating)) and math.isfinite(value):
             return int(value)
         if isinstance(value, np.generic):
-            return value.item()  # type: ignore[no-any-return]
+            return value.item()
         return value
 
 
@@ -177,7 +197,24 @@ def read_arcs(
                     w = _edge_weight(data, weight, f"G[{u!r}][{v!r}]")
             integral = integral and type(w) is int
             append((i, j, w))
-    return Arcs(nodes, index, arcs, integral, G.is_directed())
+    exact = False
+    inf: Any = math.inf
+    if not integral:
+        kinds = set(map(type, (w for _, _, w in arcs))) - {int}
+        exact = not kinds <= {float}
+        if len(kinds) > 1:
+            _refuse_mixed_weights(G, weight, arcs, nodes)
+        inf = Decimal("Infinity") if Decimal in kinds else math.inf
+    return Arcs(nodes, index, arcs, integral, G.is_directed(), exact, inf)
+
+
+def _refuse_mixed_weights(
+    G: Any, weight: str | None, arcs: list[tuple[int, int, Number]], nodes: list[Hashable]
+) -> None:
+    """Name the first weight whose kind would round with an earlier one's (InvalidType)."""
+    seen: dict[type, str] = {}
+    for i, j, w in arcs:
+        number_kind(f"G[{nodes[i]!r}][{nodes[j]!r}][{weight!r}]", w, seen)
 
 
 def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
@@ -327,7 +364,7 @@ def bellman_ford(
     Dijkstra's algorithm when no arc is negative.
     """
     n = arcs.n
-    inf = math.inf
+    inf = arcs.inf
     dist: list[Number] = [inf] * n
     pred = [-1] * n
     dist[source] = 0
@@ -388,7 +425,7 @@ def bellman_ford(
 def _classic_cycle(arcs: Arcs, source: int) -> list[int]:
     """A negative cycle by n rounds of plain Bellman-Ford (one must be reachable)."""
     n = arcs.n
-    dist: list[Number] = [math.inf] * n
+    dist: list[Number] = [arcs.inf] * n
     pred = [-1] * n
     dist[source] = 0
     changed = -1
@@ -441,9 +478,11 @@ class DistanceMatrix(Mapping[Hashable, Mapping[Hashable, Number]]):
 
     def _number(self, value: Any) -> Number:
         number = value.item() if isinstance(value, np.generic) else value
+        if isinstance(number, Decimal) and number.is_infinite():
+            return math.inf
         if self._integral and isinstance(number, float) and math.isfinite(number):
             return int(number)
-        return number  # type: ignore[no-any-return]
+        return number
 
     def __getitem__(self, u: Hashable) -> Mapping[Hashable, Number]:
         return _Row(self, self._index[u])
@@ -477,15 +516,19 @@ class _Row(Mapping[Hashable, Number]):
         return repr(dict(self))
 
 
-def floyd_warshall(n: int, rows: Any, cols: Any, weights: Any, *, exact: bool) -> Any:
+def floyd_warshall(
+    n: int, rows: Any, cols: Any, weights: Any, *, exact: bool, inf: Any = math.inf
+) -> Any:
     """Distances by Floyd–Warshall, one vectorized ``n x n`` update per pivot ``k``.
 
-    ``exact`` asks for Python-int arithmetic (an object array) for integer
-    weights too large for float64 to hold exactly. Returns ``(D, k)``: ``k`` is
-    the first pivot after which some ``D[i, i] < 0`` (a negative cycle), or -1.
+    ``exact`` asks for Python-number arithmetic (an object array): integer
+    weights too large for float64 to hold exactly, ``Fraction`` or ``Decimal``
+    weights (then *inf* is the "unreachable" of their kind). Returns ``(D, k)``:
+    ``k`` is the first pivot after which some ``D[i, i] < 0`` (a negative
+    cycle), or -1.
     """
     dtype: Any = object if exact else np.float64
-    dist = np.full((n, n), math.inf, dtype=dtype)
+    dist = np.full((n, n), inf if exact else math.inf, dtype=dtype)
     if len(rows):
         if exact:
             for i, j, w in zip(rows.tolist(), cols.tolist(), weights, strict=True):
@@ -530,10 +573,10 @@ def floyd_warshall_next(n: int, arcs: Arcs) -> Any:
     return nxt
 
 
-def coerce_graph(value: object, *, name: str = "G") -> Any:
+def coerce_graph(value: object, *, name: str = "G", weight: str = "weight") -> Any:
     """Turn a JSON edge list ``[[u, v, w], ...]`` or ``[[u, v], ...]`` into a DiGraph.
 
-    A networkx graph passes through unchanged.
+    A networkx graph passes through unchanged; ``w`` is stored under *weight*.
     """
     import networkx as nx
 
@@ -549,7 +592,7 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
             raise InvalidInput(f"{name}[{k}]={show(edge)} must be an edge [u, v] or [u, v, weight]")
         u, v = (node_label(x) for x in edge[:2])
         if len(edge) == 3:
-            G.add_edge(u, v, weight=edge[2])
+            G.add_edge(u, v, **{weight: edge[2]})
         else:
             G.add_edge(u, v)
     return G
@@ -558,3 +601,24 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
 def node_label(value: Any) -> Hashable:
     """A JSON node label as a hashable node: lists become tuples."""
     return tuple(node_label(x) for x in value) if isinstance(value, list) else value
+
+
+def coerce_args(args: Sequence[Any]) -> tuple[Any, ...]:
+    """``[edges, *nodes]`` from the command line -> ``(DiGraph, *nodes)`` (``Problem.coerce``)."""
+    if not args:
+        return ()
+    return (coerce_graph(args[0]), *(node_label(x) for x in args[1:]))
+
+
+def dag_setup(
+    G: Any, weight: str | None, combine: Callable[[Number, Number], Number] | None
+) -> tuple[Arcs, list[int], list[int]]:
+    """A checked DAG read into arcs, a topological order, and each node's position in it."""
+    G = check_graph("G", G, weight=weight)
+    check_undirected(G)
+    arcs = read_arcs(G, weight, combine=combine)
+    order = dag_order(arcs)
+    pos = [0] * arcs.n
+    for p, v in enumerate(order):
+        pos[v] = p
+    return arcs, order, pos

@@ -167,13 +167,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         check_memory("n", n, 3 * 2 * n // 8)  # C(n) has 2 n bits; the product tree twice that
         return dp.Solution(fast_catalan(n), strategy="fast")
     rec, goal = build(n)
-    return run(
-        rec,
-        goal,
-        strategy,
-        children=lambda k: (j for i in range(k) for j in (i, k - 1 - i)),  # lazy: k may be huge
-        visits=n + 1,
-    )
+    return run(rec, goal, strategy, visits=n + 1)
 
 
 PROBLEMS = (

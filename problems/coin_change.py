@@ -306,7 +306,6 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
         rec,
         goal,
         strategy,
-        children=lambda a: [a - c for c in denominations if c <= a],
         visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
     )
 

@@ -151,11 +151,6 @@ def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tup
     return distance, (len(a), len(b))
 
 
-def _children(ij: tuple[int, int]) -> tuple[tuple[int, int], ...]:
-    i, j = ij
-    return ((i - 1, j - 1), (i - 1, j), (i, j - 1)) if i and j else ()
-
-
 def _walk(choices: Any, n: int, m: int) -> list[Operation]:
     """The edit script, read back from the recorded choices from ``(n, m)``."""
     ops: list[Operation] = []
@@ -341,7 +336,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             lazy={"operations": lambda: _strings.edit_operations(*codes)},
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children, visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)})
 

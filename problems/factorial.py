@@ -173,7 +173,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         check_memory("n", n, 3 * n * n.bit_length() // 8)  # n! has under n log2(n) bits
         return dp.Solution(fast_factorial(n), strategy="fast")
     rec, goal = build(n)
-    return run(rec, goal, strategy, children=lambda k: (k - 1,) if k else (), visits=n + 1)
+    return run(rec, goal, strategy, visits=n + 1)
 
 
 PROBLEMS = (

@@ -247,9 +247,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         check_memory("n", n, 3 * n // 8)  # F(n) has 0.69 n bits; two more numbers that size
         return dp.Solution(fast_fibonacci(n), strategy="fast")
     rec, goal = build(n)
-    return run(
-        rec, goal, strategy, children=lambda k: (k - 1, k - 2) if k > 1 else (), visits=n + 1
-    )
+    return run(rec, goal, strategy, visits=n + 1)
 
 
 PROBLEMS = (

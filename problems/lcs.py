@@ -112,20 +112,6 @@ def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tup
     return length, (len(a), len(b))
 
 
-def _children(
-    a: Sequence[Hashable], b: Sequence[Hashable]
-) -> Any:  # the calls one state makes, for the naive pre-flight count
-    def children(ij: tuple[int, int]) -> tuple[tuple[int, int], ...]:
-        i, j = ij
-        if i == 0 or j == 0:
-            return ()
-        if a[i - 1] == b[j - 1]:
-            return ((i - 1, j - 1),)
-        return ((i - 1, j), (i, j - 1))
-
-    return children
-
-
 def _walk(choices: Any, n: int, m: int) -> list[int]:
     """Indices into ``a`` of the LCS, read back from the recorded choices."""
     picked: list[int] = []
@@ -247,7 +233,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             _strings.lcs_length(*codes), strategy="fast", lazy={"sequence": sequence}
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children(a, b), visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}

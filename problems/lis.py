@@ -247,7 +247,6 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         rec,
         goal,
         strategy,
-        children=lambda i: [j for j in range(i) if i == n or items[j] < items[i]],
         visits=n + 1,
     )
 

@@ -111,13 +111,6 @@ def build(dims: Sequence[int]) -> tuple[Recurrence, tuple[int, int]]:
     return cost, (0, len(d) - 2)
 
 
-def _children(ij: tuple[int, int]) -> Iterator[tuple[int, int]]:
-    i, j = ij
-    for k in range(i, j):
-        yield (i, k)
-        yield (k + 1, j)
-
-
 def _order(split: Callable[[int, int], int], n: int) -> str:
     """The bracketing text of ``A1 .. An`` given each interval's split point."""
     out: list[str] = []
@@ -234,7 +227,7 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
             lazy={"order": lambda: _order(lambda i, j: int(split[i, j]), n)},
         )
     rec, goal = build(d)
-    sol = run(rec, goal, strategy, children=_children, visits=n * (n + 1) // 2)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}

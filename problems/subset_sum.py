@@ -264,14 +264,8 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": from_rows})
     rec, goal = _recurrence(xs, target)
 
-    def children(state: State) -> list[State]:
-        i, t = state
-        if t == 0 or i == 0:
-            return []
-        return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
-
     states = (len(xs) + 1) * (target + 1)
-    sol = run(rec, goal, strategy, children=children, visits=min(states, 2 ** (len(xs) + 1)))
+    sol = run(rec, goal, strategy, visits=min(states, 2 ** (len(xs) + 1)))
 
     def indices() -> list[int] | None:
         if not sol.value:

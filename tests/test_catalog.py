@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 
 import dptoolkit as dp
-from dptoolkit.catalog import PROBLEM_MODULES
+from dptoolkit.catalog import problem_modules
 
 ENGINE = {"naive", "top_down", "bottom_up"}
 KNOWN = ENGINE | {"fast"}
+
+
+PROBLEM_MODULES = [name.rsplit(".", 1)[-1] for name in problem_modules()]
 
 
 def registered(modname: str) -> tuple[Any, ...]:
@@ -209,13 +212,13 @@ def test_the_naive_preflight_counts_exactly_the_calls_the_run_makes(
     # depends on how far a run gets in time, only on the instance.
     run_module = importlib.import_module("dptoolkit.problems._run")
     counted: list[int] = []
-    real = run_module.check_naive_budget
+    real = run_module.naive_calls
 
     def spy(*args: Any, **kwargs: Any) -> int:
         counted.append(real(*args, **kwargs))
         return counted[-1]
 
-    monkeypatch.setattr(run_module, "check_naive_budget", spy)
+    monkeypatch.setattr(run_module, "naive_calls", spy)
     sol = problem.solve(*example_args(problem), strategy="naive")
     assert sol.stats is not None
     assert counted == [sol.stats.calls]
