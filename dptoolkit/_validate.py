@@ -9,6 +9,7 @@ problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 import reprlib
@@ -275,18 +276,26 @@ def check_numbers(
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
-    """Return *value* if it is one of *choices*; the message lists them.
+    """Return *value* if it is one of *choices*; the message lists them, and the closest.
 
     >>> check_choice("strategy", "greedy", ["naive", "top_down"])
     Traceback (most recent call last):
     ...
     dptoolkit.errors.InvalidInput: strategy='greedy' must be one of 'naive', 'top_down'
+    >>> check_choice("strategy", "bottomup", ["naive", "top_down", "bottom_up"])
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: strategy='bottomup' must be one of 'naive', 'top_down', 'bottom_up'; did you mean 'bottom_up'?
     """
     options = list(choices)
     if not isinstance(value, str) or value not in options:
         listed = ", ".join(repr(c) for c in options)
-        error = InvalidInput if isinstance(value, str) else InvalidType
-        raise error(f"{name}={show(value)} must be one of {listed}")
+        if not isinstance(value, str):
+            raise InvalidType(f"{name}={show(value)} must be one of {listed}")
+        wanted = value.strip().lower().replace("-", "_").replace(" ", "_")
+        close = difflib.get_close_matches(wanted, options, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InvalidInput(f"{name}={show(value)} must be one of {listed}{hint}")
     return value
 
 

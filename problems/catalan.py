@@ -88,26 +88,6 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
     return catalan, (n,)
 
 
-def fast_catalan(n: int) -> int:
-    """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
-
-    Examples
-    --------
-    >>> fast_catalan(10)
-    16796
-    """
-
-    def exponent(p: int) -> int:  # of p in (2n)! / (n!)^2, less its exponent in n + 1
-        e = legendre(2 * n, p) - 2 * legendre(n, p)
-        rest = n + 1
-        while rest % p == 0:
-            rest //= p
-            e -= 1
-        return e
-
-    return from_exponents(2 * n, exponent)
-
-
 def brute_force(n: int) -> int:
     """``C(n)`` by listing every string of ``2n`` parentheses and keeping the balanced ones.
 
@@ -128,6 +108,26 @@ def brute_force(n: int) -> int:
         return depth == 0
 
     return sum(balanced(word) for word in itertools.product("()", repeat=2 * n))
+
+
+def fast_catalan(n: int) -> int:
+    """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
+
+    Examples
+    --------
+    >>> fast_catalan(10)
+    16796
+    """
+
+    def exponent(p: int) -> int:  # of p in (2n)! / (n!)^2, less its exponent in n + 1
+        e = legendre(2 * n, p) - 2 * legendre(n, p)
+        rest = n + 1
+        while rest % p == 0:
+            rest //= p
+            e -= 1
+        return e
+
+    return from_exponents(2 * n, exponent)
 
 
 def solve(n: int, *, strategy: str = "auto") -> Solution:

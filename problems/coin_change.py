@@ -127,6 +127,30 @@ def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
 _UNPAID = 1 << 62
 
 
+def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
+    """Fewest coins by trying every multiset of coins, smallest multisets first.
+
+    Exponential: small amounts only.
+
+    Examples
+    --------
+    >>> brute_force([1, 3, 4], 6)
+    (2, [3, 3])
+    >>> brute_force([2], 3)
+    (inf, None)
+    """
+    denominations = sorted(set(coins))
+    if amount == 0:
+        return 0, []
+    if not denominations:
+        return math.inf, None
+    for count in range(1, amount // denominations[0] + 1):
+        for combo in itertools.combinations_with_replacement(denominations, count):
+            if sum(combo) == amount:
+                return count, list(combo)
+    return math.inf, None
+
+
 def _reduced(coins: list[int], amount: int) -> tuple[list[int], int, int, int] | None:
     """``(coins, amount, scale, jumps)`` of a smaller instance with the same answer, or None.
 
@@ -235,30 +259,6 @@ def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
     """
     value: int | float = _solve_fast(sorted(set(coins)), amount).value
     return value
-
-
-def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
-    """Fewest coins by trying every multiset of coins, smallest multisets first.
-
-    Exponential: small amounts only.
-
-    Examples
-    --------
-    >>> brute_force([1, 3, 4], 6)
-    (2, [3, 3])
-    >>> brute_force([2], 3)
-    (inf, None)
-    """
-    denominations = sorted(set(coins))
-    if amount == 0:
-        return 0, []
-    if not denominations:
-        return math.inf, None
-    for count in range(1, amount // denominations[0] + 1):
-        for combo in itertools.combinations_with_replacement(denominations, count):
-            if sum(combo) == amount:
-                return count, list(combo)
-    return math.inf, None
 
 
 def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solution:

@@ -172,37 +172,6 @@ def _walk(choices: Any, n: int, m: int) -> list[Operation]:
     return ops
 
 
-def fast_edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
-    """The Levenshtein distance by Myers' bit-parallel algorithm (linear space).
-
-    Parameters
-    ----------
-    a, b : sequence of hashable
-        Checked by :func:`solve`, not here.
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> fast_edit_distance("intention", "execution")
-    5
-    """
-    return _strings.levenshtein(*_strings.encode(a, b))
-
-
-def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operation]:
-    """A minimal edit script by Hirschberg's method on bit-parallel rows (linear space).
-
-    Examples
-    --------
-    >>> fast_operations("ab", "b")
-    [('delete', 0, 0), ('match', 1, 0)]
-    """
-    return _strings.edit_operations(*_strings.encode(a, b))
-
-
 def apply_operations(
     a: Sequence[Hashable], b: Sequence[Hashable], operations: Iterable[Operation]
 ) -> Sequence[Hashable]:
@@ -289,6 +258,37 @@ def brute_force(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
     2
     """
     return min(sum(kind != "match" for kind, _, _ in ops) for ops in _scripts(a, b))
+
+
+def fast_edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """The Levenshtein distance by Myers' bit-parallel algorithm (linear space).
+
+    Parameters
+    ----------
+    a, b : sequence of hashable
+        Checked by :func:`solve`, not here.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> fast_edit_distance("intention", "execution")
+    5
+    """
+    return _strings.levenshtein(*_strings.encode(a, b))
+
+
+def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operation]:
+    """A minimal edit script by Hirschberg's method on bit-parallel rows (linear space).
+
+    Examples
+    --------
+    >>> fast_operations("ab", "b")
+    [('delete', 0, 0), ('match', 1, 0)]
+    """
+    return _strings.edit_operations(*_strings.encode(a, b))
 
 
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:

@@ -91,6 +91,17 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
     return factorial, (n,)
 
 
+def brute_force(n: int) -> int:
+    """``n!`` by counting the orderings of ``n`` items one by one (tiny ``n`` only).
+
+    Examples
+    --------
+    >>> [brute_force(n) for n in range(6)]
+    [1, 1, 2, 6, 24, 120]
+    """
+    return sum(1 for _ in itertools.permutations(range(n)))
+
+
 def _odd_product(low: int, high: int) -> int:
     """The product of the odd numbers ``low, low + 2, ..., < high`` (*low* odd), split in halves."""
     count = (high - low + 1) // 2
@@ -124,17 +135,6 @@ def fast_factorial(n: int) -> int:
             running *= _odd_product(low, m + 1)
         odd_part *= running
     return odd_part << (n - n.bit_count())
-
-
-def brute_force(n: int) -> int:
-    """``n!`` by counting the orderings of ``n`` items one by one (tiny ``n`` only).
-
-    Examples
-    --------
-    >>> [brute_force(n) for n in range(6)]
-    [1, 1, 2, 6, 24, 120]
-    """
-    return sum(1 for _ in itertools.permutations(range(n)))
 
 
 def solve(n: int, *, strategy: str = "auto") -> Solution:

@@ -118,6 +118,27 @@ FFT_BITS = 1 << 18
 _CHECK_MODULUS = (1 << 61) - 1
 
 
+def brute_force(n: int) -> int:
+    """``F(n)`` by counting tilings of a ``1 x (n - 1)`` strip with squares and dominoes.
+
+    Exponential: every sequence of 1s and 2s summing to ``n - 1`` is listed,
+    so it is an independent check of the recurrence for small ``n`` only.
+
+    Examples
+    --------
+    >>> [brute_force(n) for n in range(8)]
+    [0, 1, 1, 2, 3, 5, 8, 13]
+    """
+    if n == 0:
+        return 0
+    length = n - 1
+    count = 0
+    for parts in range(length + 1):
+        for tiling in itertools.product((1, 2), repeat=parts):
+            count += sum(tiling) == length
+    return count
+
+
 def _multiply(x: int, y: int) -> int:
     """``x * y`` for non-negative ints; the largest products go through a float FFT.
 
@@ -186,27 +207,6 @@ def fast_fibonacci(n: int) -> int:
         else:
             f, g, k_odd = odd - before, before, False
     return f  # n == 1
-
-
-def brute_force(n: int) -> int:
-    """``F(n)`` by counting tilings of a ``1 x (n - 1)`` strip with squares and dominoes.
-
-    Exponential: every sequence of 1s and 2s summing to ``n - 1`` is listed,
-    so it is an independent check of the recurrence for small ``n`` only.
-
-    Examples
-    --------
-    >>> [brute_force(n) for n in range(8)]
-    [0, 1, 1, 2, 3, 5, 8, 13]
-    """
-    if n == 0:
-        return 0
-    length = n - 1
-    count = 0
-    for parts in range(length + 1):
-        for tiling in itertools.product((1, 2), repeat=parts):
-            count += sum(tiling) == length
-    return count
 
 
 def solve(n: int, *, strategy: str = "auto") -> Solution:

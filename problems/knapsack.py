@@ -79,8 +79,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from decimal import Decimal
 from collections.abc import Hashable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -180,6 +180,34 @@ def _walk(sol: Solution, goal: State) -> list[int]:
     return items
 
 
+def brute_force(
+    weights: Sequence[int], values: Sequence[Number], capacity: int, *, unbounded: bool = False
+) -> tuple[Number, list[int]]:
+    """Best value and one best item list, by trying every subset (or multiset).
+
+    For 0/1, all ``2^n`` subsets; for unbounded, every vector of copy counts
+    with ``count_i <= capacity // w_i``. Exponential: small instances only.
+
+    Examples
+    --------
+    >>> brute_force([1, 3, 4], [15, 20, 30], 4)
+    (35, [0, 1])
+    """
+    n = len(weights)
+    ranges = [range(capacity // w + 1) for w in weights] if unbounded else [range(2)] * n
+    best_value: Number = 0
+    best_items: list[int] = []
+    for counts in itertools.product(*ranges):
+        weight = sum(c * w for c, w in zip(counts, weights, strict=True))
+        if weight > capacity:
+            continue
+        value = sum(c * v for c, v in zip(counts, values, strict=True))
+        if value > best_value:
+            best_value = value
+            best_items = [i for i, c in enumerate(counts) for _ in range(c)]
+    return best_value, best_items
+
+
 def _reduced(weights: list[int], capacity: int, unbounded: bool) -> tuple[list[int], int]:
     """The same instance on a shorter row: weights and capacity over the gcd, 0/1 capacity clamped.
 
@@ -276,34 +304,6 @@ def _walk_table(take: Any, weights: list[int], capacity: int, unbounded: bool) -
         i -= 1
     items.reverse()
     return items
-
-
-def brute_force(
-    weights: Sequence[int], values: Sequence[Number], capacity: int, *, unbounded: bool = False
-) -> tuple[Number, list[int]]:
-    """Best value and one best item list, by trying every subset (or multiset).
-
-    For 0/1, all ``2^n`` subsets; for unbounded, every vector of copy counts
-    with ``count_i <= capacity // w_i``. Exponential: small instances only.
-
-    Examples
-    --------
-    >>> brute_force([1, 3, 4], [15, 20, 30], 4)
-    (35, [0, 1])
-    """
-    n = len(weights)
-    ranges = [range(capacity // w + 1) for w in weights] if unbounded else [range(2)] * n
-    best_value: Number = 0
-    best_items: list[int] = []
-    for counts in itertools.product(*ranges):
-        weight = sum(c * w for c, w in zip(counts, weights, strict=True))
-        if weight > capacity:
-            continue
-        value = sum(c * v for c, v in zip(counts, values, strict=True))
-        if value > best_value:
-            best_value = value
-            best_items = [i for i, c in enumerate(counts) for _ in range(c)]
-    return best_value, best_items
 
 
 def solve(

@@ -133,29 +133,6 @@ def _as_type(a: Sequence[Hashable], indices: Sequence[int]) -> Sequence[Hashable
     return same_type(a, [a[k] for k in indices])
 
 
-def fast_lcs_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
-    """The LCS length by the bit-vector algorithm (linear space).
-
-    Examples
-    --------
-    >>> fast_lcs_length("XMJYAUZ", "MZJAWXU")
-    4
-    """
-    return _strings.lcs_length(*_strings.encode(a, b))
-
-
-def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]:
-    """One longest common subsequence, by Hirschberg's method on bit-parallel rows.
-
-    Examples
-    --------
-    >>> fast_lcs("XMJYAUZ", "MZJAWXU")
-    'MJAU'
-    """
-    pairs = _strings.lcs_pairs(*_strings.encode(a, b))
-    return _as_type(a, [i for i, _ in pairs])
-
-
 def brute_force(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
     """The LCS length by trying every subsequence of the shorter input (exponential).
 
@@ -186,6 +163,29 @@ def is_subsequence(small: Sequence[Hashable], big: Sequence[Hashable]) -> bool:
     small = check_sequence("small", small)
     items = iter(check_sequence("big", big))
     return all(any(x == y for y in items) for x in small)
+
+
+def fast_lcs_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """The LCS length by the bit-vector algorithm (linear space).
+
+    Examples
+    --------
+    >>> fast_lcs_length("XMJYAUZ", "MZJAWXU")
+    4
+    """
+    return _strings.lcs_length(*_strings.encode(a, b))
+
+
+def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]:
+    """One longest common subsequence, by Hirschberg's method on bit-parallel rows.
+
+    Examples
+    --------
+    >>> fast_lcs("XMJYAUZ", "MZJAWXU")
+    'MJAU'
+    """
+    pairs = _strings.lcs_pairs(*_strings.encode(a, b))
+    return _as_type(a, [i for i, _ in pairs])
 
 
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:

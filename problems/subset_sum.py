@@ -125,6 +125,21 @@ def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
     return _recurrence(*_check(numbers, target))
 
 
+def brute_force(numbers: Sequence[int], target: int) -> tuple[bool, list[int] | None]:
+    """Decide by trying every subset, smallest first (``2^n`` subsets: small ``n`` only).
+
+    Examples
+    --------
+    >>> brute_force([3, 34, 4, 12, 5, 2], 9)
+    (True, [2, 4])
+    """
+    for size in range(len(numbers) + 1):
+        for subset in itertools.combinations(range(len(numbers)), size):
+            if sum(numbers[i] for i in subset) == target:
+                return True, list(subset)
+    return False, None
+
+
 def _rows(numbers: list[int], target: int) -> list[int]:
     """Every row of the table as an integer bitset: ``rows[i]`` bit ``t`` is ``reach(i, t)``."""
     mask = (1 << (target + 1)) - 1
@@ -197,21 +212,6 @@ def _indices_from_rows(numbers: list[int], target: int) -> list[int] | None:
             t -= numbers[i - 1]
     chosen.reverse()
     return chosen
-
-
-def brute_force(numbers: Sequence[int], target: int) -> tuple[bool, list[int] | None]:
-    """Decide by trying every subset, smallest first (``2^n`` subsets: small ``n`` only).
-
-    Examples
-    --------
-    >>> brute_force([3, 34, 4, 12, 5, 2], 9)
-    (True, [2, 4])
-    """
-    for size in range(len(numbers) + 1):
-        for subset in itertools.combinations(range(len(numbers)), size):
-            if sum(numbers[i] for i in subset) == target:
-                return True, list(subset)
-    return False, None
 
 
 def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Solution:

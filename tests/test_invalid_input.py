@@ -419,7 +419,6 @@ CASES: list[Any] = [
         "strategy='naive'",
         id="lcs-naive-too-big",
     ),
-    pytest.param(lambda: matrix_chain([5]), ValueError, "dims=[5]", id="chain-too-short"),
     pytest.param(lambda: matrix_chain([]), ValueError, "dims=[]", id="chain-empty"),
     pytest.param(lambda: matrix_chain(None), TypeError, "dims=None", id="chain-none"),
     pytest.param(lambda: matrix_chain([10, 0, 5]), ValueError, "dims[1]=0", id="chain-zero"),
