@@ -82,7 +82,15 @@ from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
-__all__ = ["PROBLEMS", "brute_force", "build", "fast_lcs", "fast_lcs_length", "solve"]
+__all__ = [
+    "PROBLEMS",
+    "brute_force",
+    "build",
+    "fast_lcs",
+    "fast_lcs_length",
+    "is_subsequence",
+    "solve",
+]
 
 STRATEGIES = WITH_FAST
 

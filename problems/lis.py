@@ -77,6 +77,7 @@ import numbers
 from bisect import bisect_left
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
@@ -109,7 +110,7 @@ def _check(seq: object) -> Sequence[Any]:
                 f"seq[{i}]={show(item)} is a set: sets are only partly ordered by <, "
                 "so an increasing subsequence is not defined"
             )
-        kinds.add(numbers.Real if isinstance(item, numbers.Real) else type(item))
+        kinds.add(numbers.Real if isinstance(item, (numbers.Real, Decimal)) else type(item))
     if len(kinds) > 1:
         names = sorted(getattr(kind, "__name__", str(kind)) for kind in kinds)
         raise dp.InvalidType(

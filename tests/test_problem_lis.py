@@ -111,7 +111,7 @@ def test_every_witness_is_a_longest_increasing_subsequence(seq: list[int]) -> No
     for sol in [*engine, lis.solve(seq, strategy="fast")]:
         chosen = sol.indices
         assert len(chosen) == sol.value == brute_force_length(seq)
-        assert all(a < b and seq[a] < seq[b] for a, b in zip(chosen, chosen[1:]))
+        assert all(a < b and seq[a] < seq[b] for a, b in itertools.pairwise(chosen))
 
 
 def brute_force_length(seq: list[int]) -> int:
