@@ -63,34 +63,14 @@ _EXPORTS: dict[str, str] = {
     "Problem": "catalog",
 }
 
+# fmt: off
 __all__ = [
-    "BudgetExceeded",
-    "CacheInfo",
-    "CycleError",
-    "DPError",
-    "InvalidInput",
-    "InvalidType",
-    "NegativeCycleError",
-    "OrderError",
-    "Problem",
-    "Recurrence",
-    "RedisStore",
-    "SQLiteStore",
-    "Solution",
-    "Stats",
-    "Store",
-    "StoreError",
-    "Trace",
-    "UnsupportedValue",
-    "catalog",
-    "choose",
-    "grid",
-    "intervals",
-    "memoize",
-    "recurrence",
-    "register_codec",
-    "subsets",
+    "BudgetExceeded", "CacheInfo", "CycleError", "DPError", "InvalidInput", "InvalidType",
+    "NegativeCycleError", "OrderError", "Problem", "Recurrence", "RedisStore", "SQLiteStore",
+    "Solution", "Stats", "Store", "StoreError", "Trace", "UnsupportedValue", "catalog", "choose",
+    "grid", "intervals", "memoize", "recurrence", "register_codec", "subsets",
 ]
+# fmt: on
 
 if TYPE_CHECKING:
     from .catalog import Problem, catalog

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import importlib
 import numbers
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dptoolkit._validate import check_choice, check_sequence, show
+from dptoolkit._validate import check_choice, check_int, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 from dptoolkit.spaces import Space, _range_size
 
@@ -42,8 +42,10 @@ __all__ = [
     "pick",
     "refuse_naive",
     "run",
+    "run_term",
     "same_type",
     "state",
+    "wiring",
 ]
 
 #: The strategies the recurrence engine runs (a problem without a kernel).
@@ -107,6 +109,30 @@ def run(
     elif visits is not None and visits > TABLE_STATE_LIMIT:
         raise _too_many_states(strategy, "compute up to", visits)
     return rec.solve(*goal, strategy=strategy)
+
+
+def run_term(
+    n: object,
+    strategy: object,
+    *,
+    problem: str,
+    build: Callable[[int], tuple[Recurrence, tuple[int]]],
+    fast: Callable[[int], Any],
+    fast_bytes: Callable[[int], int],
+) -> Solution:
+    """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
+
+    ``fast(n)`` is the kernel; ``fast_bytes(n)`` what it may hold, checked first.
+    """
+    from dptoolkit.recurrence import Solution
+
+    term = check_int("n", n)
+    chosen = pick(strategy, WITH_FAST, problem=problem)
+    if chosen == "fast":
+        check_memory("n", term, fast_bytes(term))
+        return Solution(fast(term), strategy="fast")
+    rec, goal = build(term)
+    return run(rec, goal, chosen, visits=term + 1)
 
 
 def naive_calls(
@@ -307,3 +333,17 @@ def state(choices: Any, key: tuple[Any, ...]) -> Any:
     if len(key) == 1 and key[0] in choices:
         return choices[key[0]]
     raise KeyError(key)
+
+
+def wiring(
+    module: str,
+    solve: Callable[..., Solution],
+    build: Callable[..., tuple[Recurrence, tuple[Any, ...]]],
+    strategies: Sequence[str],
+) -> dict[str, Any]:
+    """The fields of a catalog entry that point into its own module.
+
+    ``dp.Problem(name=..., summary=..., ..., **wiring(__name__, solve, build, STRATEGIES))``:
+    the defining module, its ``solve`` and ``build``, and the strategies ``solve`` takes.
+    """
+    return {"module": module, "solve": solve, "build": build, "strategies": tuple(strategies)}

@@ -67,7 +67,7 @@ import dptoolkit as dp
 from dptoolkit._validate import show
 
 from . import _graphs as g
-from ._run import WITH_FAST, check_memory, pick, run, state
+from ._run import WITH_FAST, check_memory, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -330,13 +330,10 @@ PROBLEMS = (
         ),
         time="O(V^3)",
         space="O(V^3)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(g.EXAMPLE_GRAPH,),
         witness=("path",),
-        build=build,
         coerce=g.coerce_args,
         aliases=("floyd_warshall", "apsp"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -149,9 +149,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for
+        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
+        for ``fast``, an ``n`` whose ``C(n)`` (about ``2 n`` bits) would take more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` past a million calls (``n > 12``), before
         any work is done.
@@ -161,13 +161,14 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(20).value
     6564120420
     """
-    n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="catalan")
-    if strategy == "fast":
-        check_memory("n", n, 3 * 2 * n // 8)  # C(n) has 2 n bits; the product tree twice that
-        return dp.Solution(fast_catalan(n), strategy="fast")
-    rec, goal = build(n)
-    return run(rec, goal, strategy, visits=n + 1)
+    return run_term(
+        n,
+        strategy,
+        problem="catalan",
+        build=build,
+        fast=fast_catalan,
+        fast_bytes=lambda n: 3 * 2 * n // 8,  # C(n) has 2 n bits; the product tree twice that
+    )
 
 
 PROBLEMS = (
@@ -177,12 +178,8 @@ PROBLEMS = (
         recurrence="C(0) = 1; C(n) = sum(C(i) * C(n - 1 - i) for i in 0 .. n - 1)",
         time="O(n^2) products",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("catalan_numbers", "dyck_words"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -80,7 +80,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -324,12 +324,9 @@ PROBLEMS = (
         recurrence="fewest(0) = 0; fewest(a) = min(fewest(a - c) + 1 for c in coins if c <= a)",
         time="O(k A)",
         space="O(A)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([1, 3, 4], 6),
         witness=("coins",),
-        build=build,
         aliases=("change_making", "coins"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

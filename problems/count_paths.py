@@ -18,21 +18,13 @@ States are positions in a topological order; the goal is ``target``'s.
 ``fast`` is the same pass pushed forward from ``source`` over the nodes
 between the two positions only.
 
-============  ===================  ==========
-strategy      time                 space
-============  ===================  ==========
-naive         (number of paths)    O(V) stack
-top_down      O(V + E)             O(V)
-bottom_up     O(V + E)             O(V)
-fast          O(V + E)             O(V)
-============  ===================  ==========
+Every strategy but ``naive`` (one call per path, repeats included) takes
+``O(V + E)`` time and ``O(V)`` space.
 
 Examples
 --------
->>> import networkx as nx
 >>> from dptoolkit.problems import count_paths
->>> G = nx.DiGraph([("s", "a"), ("s", "b"), ("b", "a"), ("a", "t")])
->>> count_paths.solve(G, "s", "t").value
+>>> count_paths.solve([["s", "a"], ["s", "b"], ["b", "a"], ["a", "t"]], "s", "t").value
 2
 
 References
@@ -51,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run
+from ._run import WITH_FAST, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -186,13 +178,9 @@ PROBLEMS = (
         recurrence="N(v) = [v == source] + sum_{u->v} N(u) in topological order",
         time="O(V + E)",
         space="O(V)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([[0, 1], [0, 2], [1, 2], [1, 3], [2, 3]], 0, 3),
-        witness=(),
-        build=build,
         coerce=g.coerce_args,
         aliases=("dag_count_paths",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -155,9 +155,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for
+        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
+        for ``fast``, an ``n`` whose ``n!`` (about ``n log2 n`` bits) would take more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` with ``n > 300``: plain recursion has no
         memo to resume from, so its depth is the interpreter's stack.
@@ -167,13 +167,14 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(30).value
     265252859812191058636308480000000
     """
-    n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="factorial")
-    if strategy == "fast":
-        check_memory("n", n, 3 * n * n.bit_length() // 8)  # n! has under n log2(n) bits
-        return dp.Solution(fast_factorial(n), strategy="fast")
-    rec, goal = build(n)
-    return run(rec, goal, strategy, visits=n + 1)
+    return run_term(
+        n,
+        strategy,
+        problem="factorial",
+        build=build,
+        fast=fast_factorial,
+        fast_bytes=lambda n: 3 * n * n.bit_length() // 8,  # n! has under n log2(n) bits
+    )
 
 
 PROBLEMS = (
@@ -183,12 +184,8 @@ PROBLEMS = (
         recurrence="0! = 1; n! = n * (n - 1)!",
         time="O(n) multiplications",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("factorials",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

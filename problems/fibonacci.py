@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -227,9 +227,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for
+        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
+        for ``fast``, an ``n`` whose ``F(n)`` (about ``0.69 n`` bits) would take more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than
         a million calls (``n > 27``), before any work is done.
@@ -241,13 +241,14 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(30, strategy="top_down").value
     832040
     """
-    n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="fibonacci")
-    if strategy == "fast":
-        check_memory("n", n, 3 * n // 8)  # F(n) has 0.69 n bits; two more numbers that size
-        return dp.Solution(fast_fibonacci(n), strategy="fast")
-    rec, goal = build(n)
-    return run(rec, goal, strategy, visits=n + 1)
+    return run_term(
+        n,
+        strategy,
+        problem="fibonacci",
+        build=build,
+        fast=fast_fibonacci,
+        fast_bytes=lambda n: 3 * n // 8,  # F(n) has 0.69 n bits; two more numbers that size
+    )
 
 
 PROBLEMS = (
@@ -257,12 +258,8 @@ PROBLEMS = (
         recurrence="F(n) = n if n < 2 else F(n - 1) + F(n - 2)",
         time="O(n) additions",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("fib", "fibonacci_numbers"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

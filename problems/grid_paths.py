@@ -56,7 +56,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int, show
 
 from ._numbers import binomial
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -257,12 +257,8 @@ PROBLEMS = (
         recurrence="P(r, c) = P(r-1, c) + P(r, c-1); P(0, 0) = 1; 0 on blocked cells",
         time="O(rows cols)",
         space="O(rows cols)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(3, 4),
-        witness=(),
-        build=build,
         aliases=("lattice_paths", "unique_paths"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -88,7 +88,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -388,12 +388,9 @@ PROBLEMS = (
         ),
         time="O(n W)",
         space="O(n W)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([12, 2, 1, 1, 4], [4, 2, 1, 2, 10], 15),
         witness=("items",),
-        build=build,
         aliases=("0/1_knapsack", "knapsack_01", "unbounded_knapsack"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -77,7 +77,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_sequence
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -258,12 +258,9 @@ PROBLEMS = (
         ),
         time="O(n m)",
         space="O(n m)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=("ABCBDAB", "BDCABA"),
         witness=("sequence",),
-        build=build,
         aliases=("longest_common_subsequence",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

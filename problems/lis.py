@@ -83,7 +83,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -282,12 +282,9 @@ PROBLEMS = (
         ),
         time="O(n^2)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([3, 1, 4, 1, 5, 9, 2, 6],),
         witness=("indices",),
-        build=build,
         aliases=("longest_increasing_subsequence",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

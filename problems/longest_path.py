@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -223,13 +223,10 @@ PROBLEMS = (
         recurrence="L(v) = max(0, max_{u->v} L(u) + w(u, v)) in topological order; answer max_v L(v)",
         time="O(V + E)",
         space="O(V)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(g.EXAMPLE_DAG,),
         witness=("path",),
-        build=build,
         coerce=g.coerce_args,
         aliases=("dag_longest_path",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

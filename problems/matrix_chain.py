@@ -69,7 +69,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_numbers, show
 
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -254,12 +254,9 @@ PROBLEMS = (
         ),
         time="O(n^3)",
         space="O(n^2)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([30, 35, 15, 5, 10, 20, 25],),
         witness=("order",),
-        build=build,
         aliases=("matrix_chain_multiplication", "matrix_chain_order"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import ENGINE, pick, run
+from ._run import ENGINE, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -192,12 +192,9 @@ PROBLEMS = (
         recurrence="revenue(0) = 0; revenue(j) = max(prices[i - 1] + revenue(j - i) for i in 1 .. j)",
         time="O(n m)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([1, 5, 8, 9, 10, 17, 17, 20, 24, 30], 4),
         witness=("pieces",),
-        build=build,
         aliases=("rod", "cutting_rod"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

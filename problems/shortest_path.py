@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -266,13 +266,10 @@ PROBLEMS = (
         ),
         time="O(V (V + E))",
         space="O(V^2)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(g.EXAMPLE_GRAPH, "s", "t"),
         witness=("path",),
-        build=build,
         coerce=g.coerce_args,
         aliases=("bellman_ford", "shortest-path"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -286,12 +286,9 @@ PROBLEMS = (
         ),
         time="O(n T)",
         space="O(n T)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([3, 34, 4, 12, 5, 2], 9),
         witness=("indices",),
-        build=build,
         aliases=("subset_sums",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )
