@@ -17,7 +17,6 @@ arguments, then comes here, so these read the same everywhere:
 
 from __future__ import annotations
 
-import importlib
 import numbers
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -167,7 +166,8 @@ def naive_calls(
     ...
     dptoolkit.errors.BudgetExceeded: strategy='naive' would recurse more than 300 levels deep on this instance; use 'top_down' or 'bottom_up'
     """
-    routed, run_record, cycle_error, outside = _seam()
+    from dptoolkit.recurrence import _seam  # the engine's strategy seam: see its docstring
+
     key, normalize, arity, varargs = rec._key, rec._normalize, rec._arity, rec._varargs
     member = rec._membership(goal)
     values: dict[Any, Any] = {}
@@ -211,9 +211,9 @@ def naive_calls(
             credit(counts[state], heights[state])
             return values[state]
         if state in live:
-            raise cycle_error(rec, [*live[live.index(state) :], state])
+            raise _seam.cycle_error(rec, [*live[live.index(state) :], state])
         if member is not None and not member(state):
-            outside(rec, args, rec._state_args(live[-1]) if live else None)
+            _seam.outside(rec, args, rec._state_args(live[-1]) if live else None)
         if len(live) > max_depth:
             raise too_deep()
         live.append(state)
@@ -230,21 +230,11 @@ def naive_calls(
 
     body = rec._rebind(call)
     try:
-        with routed(rec, call, run_record(lambda: live[-1] if live else None, choices)):
+        with _seam.routed(rec, call, _seam.Run(lambda: live[-1] if live else None, choices)):
             call(*goal)
     except RecursionError:
         raise too_deep() from None
     return counts[key(goal)]
-
-
-def _seam() -> tuple[Any, Any, Any, Any]:
-    """The engine's strategy seam: ``routed``, ``Run``, ``cycle_error``, ``outside``."""
-    try:
-        seam: Any = importlib.import_module("dptoolkit.recurrence._seam")
-        return seam.routed, seam.Run, seam.cycle_error, seam.outside
-    except ImportError:  # the engine as one module (before the recurrence package)
-        flat: Any = importlib.import_module("dptoolkit.recurrence")
-        return flat._routed, flat._Run, flat._cycle_error, flat._outside
 
 
 def _size(space: object) -> int | None:

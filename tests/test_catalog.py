@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -166,7 +165,7 @@ def test_build_gives_the_one_recurrence_and_its_goal(problem: dp.Problem) -> Non
 def test_the_value_and_witness_never_build_the_bottom_up_table(
     problem: dp.Problem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recurrence = sys.modules["dptoolkit.recurrence"]
+    recurrence = importlib.import_module("dptoolkit.recurrence._bottom_up")
     built: list[int] = []
     real = recurrence._to_table
 
