@@ -118,10 +118,14 @@ def run_term(
     build: Callable[[int], tuple[Recurrence, tuple[int]]],
     fast: Callable[[int], Any],
     fast_bytes: Callable[[int], int],
+    table_bytes: Callable[[int], int],
 ) -> Solution:
     """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
 
-    ``fast(n)`` is the kernel; ``fast_bytes(n)`` what it may hold, checked first.
+    ``fast(n)`` is the kernel; ``fast_bytes(n)`` what it may hold, checked first;
+    ``table_bytes(n)`` what a ``top_down`` or ``bottom_up`` table of the big
+    numbers ``0 .. n`` holds, checked first too (far fewer states than
+    :data:`TABLE_STATE_LIMIT` can still be gigabytes of digits).
     """
     from dptoolkit.recurrence import Solution
 
@@ -130,6 +134,8 @@ def run_term(
     if chosen == "fast":
         check_memory("n", term, fast_bytes(term))
         return Solution(fast(term), strategy="fast")
+    if chosen != "naive" and term <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory("n", term, table_bytes(term), strategy=chosen)
     rec, goal = build(term)
     return run(rec, goal, chosen, visits=term + 1)
 
@@ -260,14 +266,15 @@ def check_memory(
     *,
     limit: int = FAST_MEMORY_LIMIT,
     shown: str | None = None,
+    strategy: str = "fast",
 ) -> None:
-    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*.
+    """Refuse a run (``fast`` unless *strategy* says) needing more than *limit* bytes because of *name*.
 
     The message shows ``name=value`` (*shown* replaces the value's ``repr``).
     """
     if nbytes > limit:
         raise InvalidInput(
-            f"{name}={shown or show(value)} is too large for strategy='fast': it would need about "
+            f"{name}={shown or show(value)} is too large for strategy={strategy!r}: it would need about "
             f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
         )
 

@@ -71,11 +71,12 @@ STRATEGIES = WITH_FAST
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Catalan recurrence and the goal state ``(n,)``.
 
-    Examples
-    --------
-    >>> rec, goal = build(4)
-    >>> rec.solve(*goal, strategy="bottom_up").value
-    14
+    One table holds every smaller Catalan number too:
+
+    >>> rec, goal = build(6)
+    >>> sol = rec.solve(*goal, strategy="bottom_up")
+    >>> [int(sol.table[k]) for k in range(goal[0] + 1)]
+    [1, 1, 2, 5, 14, 42, 132]
     """
     n = check_int("n", n)
 
@@ -144,14 +145,16 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Returns
     -------
     dp.Solution
-        ``.value`` is ``C(n)``; there is no witness.
+        ``.value``: ``C(n)``, an exact ``int`` (no witness: ``build`` gives
+        the recurrence, to trace or to read its table).
 
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n`` or an unknown strategy (``InvalidType`` for
-        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
-        for ``fast``, an ``n`` whose ``C(n)`` (about ``2 n`` bits) would take more than 2 GiB.
+        ``n < 0``; an unknown strategy; an ``n`` whose ``C(n)`` (about
+        ``2 n`` bits) or whose table would take more than 2 GiB.
+    dptoolkit.InvalidType
+        ``n`` not an integer (``5.0``, ``Fraction(5)``, ``Decimal(5)``).
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` past a million calls (``n > 12``), before
         any work is done.
@@ -168,6 +171,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         build=build,
         fast=fast_catalan,
         fast_bytes=lambda n: 3 * 2 * n // 8,  # C(n) has 2 n bits; the product tree twice that
+        table_bytes=lambda n: n * n // 8,  # C(0..n) in the table: n^2 bits
     )
 
 

@@ -79,8 +79,8 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
     Examples
     --------
     >>> rec, goal = build(5)
-    >>> rec.solve(*goal, strategy="top_down").value
-    120
+    >>> goal, rec.solve(*goal, strategy="top_down").value, rec.trace(*goal).calls
+    ((5,), 120, 6)
     """
     n = check_int("n", n)
 
@@ -174,6 +174,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         build=build,
         fast=fast_factorial,
         fast_bytes=lambda n: 3 * n * n.bit_length() // 8,  # n! has under n log2(n) bits
+        table_bytes=lambda n: n * n * n.bit_length() // 16,  # 0!..n!: n^2 log n / 2 bits
     )
 
 

@@ -248,6 +248,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         build=build,
         fast=fast_fibonacci,
         fast_bytes=lambda n: 3 * n // 8,  # F(n) has 0.69 n bits; two more numbers that size
+        table_bytes=lambda n: n * n // 23,  # F(0..n) in the table: n^2 / 3 bits
     )
 
 
