@@ -169,6 +169,7 @@ def read_arcs(
     index = {node: i for i, node in enumerate(nodes)}
     multi = G.is_multigraph()
     integral = True
+    slow = multi  # some weight read through _edge_weight: it may be of an exact kind
     arcs: list[tuple[int, int, Number]] = []
     append = arcs.append
     isfinite = math.isfinite
@@ -195,11 +196,12 @@ def read_arcs(
                 kind = type(w)
                 if kind is not int and not (kind is float and isfinite(w)):
                     w = _edge_weight(data, weight, f"G[{u!r}][{v!r}]")
+                    slow = True
             integral = integral and type(w) is int
             append((i, j, w))
     exact = False
     inf: Any = math.inf
-    if not integral:
+    if slow and not integral:  # only plain int and float weights otherwise
         kinds = set(map(type, (w for _, _, w in arcs))) - {int}
         exact = not kinds <= {float}
         if len(kinds) > 1:
