@@ -67,6 +67,7 @@ import dptoolkit as dp
 from dptoolkit._validate import show
 
 from . import _graphs as g
+from . import _paths as paths
 from ._run import WITH_FAST, check_memory, pick, run, state, wiring
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def _pair(arcs: g.Arcs, u: object, v: object) -> tuple[int, int]:
 def _negative_cycle_anywhere(arcs: g.Arcs, dist: Any) -> None:
     """Raise the negative cycle through the node of the most negative ``d(i, i)``."""
     diagonal = [dist[i][i] for i in range(arcs.n)]
-    g.bellman_ford(arcs, diagonal.index(min(diagonal)), origin="")
+    paths.bellman_ford(arcs, diagonal.index(min(diagonal)), origin="")
 
 
 def brute_force(G: Any, *, weight: str | None = "weight") -> dict[Node, dict[Node, Number]]:
@@ -229,7 +230,7 @@ def _fast(G: Any, weight: str | None) -> Solution:
         arcs, rows, cols, values = bulk
         exact = False
     weights = values if exact else np.asarray(values, dtype=np.float64)
-    dist, bad = g.floyd_warshall(arcs.n, rows, cols, weights, exact=exact, inf=arcs.inf)
+    dist, bad = paths.floyd_warshall(arcs.n, rows, cols, weights, exact=exact, inf=arcs.inf)
     full: list[g.Arcs] = []
 
     def detailed() -> g.Arcs:  # arcs as triples, read only when needed
@@ -239,10 +240,10 @@ def _fast(G: Any, weight: str | None) -> Solution:
 
     if bad >= 0:
         _negative_cycle_anywhere(detailed(), dist)
-    matrix = g.DistanceMatrix(arcs.nodes, dist, integral=arcs.integral)
+    matrix = paths.DistanceMatrix(arcs.nodes, dist, integral=arcs.integral)
 
     def make_path() -> Path:
-        nxt = g.floyd_warshall_next(arcs.n, detailed())
+        nxt = paths.floyd_warshall_next(arcs.n, detailed())
 
         def path(u: Node, v: Node) -> list[Node] | None:
             i, j = _pair(arcs, u, v)
@@ -309,7 +310,7 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
     dist = _replay(arcs, choices)
     if sol.value < 0:
         _negative_cycle_anywhere(arcs, dist)
-    matrix = g.DistanceMatrix(arcs.nodes, np.array(dist, dtype=object), integral=arcs.integral)
+    matrix = paths.DistanceMatrix(arcs.nodes, np.array(dist, dtype=object), integral=arcs.integral)
 
     def path(u: Node, v: Node) -> list[Node] | None:
         i, j = _pair(arcs, u, v)

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _graphs as g
+from . import _paths as paths
 from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def _fast(arcs: g.Arcs, order: list[int]) -> Solution:
     return dp.Solution(
         arcs.number(best[end]),
         strategy="fast",
-        lazy={"path": lambda: [arcs.nodes[v] for v in g.walk_back(pred, end)]},
+        lazy={"path": lambda: [arcs.nodes[v] for v in paths.walk_back(pred, end)]},
     )
 
 

@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 
 from . import _graphs as g
+from . import _paths as paths
 from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ def _fast(arcs: g.Arcs, t: int, dist: list[Number], pred: list[int]) -> Solution
     value = arcs.number(dist[t])
 
     def found() -> list[Node] | None:
-        return None if value == _INF else [arcs.nodes[i] for i in g.walk_back(pred, t)]
+        return None if value == _INF else [arcs.nodes[i] for i in paths.walk_back(pred, t)]
 
     return dp.Solution(value, strategy="fast", lazy={"path": found})
 
@@ -242,7 +243,7 @@ def solve(
     """
     arcs, s, t = _check(G, source, target, weight)
     strategy = pick(strategy, STRATEGIES, problem="shortest_path")
-    dist, pred = g.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
+    dist, pred = paths.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
     if strategy == "fast":
         return _fast(arcs, t, dist, pred)
     rec, goal = _recurrence(arcs, s, t)
