@@ -21,7 +21,7 @@ import numbers
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dptoolkit._validate import check_choice, check_int, check_sequence, show
+from dptoolkit._validate import check_choice, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 from dptoolkit.spaces import Space, _range_size
 
@@ -111,33 +111,32 @@ def run(
 
 
 def run_term(
-    n: object,
+    n: int,
     strategy: object,
-    *,
     problem: str,
     build: Callable[[int], tuple[Recurrence, tuple[int]]],
     fast: Callable[[int], Any],
-    fast_bytes: Callable[[int], int],
-    table_bytes: Callable[[int], int],
+    fast_bytes: int,
+    table_bytes: int,
 ) -> Solution:
     """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
 
-    ``fast(n)`` is the kernel; ``fast_bytes(n)`` what it may hold, checked first;
-    ``table_bytes(n)`` what a ``top_down`` or ``bottom_up`` table of the big
-    numbers ``0 .. n`` holds, checked first too (far fewer states than
-    :data:`TABLE_STATE_LIMIT` can still be gigabytes of digits).
+    *n* is checked already. ``fast(n)`` is the kernel and *fast_bytes* what it
+    may hold; *table_bytes* is what a ``top_down`` or ``bottom_up`` table of the
+    big numbers ``0 .. n`` holds (far fewer states than
+    :data:`TABLE_STATE_LIMIT` can still be gigabytes of digits). Both are
+    checked before any work.
     """
     from dptoolkit.recurrence import Solution
 
-    term = check_int("n", n)
     chosen = pick(strategy, WITH_FAST, problem=problem)
     if chosen == "fast":
-        check_memory("n", term, fast_bytes(term))
-        return Solution(fast(term), strategy="fast")
-    if chosen != "naive" and term <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
-        check_memory("n", term, table_bytes(term), strategy=chosen)
-    rec, goal = build(term)
-    return run(rec, goal, chosen, visits=term + 1)
+        check_memory("n", n, fast_bytes)
+        return Solution(fast(n), strategy="fast")
+    if chosen != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory("n", n, table_bytes, strategy=chosen)
+    rec, goal = build(n)
+    return run(rec, goal, chosen, visits=n + 1)
 
 
 def naive_calls(

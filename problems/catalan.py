@@ -137,7 +137,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The number of pairs of parentheses, ``n >= 0``.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         How to compute it; ``"auto"`` is ``"fast"`` (the prime-factorized
         closed form).
@@ -164,15 +164,10 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(20).value
     6564120420
     """
-    return run_term(
-        n,
-        strategy,
-        problem="catalan",
-        build=build,
-        fast=fast_catalan,
-        fast_bytes=lambda n: 3 * 2 * n // 8,  # C(n) has 2 n bits; the product tree twice that
-        table_bytes=lambda n: n * n // 8,  # C(0..n) in the table: n^2 bits
-    )
+    n = check_int("n", n)
+    # C(n) has 2 n bits, the product tree twice that; a table of C(0..n) has n^2 bits
+    sizes = (3 * 2 * n // 8, n * n // 8)
+    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes)
 
 
 PROBLEMS = (

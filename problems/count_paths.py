@@ -167,8 +167,7 @@ def solve(G: Any, source: Node, target: Node, *, strategy: str = "auto") -> Solu
     if strategy == "fast":
         return dp.Solution(_fast(arcs, order, pos, s, t), strategy="fast")
     rec, goal = _recurrence(arcs, order, pos, s, t)
-    sol = run(rec, goal, strategy, visits=pos[t] + 1)
-    return sol.with_fields(value=int(sol.value))
+    return run(rec, goal, strategy, visits=pos[t] + 1)  # sums of ints: the value is an int
 
 
 PROBLEMS = (

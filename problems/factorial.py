@@ -143,7 +143,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The last factor, ``n >= 0`` (``0! = 1``).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         How to compute it; ``"auto"`` is ``"fast"`` (binary splitting).
 
@@ -167,15 +167,10 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(30).value
     265252859812191058636308480000000
     """
-    return run_term(
-        n,
-        strategy,
-        problem="factorial",
-        build=build,
-        fast=fast_factorial,
-        fast_bytes=lambda n: 3 * n * n.bit_length() // 8,  # n! has under n log2(n) bits
-        table_bytes=lambda n: n * n * n.bit_length() // 16,  # 0!..n!: n^2 log n / 2 bits
-    )
+    n = check_int("n", n)
+    # n! has under n log2(n) bits; a table of 0!..n! about n^2 log2(n) / 2
+    sizes = (3 * n * n.bit_length() // 8, n * n * n.bit_length() // 16)
+    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes)
 
 
 PROBLEMS = (

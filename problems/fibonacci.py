@@ -215,9 +215,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The index, ``n >= 0``.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        How to compute it; ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (fast doubling, ``O(log n)`` big products).
 
     Returns
     -------
@@ -241,15 +241,10 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     >>> solve(30, strategy="top_down").value
     832040
     """
-    return run_term(
-        n,
-        strategy,
-        problem="fibonacci",
-        build=build,
-        fast=fast_fibonacci,
-        fast_bytes=lambda n: 3 * n // 8,  # F(n) has 0.69 n bits; two more numbers that size
-        table_bytes=lambda n: n * n // 23,  # F(0..n) in the table: n^2 / 3 bits
-    )
+    n = check_int("n", n)
+    # F(n) has 0.69 n bits, two more numbers that size; a table of F(0..n) n^2 / 3 bits
+    sizes = (3 * n // 8, n * n // 23)
+    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes)
 
 
 PROBLEMS = (

@@ -26,11 +26,11 @@ the sequence is read back from the recorded choices by one walk from the
 goal (ties drop ``a``'s item first).
 
 ``fast`` computes the length with the bit-vector algorithm of Allison and
-Dix [2]_ in the form of Hyyrö [3]_: with ``b``'s positions as bits of a
+Dix [3]_ in the form of Hyyrö [4]_: with ``b``'s positions as bits of a
 Python integer ``V`` (initially all ones) and ``M`` the mask of positions
 holding the next item of ``a``, ``V <- (V + (V & M)) | (V - (V & M))``; the
 length is the number of zero bits at the end. The sequence comes from
-Hirschberg's divide and conquer [4]_ on those bit-parallel rows, in linear
+Hirschberg's divide and conquer [2]_ on those bit-parallel rows, in linear
 space, only when ``.sequence`` is read.
 
 ==========  ================================  =================
@@ -59,12 +59,12 @@ References
 ----------
 .. [1] T. H. Cormen, C. E. Leiserson, R. L. Rivest, C. Stein, *Introduction
    to Algorithms*, 3rd ed., Section 15.4, MIT Press, 2009.
-.. [2] L. Allison and T. I. Dix, "A bit-string longest-common-subsequence
-   algorithm", *Information Processing Letters* 23(5), 305-310, 1986.
-.. [3] H. Hyyrö, "Bit-parallel LCS-length computation revisited", Proc. 15th
-   Australasian Workshop on Combinatorial Algorithms, 16-27, 2004.
-.. [4] D. S. Hirschberg, "A linear space algorithm for computing maximal common
+.. [2] D. S. Hirschberg, "A linear space algorithm for computing maximal common
    subsequences", *Communications of the ACM* 18(6), 341-343, 1975.
+.. [3] L. Allison and T. I. Dix, "A bit-string longest-common-subsequence
+   algorithm", *Information Processing Letters* 23(5), 305-310, 1986.
+.. [4] H. Hyyrö, "Bit-parallel LCS-length computation revisited", Proc. 15th
+   Australasian Workshop on Combinatorial Algorithms, 16-27, 2004.
 """
 
 from __future__ import annotations
