@@ -352,3 +352,50 @@ def test_the_plain_bar_estimates_time_left() -> None:
     assert _eta(0.0, 4, 4) is None  # all done
     left = _eta(__import__("time").perf_counter() - 2.0, 1, 3)
     assert left is not None and 3.5 < left < 5.0  # two steps left at ~2 s each
+
+
+@pytest.mark.parametrize(
+    "name", [p.name for p in dp.catalog() if p.example and p.witness and p.name != "matrix_chain"]
+)
+def test_every_example_witness_checks_valid(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    problem = dp.catalog(name)
+    words = [json.dumps(a) for a in problem.example]
+    assert main(["compare", name, *words, "--json", "--no-progress"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    for run in record["runs"]:
+        if "error" in run or "witness" not in run:
+            continue
+        expected = None if name == "all_pairs_shortest_paths" else True
+        assert run["witness_valid"] is expected, (name, run)
+
+
+def test_the_checks_agree_with_every_strategy_on_random_instances() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dptoolkit.cli._witness import check
+
+    small = st.lists(st.integers(0, 6), max_size=6)
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(weights=small, data=st.data(), capacity=st.integers(0, 12), seq=small)
+    def run(weights: list[int], data: Any, capacity: int, seq: list[int]) -> None:
+        values = data.draw(
+            st.lists(st.integers(0, 9), min_size=len(weights), max_size=len(weights))
+        )
+        a = data.draw(st.text("ab", max_size=5))
+        b = data.draw(st.text("ab", max_size=5))
+        for strategy in ("top_down", "bottom_up", "fast"):
+            sol = dp.catalog("knapsack").solve(weights, values, capacity, strategy=strategy)
+            named = {"weights": weights, "values": values, "capacity": capacity}
+            assert check("knapsack", sol.value, {"items": sol.items}, named) is True
+            sol = dp.catalog("lis").solve(seq, strategy=strategy)
+            assert check("lis", sol.value, {"indices": sol.indices}, {"seq": seq}) is True
+            sol = dp.catalog("edit_distance").solve(a, b, strategy=strategy)
+            ops = {"operations": sol.operations}
+            assert check("edit_distance", sol.value, ops, {"a": a, "b": b}) is True
+            assert check("edit_distance", sol.value + 1, ops, {"a": a, "b": b}) is False
+            sol = dp.catalog("lcs").solve(a, b, strategy=strategy)
+            assert check("lcs", sol.value, {"sequence": sol.sequence}, {"a": a, "b": b}) is True
+
+    run()
