@@ -28,7 +28,13 @@ JSON output
 ``--json`` prints one JSON object (``list --json`` a list of objects).
 Tuples become lists, sets sorted lists, numpy values plain numbers, mapping
 keys strings, and the floats infinity and NaN become the strings ``"inf"``,
-``"-inf"`` and ``"nan"`` (JSON has no such numbers).
+``"-inf"`` and ``"nan"`` (JSON has no such numbers). ``solve --json`` names
+the strategy that ran and, when ``auto`` chose it, ``"chosen_by": "auto"``;
+``trace --json`` gives the call tree as ``nodes`` in call order (each with
+``call``, ``state``, ``value``, ``hit``, ``depth``, ``parent`` and
+``children`` ids); ``compare --json`` gives each run's ``witness`` with
+``witness_same`` and ``witness_valid``; ``bench --json`` each suite's rows,
+``"seconds": null`` where a figure was not measured.
 
 Exit status
 -----------
