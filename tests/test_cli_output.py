@@ -399,3 +399,90 @@ def test_the_checks_agree_with_every_strategy_on_random_instances() -> None:
             assert check("lcs", sol.value, {"sequence": sol.sequence}, {"a": a, "b": b}) is True
 
     run()
+
+
+# --------------------------------------------------------------------------
+# solve --count, --all [--limit N], --k K (issue 14 item 5)
+# --------------------------------------------------------------------------
+
+
+def _subsets(weights: list[int], values: list[int], capacity: int) -> list[tuple[int, list[int]]]:
+    """Every feasible 0/1 item set with its value, by enumeration (the definition)."""
+    import itertools
+
+    found = []
+    for size in range(len(weights) + 1):
+        for items in itertools.combinations(range(len(weights)), size):
+            if sum(weights[i] for i in items) <= capacity:
+                found.append((sum(values[i] for i in items), list(items)))
+    return found
+
+
+def test_count_all_and_k_through_the_script(tmp_path: pathlib.Path) -> None:
+    weights, values, capacity = [1, 1, 2, 3], [1, 1, 2, 3], 3
+    every = _subsets(weights, values, capacity)
+    best = max(v for v, _ in every)
+    optimal = sorted(items for v, items in every if v == best)
+    argv = ["solve", "knapsack", json.dumps(weights), json.dumps(values), str(capacity)]
+    done = dptoolkit(tmp_path, *argv, "--count", "--all", "--k", "4")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.splitlines()[0] == "knapsack (strategy: bottom_up, chosen by auto)"
+    assert f"optimal solutions: {len(optimal)}" in out
+    listed = re.findall(r"^  \d+\. items (\[.*\])$", out, re.M)
+    assert sorted(json.loads(x) for x in listed) == optimal
+    record = json.loads(dptoolkit(tmp_path, *argv, "--count", "--all", "--k", "4", "--json").stdout)
+    assert record["count"] == len(optimal)
+    assert sorted(w["items"] for w in record["witnesses"]) == optimal
+    assert all(w["value"] == best for w in record["witnesses"])
+    top = sorted((v for v, _ in every), reverse=True)[:4]
+    assert [e["value"] for e in record["k_best"]] == top
+    first = json.loads(dptoolkit(tmp_path, *argv, "--all", "--limit", "1", "--json").stdout)
+    assert len(first["witnesses"]) == 1 and first["witnesses"][0]["items"] in optimal
+
+
+def test_count_matches_enumeration_on_random_knapsacks(capsys: pytest.CaptureFixture[str]) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, database=None)
+    @given(
+        pairs=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=5),
+        capacity=st.integers(0, 8),
+        k=st.integers(1, 5),
+    )
+    def run(pairs: list[tuple[int, int]], capacity: int, k: int) -> None:
+        weights, values = [w for w, _ in pairs], [v for _, v in pairs]
+        every = _subsets(weights, values, capacity)
+        best = max(v for v, _ in every)
+        argv = ["solve", "knapsack", json.dumps(weights), json.dumps(values), str(capacity)]
+        assert main([*argv, "--count", "--all", "--k", str(k), "--json"]) == 0
+        record = json.loads(capsys.readouterr().out)
+        optimal = sorted(items for v, items in every if v == best)
+        assert record["count"] == len(optimal)
+        assert sorted(w["items"] for w in record["witnesses"]) == optimal
+        assert [e["value"] for e in record["k_best"]] == sorted(
+            (v for v, _ in every), reverse=True
+        )[:k]
+
+    run()
+
+
+def test_questions_a_problem_cannot_answer_are_one_line(tmp_path: pathlib.Path) -> None:
+    done = dptoolkit(tmp_path, "solve", "lcs", "ABCBDAB", "BDCABA", "--count")
+    assert done.returncode == 2 and done.stdout == ""
+    one_line(done.stderr, "lcs: --count is not available", "does not declare")
+    fast = dptoolkit(
+        tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--all", "--strategy", "fast"
+    )
+    assert fast.returncode == 2
+    one_line(fast.stderr, "--all is not available", "strategy='fast'")
+    body = dptoolkit(tmp_path, "solve", "lis", "[3,1,2]", "--k", "2")
+    assert body.returncode == 2
+    one_line(body.stderr, "lis: --k is not available", "k=2")
+    alone = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--limit", "2")
+    assert alone.returncode == 2
+    one_line(alone.stderr, "--limit N goes with --all")
+    zero = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--k", "0")
+    assert zero.returncode == 2
+    one_line(zero.stderr, "--k", "positive integer")
