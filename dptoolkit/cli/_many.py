@@ -15,7 +15,7 @@ import argparse
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import DPError
-from ._common import UsageError, _built, _lines, _witness
+from ._common import UsageError, _built, _witness
 from ._format import _field_lines, _one_line, _text
 
 if TYPE_CHECKING:
@@ -26,7 +26,10 @@ __all__ = ["add_options", "asked", "engine_strategy", "report", "write"]
 
 
 def _positive(text: str) -> int:
-    number = _lines(text)
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
     return number
