@@ -122,20 +122,3 @@ def test_an_unknown_problem_attribute_is_an_attribute_error() -> None:
             assert name in str(exc)
         else:
             raise AssertionError(f"P.{name} should not exist")
-
-
-def test_pyproject_lists_every_package_so_a_wheel_has_them_all() -> None:
-    # setuptools installs only the packages listed: a subpackage left out works
-    # from a checkout (and editable installs) and is missing from `pip install .`
-    import tomllib
-
-    root = pathlib.Path(__file__).resolve().parents[1]
-    listed = set(
-        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    )
-    found = {"dptoolkit.problems"} | {
-        ".".join(init.parent.relative_to(root).parts)
-        for init in (root / "dptoolkit").rglob("__init__.py")
-        if "__pycache__" not in init.parts
-    }
-    assert found == listed
