@@ -402,10 +402,11 @@ class Recurrence:
         recurrence object (from a helper) go to it too.
         """
         func, set_route = self._copy()
-        derived = Recurrence(Lifted(func, k, self._signature, self.__name__), states=self._states)
+        body = Lifted(func, set_route, k, self._signature, self.__name__)
+        derived = Recurrence(body, states=self._states)
         derived._k = k
         derived.__name__ = self.__name__
-        set_route(derived)
+        set_route(derived)  # until a strategy routes the copy to its entry
         token = self._route.set(derived)
         try:
             run = derived._run(goal, strategy, max_calls, None)
