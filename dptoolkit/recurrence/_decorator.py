@@ -205,7 +205,13 @@ class Recurrence:
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise InvalidType(f"{self.__name__}: {exc}") from None
+            hint = ""
+            if self._names[:1] in (("self",), ("cls",)):
+                hint = (
+                    f" ({self.__name__} takes {self._names[0]} as a state: a recurrence is a "
+                    "function of its states, not a method; build it inside the method)"
+                )
+            raise InvalidType(f"{self.__name__}: {exc}{hint}") from None
         bound.apply_defaults()
         return tuple(bound.args)
 
