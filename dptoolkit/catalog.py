@@ -35,6 +35,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "rod_cutting",
     "matrix_chain",
     "subset_sum",
+    "tsp",
 )
 
 
