@@ -36,6 +36,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "matrix_chain",
     "subset_sum",
     "tsp",
+    "egg_drop",
 )
 
 
