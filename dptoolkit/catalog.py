@@ -37,6 +37,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "subset_sum",
     "tsp",
     "egg_drop",
+    "palindrome",
 )
 
 
