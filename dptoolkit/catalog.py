@@ -38,6 +38,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "tsp",
     "egg_drop",
     "palindrome",
+    "interval_scheduling",
 )
 
 
