@@ -39,6 +39,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "egg_drop",
     "palindrome",
     "interval_scheduling",
+    "word_break",
 )
 
 
