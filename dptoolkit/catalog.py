@@ -40,6 +40,7 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "palindrome",
     "interval_scheduling",
     "word_break",
+    "optimal_bst",
 )
 
 
