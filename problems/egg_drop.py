@@ -20,8 +20,9 @@ adversary picks the worse::
     drops(e, f) = 1 + min over 1 <= x <= f of max(drops(e - 1, x - 1), drops(e, f - x))
 
 Each state records its best first floor ``x`` (the lowest among ties).
-``k (n + 1)`` states of up to ``n`` options: time ``O(k n^2)``, space
-``O(k n)``.
+The table also holds the row ``e = 0`` (``0`` for no floors, ``inf``
+otherwise), which the recurrence never reads. ``(k + 1) (n + 1)`` states of
+up to ``n`` options: time ``O(k n^2)``, space ``O(k n)``.
 
 ``fast`` turns the question around [2]_: ``d`` drops and ``k`` eggs can
 tell apart at most ``F(d, k) = F(d - 1, k - 1) + F(d - 1, k) + 1`` floors
@@ -67,6 +68,7 @@ References
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
@@ -91,10 +93,12 @@ def _check(eggs: object, floors: object) -> tuple[int, int]:
 def _recurrence(eggs: int, floors: int) -> tuple[Recurrence, State]:
     """The recurrence on validated input (see :func:`build`)."""
 
-    @dp.recurrence(states=lambda e, f: dp.grid(range(1, e + 1), f + 1))
-    def drops(e: int, f: int) -> int:
+    @dp.recurrence(states=lambda e, f: dp.grid(e + 1, f + 1))
+    def drops(e: int, f: int) -> int | float:
         if f == 0:
             return 0
+        if e == 0:
+            return math.inf  # no egg can settle a floor (never read: e = 1 is a base case)
         if e == 1:
             return f
         options = ((1 + max(drops(e - 1, x - 1), drops(e, f - x)), x) for x in range(1, f + 1))
@@ -225,7 +229,8 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
     if strategy == "fast":
         return dp.Solution(_fast(eggs, floors), strategy="fast")
     rec, goal = _recurrence(eggs, floors)
-    return run(rec, goal, strategy, children=_children, visits=eggs * (floors + 1))
+    sol = run(rec, goal, strategy, children=_children, visits=eggs * (floors + 1))
+    return sol.with_fields(value=int(sol.value))
 
 
 PROBLEMS = (
