@@ -69,6 +69,7 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
@@ -121,14 +122,13 @@ def build(eggs: int, floors: int) -> tuple[Recurrence, State]:
     return _recurrence(*_check(eggs, floors))
 
 
-def _children(state: State) -> list[State]:
+def _children(state: State) -> Iterator[State]:
     e, f = state
     if f == 0 or e == 1:
-        return []
-    kids: list[State] = []
-    for x in range(1, f + 1):
-        kids += [(e - 1, x - 1), (e, f - x)]
-    return kids
+        return
+    for x in range(1, f + 1):  # lazily: the naive pre-flight reads only what it needs
+        yield (e - 1, x - 1)
+        yield (e, f - x)
 
 
 def covered(drops: int, eggs: int) -> int:

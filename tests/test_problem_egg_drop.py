@@ -129,3 +129,8 @@ def test_catalog_entry():
     problem = dp.catalog("egg-drop")
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="top_down").value == 4
+
+
+def test_naive_on_a_huge_building_is_refused_at_once():
+    with pytest.raises(dp.BudgetExceeded, match="strategy='naive'"):
+        egg_drop.solve(2, 10**18, strategy="naive")
