@@ -88,6 +88,9 @@ Interval = tuple[Number, Number, Number]
 
 
 def _check(intervals: object) -> list[Interval]:
+    shape = getattr(intervals, "shape", None)
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[1] == 3:
+        intervals = intervals.tolist()  # type: ignore[attr-defined]  # a numpy (n, 3) array
     seq = check_sequence("intervals", intervals, allow_str=False)
     out: list[Interval] = []
     for k, item in enumerate(seq):
@@ -216,7 +219,7 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
 
     Parameters
     ----------
-    intervals : sequence of (start, end, weight)
+    intervals : sequence of (start, end, weight), or an (n, 3) numpy array
         Real numbers with ``start <= end``; weights may be any finite number
         (an interval of negative weight is never worth taking).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}

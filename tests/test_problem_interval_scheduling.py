@@ -146,3 +146,13 @@ def test_catalog_entry():
     problem = dp.catalog("weighted-interval-scheduling")
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="top_down").value == 8
+
+
+def test_a_numpy_array_of_rows():
+    import numpy as np
+
+    jobs = np.array([[0, 3, 2], [1, 5, 4], [4, 6, 4.5]])
+    sol = interval_scheduling.solve(jobs)
+    assert (sol.value, sol.indices) == (6.5, [0, 2])
+    with pytest.raises(dp.InvalidInput, match="one-dimensional"):
+        interval_scheduling.solve(np.zeros((2, 2)))
