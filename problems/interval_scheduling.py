@@ -239,8 +239,8 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
         number, or an unknown strategy (``InvalidType`` for an item that is
         not a triple of numbers).
     dptoolkit.BudgetExceeded
-        For ``strategy="naive"`` past a million calls (about 19 disjoint
-        intervals), and ``top_down``/``bottom_up`` past 2**25 states.
+        For ``strategy="naive"`` past a million calls (19 disjoint
+        intervals and more), and ``top_down``/``bottom_up`` past 2**25 states.
 
     Examples
     --------

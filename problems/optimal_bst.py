@@ -300,7 +300,7 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
         ``q`` that is not one longer than ``p``, an unknown strategy, or a
         ``fast`` table past 2 GiB (``InvalidType`` for non-numbers).
     dptoolkit.BudgetExceeded
-        For ``strategy="naive"`` past a million calls (about 11 keys), and
+        For ``strategy="naive"`` past a million calls (13 keys and more), and
         ``top_down``/``bottom_up`` past 2**25 states.
 
     Examples

@@ -232,8 +232,8 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
         For a NaN item, an unknown strategy, or a ``fast`` witness table
         past 2 GiB.
     dptoolkit.BudgetExceeded
-        For ``strategy="naive"`` past a million calls (about 20 items without
-        repeats), and ``top_down``/``bottom_up`` past 2**25 states.
+        For ``strategy="naive"`` past a million calls (20 distinct
+        items), and ``top_down``/``bottom_up`` past 2**25 states.
 
     Examples
     --------

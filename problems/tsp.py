@@ -388,8 +388,8 @@ def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution
         cities, a ``fast`` table past 2 GiB (``InvalidType`` for wrong
         types and multigraphs).
     dptoolkit.BudgetExceeded
-        For ``strategy="naive"`` past a million calls (about 9 cities), and
-        ``top_down``/``bottom_up`` past 2**25 states (about 21 cities).
+        For ``strategy="naive"`` past a million calls (11 cities and more), and
+        ``top_down``/``bottom_up`` past 2**25 states (22 cities and more).
 
     Examples
     --------
