@@ -264,7 +264,12 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
     sol = run(rec, goal, strategy, children=lambda j: [j - 1, p[j - 1]] if j else [], visits=n + 1)
     choices = sol.choices
     return sol.with_fields(
-        lazy={"indices": lambda: _walk(None, lambda j: state(choices, (j,)), srt, n)}
+        lazy={"indices": lambda: _walk(None, lambda j: state(choices, (j,)), srt, n)},
+        # sol.count(), sol.witnesses(): one schedule per path of take/skip choices
+        step=lambda j, label: p[j - 1] if label == "take" else j - 1,
+        witness_of=lambda each: {
+            "indices": _walk(None, lambda j: state(each.choices, (j,)), srt, n)
+        },
     )
 
 

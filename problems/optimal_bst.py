@@ -320,7 +320,11 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
     rec, goal = _recurrence(keys, gaps)
     sol = run(rec, goal, strategy, children=_children, visits=(n + 1) * (n + 2) // 2)
     choices = sol.choices
-    return sol.with_fields(lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)})
+    return sol.with_fields(
+        lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)},
+        step=lambda ij, r: [(ij[0], r - 1), (r, ij[1])],  # sol.count(): one tree per choice path
+        witness_of=lambda each: {"tree": _tree(lambda i, j: state(each.choices, (i, j)), n)},
+    )
 
 
 PROBLEMS = (

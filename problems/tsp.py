@@ -405,7 +405,11 @@ def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution
         return dp.Solution(value, strategy="fast", witness={"tour": [nodes[c] for c in cities]})
     rec, goal = _recurrence(dist)
     sol = run(rec, goal, strategy, children=_children(n), visits=n << (n - 1))
-    return sol.with_fields(lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]})
+    return sol.with_fields(
+        lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},
+        step=lambda st, k: (st[0] ^ _bit(st[1]), k),  # sol.count(), sol.witnesses(): one tour each
+        witness_of=lambda each: {"tour": [nodes[c] for c in _tour(each, n)]},
+    )
 
 
 PROBLEMS = (

@@ -156,3 +156,19 @@ def test_a_numpy_array_of_rows():
     assert (sol.value, sol.indices) == (6.5, [0, 2])
     with pytest.raises(dp.InvalidInput, match="one-dimensional"):
         interval_scheduling.solve(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("strategy", ["naive", "top_down", "bottom_up"])
+@settings(max_examples=40)
+@given(jobs=instances(max_size=7).map(lambda js: [(a, b, w % 3) for a, b, w in js]))
+def test_count_and_witnesses_list_every_best_schedule(strategy, jobs):
+    best = reference(jobs)
+    schedules = set()
+    for mask in range(1 << len(jobs)):
+        chosen = [k for k in range(len(jobs)) if mask >> k & 1]
+        if interval_scheduling.compatible(jobs, chosen) and sum(jobs[k][2] for k in chosen) == best:
+            schedules.add(tuple(chosen))
+    sol = interval_scheduling.solve(jobs, strategy=strategy)
+    listed = [tuple(w.indices) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed)) and set(listed) == schedules
+    assert sol.count() == len(schedules)

@@ -181,3 +181,18 @@ def test_catalog_entry():
     problem = dp.catalog("optimal-binary-search-tree")
     rec, goal = problem.build(*problem.example)
     assert math.isclose(rec.solve(*goal, strategy="bottom_up").value, 2.75)
+
+
+@pytest.mark.parametrize("strategy", ["naive", "top_down", "bottom_up"])
+def test_count_and_witnesses_list_every_optimal_tree(strategy):
+    # dyadic probabilities: mirror-image trees cost exactly the same
+    p, q = [0.25, 0.25], [0.125, 0.25, 0.125]
+    sol = optimal_bst.solve(p, q, strategy=strategy)
+    trees_ = {w.tree for w in sol.witnesses()}
+    assert trees_ == {(1, None, (2, None, None)), (2, (1, None, None), None)}
+    assert sol.count() == 2
+    p, q = [0.0] * 3, [0.25] * 4  # only the gaps are searched: shallow gaps win
+    sol = optimal_bst.solve(p, q, strategy=strategy)
+    best = [t for t in trees(1, 3) if math.isclose(cost(t, p, q), sol.value)]
+    assert {w.tree for w in sol.witnesses()} == set(best)
+    assert sol.count() == len(best)

@@ -213,3 +213,21 @@ def test_catalog_entry():
     assert dp.catalog("travelling-salesman") is problem
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="bottom_up").value == 35
+
+
+@pytest.mark.parametrize("strategy", ["naive", "top_down", "bottom_up"])
+@settings(max_examples=30)
+@given(D=matrices(max_n=5).map(lambda D: [[x % 3 for x in row] for row in D]))
+def test_count_and_witnesses_list_every_shortest_tour(strategy, D):
+    n = len(D)
+    best = reference(D)
+    tours = {
+        (0, *order, 0)
+        for order in itertools.permutations(range(1, n))
+        if sum(D[a][b] if a != b else 0 for a, b in itertools.pairwise((0, *order, 0))) == best
+    }
+    sol = tsp.solve(D, strategy=strategy)
+    listed = [tuple(w.tour) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == (tours if n > 1 else {(0, 0)})
+    assert sol.count() == len(listed)
