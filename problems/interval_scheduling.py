@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -94,6 +95,14 @@ def _check(intervals: object) -> list[Interval]:
     seq = check_sequence("intervals", intervals, allow_str=False)
     out: list[Interval] = []
     for k, item in enumerate(seq):
+        if type(item) in (tuple, list) and len(item) == 3:
+            start, end, weight = item
+            if (  # the common case (ints, finite floats), checked without the general helper
+                all(type(v) is int or (type(v) is float and math.isfinite(v)) for v in item)
+                and start <= end
+            ):
+                out.append((start, end, weight))
+                continue
         if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 3:
             raise dp.InvalidType(
                 f"intervals[{k}]={show(item)} must be a (start, end, weight) triple"

@@ -172,3 +172,11 @@ def test_count_and_witnesses_list_every_best_schedule(strategy, jobs):
     listed = [tuple(w.indices) for w in sol.witnesses()]
     assert len(listed) == len(set(listed)) and set(listed) == schedules
     assert sol.count() == len(schedules)
+
+
+def test_huge_integers_and_mixed_rows():
+    big = 10**400
+    jobs = [(0, big, 1), [big, big + 1, 2], (0.5, 1, 3)]
+    assert interval_scheduling.solve(jobs).indices == [1, 2]
+    with pytest.raises(dp.InvalidInput, match="intervals\\[0\\]"):
+        interval_scheduling.solve([(big + 1, big, 1)])
