@@ -84,6 +84,10 @@ STRATEGIES = WITH_FAST
 State = tuple[int, int]
 
 
+def _check(s: object) -> Sequence[Hashable]:
+    return check_symbols("s", s)
+
+
 def _recurrence(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     """The recurrence on a validated sequence (see :func:`build`)."""
 
@@ -112,7 +116,7 @@ def build(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     >>> sol.value, sol.choices[goal], sol.choices[1, 2]
     (3, 'pair', 'skip_left')
     """
-    seq = check_symbols("s", s)
+    seq = _check(s)
     if not seq:
         raise dp.InvalidInput(
             "s='' has no intervals to build a recurrence on; it must be non-empty"
@@ -242,7 +246,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     >>> solve("racecar", strategy="top_down").sequence
     'racecar'
     """
-    seq = check_symbols("s", s)
+    seq = _check(s)
     strategy = pick(strategy, STRATEGIES, problem="palindrome")
     n = len(seq)
     if n == 0:
