@@ -23,9 +23,11 @@ not in it) and ends at ``j`` in ``S``::
     tour      = min over k of  C(all, k) + D[k][0]
 
 The sets are bitmasks of cities ``1 .. n - 1`` (``dp.subsets``), filled by
-size, and the states are ``(S, j)`` in ``dp.grid(dp.subsets(n - 1), range(n - 1, -1, -1))``;
-the state ``(all, 0)`` is the closed tour (``j = 0`` means "back at city
-0"), and the other states with ``j`` not in ``S`` are never read. Each state
+size, and the states are ``(S, j)`` in
+``dp.grid(dp.subsets(n - 1), range(n - 1, -1, -1))``: the state
+``(all, 0)`` is the closed tour (``j = 0`` means "back at city 0"), filled
+after every ``(all, k)`` because the city axis runs backwards; the other
+states with ``j`` not in ``S`` are never read. Each state
 records the city ``k`` before ``j``; the tour is read back from
 ``(all, 0)``. Ties take the smallest ``k``.
 
@@ -33,8 +35,8 @@ records the city ``k`` before ``j``; the tour is read back from
 and last city over every set at once (``int64`` for integer distances whose
 tours provably fit, exact Python integers past that, ``float64`` otherwise),
 and keeps an ``int8`` table of predecessors for the tour. It needs about
-``9 n 2^(n-1)`` bytes plus one layer's temporaries: 20 cities peak at about
-170 MB of resident memory; past 2 GiB (24 cities) it is refused before it
+``9 n 2^(n-1)`` bytes plus one layer's temporaries: 20 cities peak at 173 MiB
+of resident memory; past 2 GiB (24 cities) it is refused before it
 starts.
 
 ============  ======================  ==================
