@@ -146,18 +146,6 @@ def covered(drops: int, eggs: int) -> int:
     return total
 
 
-def _fast(eggs: int, floors: int) -> int:
-    eggs = min(eggs, max(floors.bit_length(), 1))  # more eggs than a binary search needs: idle
-    lo, hi = 0, floors  # floors drops always suffice
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if covered(mid, eggs) >= floors:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
 def brute_force(eggs: int, floors: int) -> int:
     """The depth of the best decision tree of drops, found by search from the definition.
 
@@ -189,6 +177,18 @@ def brute_force(eggs: int, floors: int) -> int:
     while not settles(eggs, 0, floors, d):
         d += 1
     return d
+
+
+def _fast(eggs: int, floors: int) -> int:
+    eggs = min(eggs, max(floors.bit_length(), 1))  # more eggs than a binary search needs: idle
+    lo, hi = 0, floors  # floors drops always suffice
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if covered(mid, eggs) >= floors:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:

@@ -176,19 +176,6 @@ def _walk(take: Sequence[bool] | None, label_of: object, srt: _Sorted, n: int) -
     return picked
 
 
-def _fast(srt: _Sorted) -> tuple[Number, list[bool]]:
-    weights, p = srt.weights, srt.p
-    best: list[Number] = [0] * (len(weights) + 1)
-    take = [False] * len(weights)
-    for j, (w, before) in enumerate(zip(weights, p, strict=True), start=1):
-        skip, with_it = best[j - 1], w + best[before]
-        if with_it > skip:
-            best[j], take[j - 1] = with_it, True
-        else:
-            best[j] = skip
-    return best[-1], take
-
-
 def compatible(intervals: Sequence[Interval], indices: Sequence[int]) -> bool:
     """Whether the intervals at *indices* are pairwise compatible (``end <= next start``).
 
@@ -221,6 +208,19 @@ def brute_force(intervals: Sequence[Interval]) -> tuple[Number, list[int]]:
             if total > best and compatible(jobs, subset):
                 best, best_set = total, list(subset)
     return best, best_set
+
+
+def _fast(srt: _Sorted) -> tuple[Number, list[bool]]:
+    weights, p = srt.weights, srt.p
+    best: list[Number] = [0] * (len(weights) + 1)
+    take = [False] * len(weights)
+    for j, (w, before) in enumerate(zip(weights, p, strict=True), start=1):
+        skip, with_it = best[j - 1], w + best[before]
+        if with_it > skip:
+            best[j], take[j - 1] = with_it, True
+        else:
+            best[j] = skip
+    return best[-1], take
 
 
 def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:

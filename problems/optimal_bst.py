@@ -117,6 +117,13 @@ def _check(p: object, q: object) -> tuple[list[float], list[float]]:
     return keys, gaps
 
 
+def _prefix(values: list[float]) -> list[float]:
+    out = [0.0]
+    for x in values:
+        out.append(out[-1] + x)
+    return out
+
+
 def _weights(keys: list[float], gaps: list[float]) -> Callable[[int, int], float]:
     P, Q = _prefix(keys), _prefix(gaps)
 
@@ -181,46 +188,6 @@ def _tree(root: Callable[[int, int], int], n: int) -> Tree:
     return built[0, n]
 
 
-def _fast(keys: list[float], gaps: list[float]) -> tuple[float, Any]:
-    """Knuth's O(n^2) table, one numpy step per diagonal; returns the cost and the roots."""
-    n = len(keys)
-    # the same prefix sums as the recurrence's, added one by one
-    P = np.array(_prefix(keys))
-    Q = np.array(_prefix(gaps))
-    e = np.zeros((n + 1, n + 1))
-    root = np.zeros((n + 1, n + 1), dtype=np.int32)
-    idx = np.arange(n + 1)
-    e[idx, idx] = gaps
-    if n >= 1:
-        i = idx[:n]
-        root[i, i + 1] = i + 1
-        e[i, i + 1] = (e[i, i] + e[i + 1, i + 1]) + ((P[i + 1] - P[i]) + (Q[i + 2] - Q[i]))
-    for d in range(2, n + 1):
-        i = idx[: n + 1 - d]
-        j = i + d
-        lo, hi = root[i, j - 1], root[i + 1, j]
-        widths = hi - lo + 1
-        starts = np.concatenate(([0], np.cumsum(widths)[:-1]))
-        total = int(widths.sum())
-        r = np.repeat(lo, widths) + (np.arange(total) - np.repeat(starts, widths))
-        ii, jj = np.repeat(i, widths), np.repeat(j, widths)
-        weight = (P[j] - P[i]) + (Q[j + 1] - Q[i])
-        cand = (e[ii, r - 1] + e[r, jj]) + np.repeat(weight, widths)
-        best = np.minimum.reduceat(cand, starts)
-        first = np.flatnonzero(cand == np.repeat(best, widths))
-        at = first[np.searchsorted(first, starts)]
-        e[i, j] = best
-        root[i, j] = r[at]
-    return float(e[0, n]), root
-
-
-def _prefix(values: list[float]) -> list[float]:
-    out = [0.0]
-    for x in values:
-        out.append(out[-1] + x)
-    return out
-
-
 def _shapes(i: int, j: int) -> Iterator[Tree]:
     """Every BST on keys ``i + 1 .. j`` (Catalan-many)."""
     if i == j:
@@ -270,6 +237,39 @@ def brute_force(p: Sequence[float], q: Sequence[float]) -> tuple[float, Tree]:
     keys, gaps = _check(p, q)
     best = min(_shapes(0, len(keys)), key=lambda t: expected_cost(t, keys, gaps))
     return expected_cost(best, keys, gaps), best
+
+
+def _fast(keys: list[float], gaps: list[float]) -> tuple[float, Any]:
+    """Knuth's O(n^2) table, one numpy step per diagonal; returns the cost and the roots."""
+    n = len(keys)
+    # the same prefix sums as the recurrence's, added one by one
+    P = np.array(_prefix(keys))
+    Q = np.array(_prefix(gaps))
+    e = np.zeros((n + 1, n + 1))
+    root = np.zeros((n + 1, n + 1), dtype=np.int32)
+    idx = np.arange(n + 1)
+    e[idx, idx] = gaps
+    if n >= 1:
+        i = idx[:n]
+        root[i, i + 1] = i + 1
+        e[i, i + 1] = (e[i, i] + e[i + 1, i + 1]) + ((P[i + 1] - P[i]) + (Q[i + 2] - Q[i]))
+    for d in range(2, n + 1):
+        i = idx[: n + 1 - d]
+        j = i + d
+        lo, hi = root[i, j - 1], root[i + 1, j]
+        widths = hi - lo + 1
+        starts = np.concatenate(([0], np.cumsum(widths)[:-1]))
+        total = int(widths.sum())
+        r = np.repeat(lo, widths) + (np.arange(total) - np.repeat(starts, widths))
+        ii, jj = np.repeat(i, widths), np.repeat(j, widths)
+        weight = (P[j] - P[i]) + (Q[j + 1] - Q[i])
+        cand = (e[ii, r - 1] + e[r, jj]) + np.repeat(weight, widths)
+        best = np.minimum.reduceat(cand, starts)
+        first = np.flatnonzero(cand == np.repeat(best, widths))
+        at = first[np.searchsorted(first, starts)]
+        e[i, j] = best
+        root[i, j] = r[at]
+    return float(e[0, n]), root
 
 
 def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> Solution:

@@ -155,7 +155,7 @@ def _indices(label_of: Any, n: int) -> list[int]:
     return left + middle + right[::-1]
 
 
-def _table(s: Sequence[Hashable]) -> Any:
+def _fast_table(s: Sequence[Hashable]) -> Any:
     """``L`` and the labels for every interval, a diagonal at a time in numpy.
 
     Returns an ``n x n`` int8 array of labels: 0 pair, 1 skip_left, 2 skip_right.
@@ -256,7 +256,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
 
         def sequence() -> Sequence[Hashable]:
             check_memory("s", s, 3 * n * n + 16 * n)
-            labels = _table(seq)
+            labels = _fast_table(seq)
             picked = _indices(lambda i, j: _NAMES[labels[i, j]], n)
             return same_type(seq, [seq[k] for k in picked])
 

@@ -172,6 +172,31 @@ def _pieces(text: str, first_of: Any) -> list[str] | None:
     return pieces
 
 
+def brute_force(text: str, words: Iterable[str]) -> list[list[str]]:
+    """Every segmentation of *text* into *words*, trying all ``2^(n-1)`` cut patterns.
+
+    Examples
+    --------
+    >>> brute_force("catsdog", ["cat", "cats", "dog", "sdog"])
+    [['cat', 'sdog'], ['cats', 'dog']]
+    """
+    text, vocabulary = _check(text, words)
+    if not text:
+        return [[]]
+    found: list[list[str]] = []
+    for cuts in itertools.product((False, True), repeat=len(text) - 1):
+        pieces, start = [], 0
+        for k, cut in enumerate(cuts, start=1):
+            if cut:
+                pieces.append(text[start:k])
+                start = k
+        pieces.append(text[start:])
+        if all(p in vocabulary for p in pieces):
+            found.append(pieces)
+    found.sort()
+    return found
+
+
 def _fast(text: str, words: frozenset[str]) -> tuple[int, list[int | None]]:
     """Counts by a trie walk from each position, right to left; the shortest useful first word."""
     trie: dict[str, Any] = {}
@@ -201,31 +226,6 @@ def _fast(text: str, words: frozenset[str]) -> tuple[int, list[int | None]]:
                 total += ways[j]
         ways[i] = total
     return ways[0], first
-
-
-def brute_force(text: str, words: Iterable[str]) -> list[list[str]]:
-    """Every segmentation of *text* into *words*, trying all ``2^(n-1)`` cut patterns.
-
-    Examples
-    --------
-    >>> brute_force("catsdog", ["cat", "cats", "dog", "sdog"])
-    [['cat', 'sdog'], ['cats', 'dog']]
-    """
-    text, vocabulary = _check(text, words)
-    if not text:
-        return [[]]
-    found: list[list[str]] = []
-    for cuts in itertools.product((False, True), repeat=len(text) - 1):
-        pieces, start = [], 0
-        for k, cut in enumerate(cuts, start=1):
-            if cut:
-                pieces.append(text[start:k])
-                start = k
-        pieces.append(text[start:])
-        if all(p in vocabulary for p in pieces):
-            found.append(pieces)
-    found.sort()
-    return found
 
 
 def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solution:
