@@ -33,7 +33,8 @@ records the city ``k`` before ``j``; the tour is read back from
 
 ``fast`` fills the same table with numpy, one vectorized step per set size
 and last city over every set at once (``int64`` for integer distances whose
-tours provably fit, exact Python integers past that, ``float64`` otherwise),
+tours provably fit, ``float64`` for floats, Python objects for larger
+integers and for ``Fraction`` or ``Decimal`` distances, which stay exact),
 and keeps an ``int8`` table of predecessors for the tour. It needs about
 ``9 n 2^(n-1)`` bytes plus one layer's temporaries: 20 cities peak at 173 MiB
 of resident memory; past 2 GiB (24 cities) it is refused before it
@@ -82,6 +83,8 @@ import itertools
 import math
 import numbers
 from collections.abc import Hashable, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -98,7 +101,9 @@ __all__ = ["PROBLEMS", "brute_force", "build", "solve", "tour_length"]
 
 STRATEGIES = WITH_FAST
 
-Number = int | float
+#: A distance or a sum of them: int, float, Fraction or Decimal (one non-int kind per
+#: instance, so they add without rounding; Python has no static type for that).
+Number = Any
 State = tuple[int, int]
 Matrix = list[list[Number]]
 
@@ -107,16 +112,37 @@ MAX_CITIES = 27
 _INT64_SAFE = 2**61  # every path total below this, the sentinel 2**62 cannot overflow
 
 
-def _number(where: str, value: object) -> Number:
+def _number(where: str, value: object, kinds: dict[type, str]) -> Number:
+    """A distance: ints and floats, or exact ``Fraction``/``Decimal`` kept exact.
+
+    *kinds* maps each non-int kind met so far in the instance to where it was
+    first met: a ``float`` with a ``Fraction`` (or ``Decimal`` with either)
+    would be rounded together, so that mix is refused by name.
+    """
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise dp.InvalidType(f"{where}={show(value)} must be a number")
-    number: Number = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(number, float) and not math.isfinite(number):
+    number: Number
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, (Fraction, Decimal)):
+        number = value
+    else:
+        number = float(value)
+    if isinstance(number, (float, Decimal)) and not math.isfinite(number):
         raise dp.InvalidInput(f"{where}={show(value)} must be a finite distance, not {number}")
     if number < 0:
         raise dp.InvalidInput(f"{where}={show(value)} must be a non-negative distance")
+    kind = type(number)
+    if kind is not int and kinds.setdefault(kind, where) == where:
+        for other, first in kinds.items():
+            if other is not kind:
+                raise dp.InvalidType(
+                    f"{where}={show(value)} is a {kind.__name__} but {first} is a "
+                    f"{other.__name__}: they would be rounded together; give one kind "
+                    "(int mixes with any)"
+                )
     return number
 
 
@@ -129,6 +155,7 @@ def _from_graph(G: Any, weight: object) -> tuple[list[Hashable], Matrix]:
         raise dp.InvalidType(f"weight={show(weight)} must be an edge attribute name (a str)")
     nodes = list(G)
     rows: Matrix = []
+    kinds: dict[type, str] = {}
     for u in nodes:
         row: list[Number] = []
         for v in nodes:
@@ -141,7 +168,7 @@ def _from_graph(G: Any, weight: object) -> tuple[list[Hashable], Matrix]:
                     f"D has no edge ({u!r}, {v!r}); tsp needs a complete graph "
                     f"({'every ordered pair' if G.is_directed() else 'every pair'} of nodes)"
                 )
-            row.append(_number(f"D[{u!r}][{v!r}][{weight!r}]", data.get(weight, 1)))
+            row.append(_number(f"D[{u!r}][{v!r}][{weight!r}]", data.get(weight, 1), kinds))
         rows.append(row)
     assert isinstance(G, nx.Graph)
     return nodes, rows
@@ -167,6 +194,7 @@ def _check(D: object, weight: object = "weight") -> tuple[list[Hashable], Matrix
             )
         n = len(D)
         rows = []
+        seen: dict[type, str] = {}
         for i, row in enumerate(D):
             if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
                 raise dp.InvalidType(f"D[{i}]={show(row)} must be a row of distances")
@@ -174,7 +202,9 @@ def _check(D: object, weight: object = "weight") -> tuple[list[Hashable], Matrix
                 raise dp.InvalidInput(
                     f"D[{i}] has {len(row)} entries but D has {n} rows; D must be square"
                 )
-            rows.append([0 if i == j else _number(f"D[{i}][{j}]", x) for j, x in enumerate(row)])
+            rows.append(
+                [0 if i == j else _number(f"D[{i}][{j}]", x, seen) for j, x in enumerate(row)]
+            )
         nodes = list(range(n))
     if not nodes:
         raise dp.InvalidInput(f"D={show(D)} must have at least one city")
@@ -318,15 +348,15 @@ def _fast(dist: Matrix) -> tuple[Number, list[int]]:
         return 0, [0, 0]
     if m == 1:
         return dist[0][1] + dist[1][0], [0, 1, 0]
-    integral = all(isinstance(x, int) for row in dist for x in row)
+    kinds = {type(x) for row in dist for x in row} - {int}
     biggest = max(max(row) for row in dist)
-    if integral and biggest * n < _INT64_SAFE:
+    if not kinds and biggest * n < _INT64_SAFE:
         dtype: Any = np.int64
         inf: Any = 2**62
-    elif integral:
-        dtype, inf = object, math.inf  # exact Python integers (slow, but never wrong)
-    else:
+    elif kinds == {float}:
         dtype, inf = np.float64, math.inf
+    else:  # exact: big ints, Fraction or Decimal as Python objects (slow, but never rounded)
+        dtype, inf = object, (Decimal("Infinity") if Decimal in kinds else math.inf)
     d = np.array([row[1:] for row in dist[1:]], dtype=dtype)  # city k+1 -> city j+1
     start = np.array(dist[0][1:], dtype=dtype)
     back = np.array([row[0] for row in dist[1:]], dtype=dtype)

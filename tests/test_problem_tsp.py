@@ -231,3 +231,25 @@ def test_count_and_witnesses_list_every_shortest_tour(strategy, D):
     assert len(listed) == len(set(listed))
     assert set(listed) == (tours if n > 1 else {(0, 0)})
     assert sol.count() == len(listed)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_exact_distances_stay_exact(strategy):
+    from decimal import Decimal
+    from fractions import Fraction as F
+
+    M = [[0, F(1, 3), F(1, 2)], [F(1, 5), 0, F(2, 3)], [1, F(1, 7), 0]]
+    value = tsp.solve(M, strategy=strategy).value
+    assert type(value) is F and value == reference(M)
+    M = [[0, Decimal("0.1"), 1], [Decimal("0.3"), 0, Decimal("0.1")], [Decimal("0.7"), 2, 0]]
+    value = tsp.solve(M, strategy=strategy).value
+    assert type(value) is Decimal and value == reference(M)
+
+
+def test_a_mix_that_would_round_is_refused_by_name():
+    from fractions import Fraction as F
+
+    with pytest.raises(
+        dp.InvalidType, match=r"D\[1\]\[0\]=0.5 is a float but D\[0\]\[1\] is a Fraction"
+    ):
+        tsp.solve([[0, F(1, 2)], [0.5, 0]])
