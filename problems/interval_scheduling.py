@@ -70,7 +70,9 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
 from dptoolkit._validate import check_number, check_sequence, show
@@ -84,8 +86,36 @@ __all__ = ["PROBLEMS", "brute_force", "build", "compatible", "solve"]
 
 STRATEGIES = WITH_FAST
 
-Number = int | float
+#: A coordinate or weight: int, float, Fraction or Decimal (the weights of one
+#: instance of one non-int kind, so their sums never round; no static type says that).
+Number = Any
 Interval = tuple[Number, Number, Number]
+
+
+def _number(where: str, value: object) -> Number:
+    """A finite real, exact kinds (``Fraction``, ``Decimal``) kept as they are."""
+    if isinstance(value, (Fraction, Decimal)):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise dp.InvalidInput(f"{where}={show(value)} must be finite")
+        return value
+    return check_number(where, value)
+
+
+def _one_kind(weights: list[Number]) -> None:
+    """Refuse weights of two non-int kinds (their sums would round, or fail)."""
+    first: dict[type, int] = {}
+    for k, w in enumerate(weights):
+        kind = type(w)
+        if kind is int or kind in first:
+            continue
+        first[kind] = k
+        for other, at in first.items():
+            if other is not kind:
+                raise dp.InvalidType(
+                    f"intervals[{k}][2]={show(w)} is a {kind.__name__} but intervals[{at}][2] "
+                    f"is a {other.__name__}: the weights would be rounded together; give one "
+                    "kind (int mixes with any)"
+                )
 
 
 def _check(intervals: object) -> list[Interval]:
@@ -107,14 +137,15 @@ def _check(intervals: object) -> list[Interval]:
             raise dp.InvalidType(
                 f"intervals[{k}]={show(item)} must be a (start, end, weight) triple"
             )
-        start = check_number(f"intervals[{k}][0]", item[0])
-        end = check_number(f"intervals[{k}][1]", item[1])
-        weight = check_number(f"intervals[{k}][2]", item[2])
+        start = _number(f"intervals[{k}][0]", item[0])
+        end = _number(f"intervals[{k}][1]", item[1])
+        weight = _number(f"intervals[{k}][2]", item[2])
         if end < start:
             raise dp.InvalidInput(
                 f"intervals[{k}]={show(item)} ends before it starts (end {end} < start {start})"
             )
         out.append((start, end, weight))
+    _one_kind([w for _, _, w in out])
     return out
 
 

@@ -180,3 +180,28 @@ def test_huge_integers_and_mixed_rows():
     assert interval_scheduling.solve(jobs).indices == [1, 2]
     with pytest.raises(dp.InvalidInput, match="intervals\\[0\\]"):
         interval_scheduling.solve([(big + 1, big, 1)])
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_exact_weights_stay_exact(strategy):
+    from decimal import Decimal
+    from fractions import Fraction as F
+
+    jobs = [(0, 2, F(1, 3)), (1, 3, F(1, 2)), (2, 4, F(1, 4)), (F(7, 2), 5, 1)]
+    sol = interval_scheduling.solve(jobs, strategy=strategy)
+    assert type(sol.value) is F and sol.value == reference(jobs) == F(3, 2)
+    jobs = [(0, 1, Decimal("0.1")), (1, 2, Decimal("0.2")), (Decimal("0.5"), 1.5, Decimal("0.25"))]
+    sol = interval_scheduling.solve(jobs, strategy=strategy)
+    assert type(sol.value) is Decimal and sol.value == Decimal("0.3")
+
+
+def test_weights_of_two_kinds_are_refused_by_name():
+    from fractions import Fraction as F
+
+    with pytest.raises(
+        dp.InvalidType,
+        match=r"intervals\[1\]\[2\]=0.5 is a float but intervals\[0\]\[2\] is a Fraction",
+    ):
+        interval_scheduling.solve([(0, 1, F(1, 2)), (1, 2, 0.5)])
+    with pytest.raises(dp.InvalidInput, match="must be finite"):
+        interval_scheduling.solve([(0, 1, __import__("decimal").Decimal("NaN"))])
