@@ -77,12 +77,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import check_numbers, show
+from dptoolkit._validate import check_number, check_sequence, show
 
 from ._run import WITH_FAST, check_memory, pick, run, state
 
@@ -98,17 +100,51 @@ TOLERANCE = 1e-6
 
 State = tuple[int, int]
 Tree = tuple[int, Any, Any] | None
+#: A probability: a float, or exact (Fraction, Decimal; ints mix with them).
+Prob = Any
 
 
-def _check(p: object, q: object) -> tuple[list[float], list[float]]:
-    keys = [float(x) for x in check_numbers("p", p, allow_negative=False)]
-    gaps = [float(x) for x in check_numbers("q", q, allow_negative=False)]
+def _probabilities(name: str, values: object) -> list[Prob]:
+    """Non-negative reals; ``Fraction`` and ``Decimal`` kept exact, the rest as ``float``."""
+    seq = check_sequence(name, values, allow_str=False)
+    out: list[Prob] = []
+    for k, x in enumerate(seq):
+        if isinstance(x, (Fraction, Decimal)):
+            if isinstance(x, Decimal) and not x.is_finite():
+                raise dp.InvalidInput(f"{name}[{k}]={show(x)} must be finite")
+            if x < 0:
+                raise dp.InvalidInput(f"{name}[{k}]={show(x)} must be non-negative")
+            out.append(x)
+        else:
+            out.append(check_number(f"{name}[{k}]", x, allow_negative=False))
+    return out
+
+
+def _check(p: object, q: object) -> tuple[list[Prob], list[Prob]]:
+    keys = _probabilities("p", p)
+    gaps = _probabilities("q", q)
     if len(gaps) != len(keys) + 1:
         raise dp.InvalidInput(
             f"q={show(q)} has {len(gaps)} entries but p has {len(keys)}; "
             "q needs one more (a gap below, between and above the keys)"
         )
-    total = math.fsum(keys) + math.fsum(gaps)
+    exact = {type(x) for x in (*keys, *gaps)} & {Fraction, Decimal}
+    if len(exact) > 1:
+        raise dp.InvalidType(
+            f"p={show(p)} and q={show(q)} mix Fraction and Decimal; give one exact kind"
+        )
+    if exact:  # every number kept as given (ints and floats with the exact kind refused)
+        if any(type(x) is float for x in (*keys, *gaps)):
+            name = "p" if any(type(x) is float for x in keys) else "q"
+            raise dp.InvalidType(
+                f"{name}={show(p if name == 'p' else q)} mixes floats with "
+                f"{next(iter(exact)).__name__}s: they would be rounded together; give one kind "
+                "(int mixes with any)"
+            )
+        total: Prob = sum(keys, 0) + sum(gaps, 0)
+    else:
+        keys, gaps = [float(x) for x in keys], [float(x) for x in gaps]
+        total = math.fsum(keys) + math.fsum(gaps)
     if abs(total - 1) > TOLERANCE:
         raise dp.InvalidInput(
             f"p={show(p)} and q={show(q)} sum to {total!r}; probabilities must sum to 1 "
@@ -117,33 +153,33 @@ def _check(p: object, q: object) -> tuple[list[float], list[float]]:
     return keys, gaps
 
 
-def _prefix(values: list[float]) -> list[float]:
-    out = [0.0]
+def _prefix(values: list[Prob]) -> list[Prob]:
+    out: list[Prob] = [0]
     for x in values:
         out.append(out[-1] + x)
     return out
 
 
-def _weights(keys: list[float], gaps: list[float]) -> Callable[[int, int], float]:
+def _weights(keys: list[Prob], gaps: list[Prob]) -> Callable[[int, int], Prob]:
     P, Q = _prefix(keys), _prefix(gaps)
 
-    def w(i: int, j: int) -> float:
+    def w(i: int, j: int) -> Prob:
         return (P[j] - P[i]) + (Q[j + 1] - Q[i])
 
     return w
 
 
-def _recurrence(keys: list[float], gaps: list[float]) -> tuple[Recurrence, State]:
+def _recurrence(keys: list[Prob], gaps: list[Prob]) -> tuple[Recurrence, State]:
     """The recurrence on validated input (see :func:`build`)."""
     w = _weights(keys, gaps)
 
     @dp.recurrence(states=lambda i, j: dp.intervals(j + 1))
-    def cost(i: int, j: int) -> float:
+    def cost(i: int, j: int) -> Prob:
         if i == j:
             return gaps[i]
         weight = w(i, j)
         options = ((cost(i, r - 1) + cost(r, j) + weight, r) for r in range(i + 1, j + 1))
-        best: float = dp.choose(options, best=min)
+        best: Prob = dp.choose(options, best=min)
         return best
 
     return cost, (0, len(keys))
@@ -199,7 +235,7 @@ def _shapes(i: int, j: int) -> Iterator[Tree]:
                 yield (r, left, right)
 
 
-def expected_cost(tree: Tree, p: Sequence[float], q: Sequence[float]) -> float:
+def expected_cost(tree: Tree, p: Sequence[Prob], q: Sequence[Prob]) -> Prob:
     """``sum p_i (depth(ki) + 1) + sum q_i (depth(di) + 1)`` of *tree*, from its depths.
 
     Examples
@@ -207,7 +243,7 @@ def expected_cost(tree: Tree, p: Sequence[float], q: Sequence[float]) -> float:
     >>> round(expected_cost((1, None, (2, None, None)), [0.5, 0.3], [0.1, 0.05, 0.05]), 10)
     1.6
     """
-    total = 0.0
+    total: Prob = 0
     gap = 0
     # an in-order walk meets the gaps left to right
     pending: list[tuple[Tree, int, bool]] = [(tree, 1, False)]
@@ -225,7 +261,7 @@ def expected_cost(tree: Tree, p: Sequence[float], q: Sequence[float]) -> float:
     return total
 
 
-def brute_force(p: Sequence[float], q: Sequence[float]) -> tuple[float, Tree]:
+def brute_force(p: Sequence[Prob], q: Sequence[Prob]) -> tuple[Prob, Tree]:
     """The least expected cost over every BST shape, costed from depths (small ``n`` only).
 
     Examples
@@ -239,13 +275,15 @@ def brute_force(p: Sequence[float], q: Sequence[float]) -> tuple[float, Tree]:
     return expected_cost(best, keys, gaps), best
 
 
-def _fast(keys: list[float], gaps: list[float]) -> tuple[float, Any]:
+def _fast(keys: list[Prob], gaps: list[Prob]) -> tuple[Prob, Any]:
     """Knuth's O(n^2) table, one numpy step per diagonal; returns the cost and the roots."""
     n = len(keys)
     # the same prefix sums as the recurrence's, added one by one
-    P = np.array(_prefix(keys))
-    Q = np.array(_prefix(gaps))
-    e = np.zeros((n + 1, n + 1))
+    exact = any(type(x) is not float for x in (*keys, *gaps))
+    kind: Any = object if exact else np.float64  # Fraction or Decimal: Python objects
+    P = np.array(_prefix(keys), dtype=kind)
+    Q = np.array(_prefix(gaps), dtype=kind)
+    e = np.zeros((n + 1, n + 1), dtype=kind)
     root = np.zeros((n + 1, n + 1), dtype=np.int32)
     idx = np.arange(n + 1)
     e[idx, idx] = gaps
@@ -269,7 +307,8 @@ def _fast(keys: list[float], gaps: list[float]) -> tuple[float, Any]:
         at = first[np.searchsorted(first, starts)]
         e[i, j] = best
         root[i, j] = r[at]
-    return float(e[0, n]), root
+    best_cost = e[0, n]
+    return (best_cost.item() if isinstance(best_cost, np.generic) else best_cost), root
 
 
 def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> Solution:
@@ -279,7 +318,8 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
     ----------
     p : sequence of float
         ``p[i]`` is the probability of searching for key ``i + 1`` (``n``
-        non-negative numbers).
+        non-negative numbers; ``Fraction`` or ``Decimal`` ones, with ints,
+        keep every strategy exact).
     q : sequence of float
         ``q[i]`` the probability of a search ending in gap ``i`` (``n + 1``
         numbers). Together they must sum to 1 within :data:`TOLERANCE`.
@@ -289,7 +329,8 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
     Returns
     -------
     dp.Solution
-        ``.value``: the expected cost (a float). ``.tree``: ``(key, left,
+        ``.value``: the expected cost (a float; a ``Fraction`` or
+        ``Decimal`` when the probabilities are, exact). ``.tree``: ``(key, left,
         right)`` nested tuples, 1-based keys, ``None`` for a gap, built on
         first access.
 

@@ -196,3 +196,31 @@ def test_count_and_witnesses_list_every_optimal_tree(strategy):
     best = [t for t in trees(1, 3) if math.isclose(cost(t, p, q), sol.value)]
     assert {w.tree for w in sol.witnesses()} == set(best)
     assert sol.count() == len(best)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_exact_probabilities_stay_exact(strategy):
+    from decimal import Decimal
+    from fractions import Fraction as F
+
+    p = [F(3, 20), F(1, 10), F(1, 20), F(1, 10), F(1, 5)]
+    q = [F(1, 20), F(1, 10), F(1, 20), F(1, 20), F(1, 20), F(1, 10)]
+    sol = optimal_bst.solve(p, q, strategy=strategy)
+    assert type(sol.value) is F and sol.value == F(11, 4)
+    assert sol.tree == CLRS_TREE and cost(sol.tree, p, q) == sol.value
+    p = [Decimal(str(x)) for x in CLRS_P]
+    q = [Decimal(str(x)) for x in CLRS_Q]
+    sol = optimal_bst.solve(p, q, strategy=strategy)
+    assert type(sol.value) is Decimal and sol.value == Decimal("2.75")
+
+
+def test_mixed_kinds_are_refused_by_name():
+    from decimal import Decimal
+    from fractions import Fraction as F
+
+    with pytest.raises(dp.InvalidType, match=r"p=.* mixes floats with Fractions"):
+        optimal_bst.solve([0.5], [F(1, 4), F(1, 4)])
+    with pytest.raises(dp.InvalidType, match="mix Fraction and Decimal"):
+        optimal_bst.solve([F(1, 2)], [Decimal("0.25"), Decimal("0.25")])
+    with pytest.raises(dp.InvalidInput, match=r"p\[0\]=Fraction\(-1, 2\) must be non-negative"):
+        optimal_bst.solve([F(-1, 2)], [1, F(1, 2)])
