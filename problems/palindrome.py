@@ -155,31 +155,6 @@ def _indices(label_of: Any, n: int) -> list[int]:
     return left + middle + right[::-1]
 
 
-def _fast_table(s: Sequence[Hashable]) -> Any:
-    """``L`` and the labels for every interval, a diagonal at a time in numpy.
-
-    Returns an ``n x n`` int8 array of labels: 0 pair, 1 skip_left, 2 skip_right.
-    """
-    n = len(s)
-    codes = _strings.encode(s, s[:0])[0]
-    dtype = np.int16 if n < 2**15 else np.int32
-    length = np.zeros((n + 1, n + 1), dtype=dtype)  # length[i, j + 1] = L(i, j); 0 when empty
-    label = np.zeros((n, n), dtype=np.int8)
-    idx = np.arange(n)
-    length[idx, idx + 1] = 1
-    for d in range(1, n):
-        i = idx[: n - d]
-        j = i + d
-        inner = length[i + 1, j]  # L(i + 1, j - 1)
-        drop_left = length[i + 1, j + 1]
-        drop_right = length[i, j]
-        same = codes[i] == codes[j]
-        right_better = drop_right > drop_left
-        length[i, j + 1] = np.where(same, inner + 2, np.maximum(drop_left, drop_right))
-        label[i, j] = np.where(same, 0, np.where(right_better, 2, 1))
-    return label
-
-
 def is_palindrome(seq: Sequence[Hashable]) -> bool:
     """Whether *seq* reads the same backwards.
 
@@ -206,6 +181,31 @@ def brute_force(s: Sequence[Hashable]) -> int:
             if list(picked) == list(picked)[::-1]:
                 return size
     return 0
+
+
+def _fast_table(s: Sequence[Hashable]) -> Any:
+    """``L`` and the labels for every interval, a diagonal at a time in numpy.
+
+    Returns an ``n x n`` int8 array of labels: 0 pair, 1 skip_left, 2 skip_right.
+    """
+    n = len(s)
+    codes = _strings.encode(s, s[:0])[0]
+    dtype = np.int16 if n < 2**15 else np.int32
+    length = np.zeros((n + 1, n + 1), dtype=dtype)  # length[i, j + 1] = L(i, j); 0 when empty
+    label = np.zeros((n, n), dtype=np.int8)
+    idx = np.arange(n)
+    length[idx, idx + 1] = 1
+    for d in range(1, n):
+        i = idx[: n - d]
+        j = i + d
+        inner = length[i + 1, j]  # L(i + 1, j - 1)
+        drop_left = length[i + 1, j + 1]
+        drop_right = length[i, j]
+        same = codes[i] == codes[j]
+        right_better = drop_right > drop_left
+        length[i, j + 1] = np.where(same, inner + 2, np.maximum(drop_left, drop_right))
+        label[i, j] = np.where(same, 0, np.where(right_better, 2, 1))
+    return label
 
 
 _NAMES = ("pair", "skip_left", "skip_right")
