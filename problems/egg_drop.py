@@ -69,7 +69,6 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
@@ -120,15 +119,6 @@ def build(eggs: int, floors: int) -> tuple[Recurrence, State]:
     (4, 4)
     """
     return _recurrence(*_check(eggs, floors))
-
-
-def _children(state: State) -> Iterator[State]:
-    e, f = state
-    if f == 0 or e == 1:
-        return
-    for x in range(1, f + 1):  # lazily: the naive pre-flight reads only what it needs
-        yield (e - 1, x - 1)
-        yield (e, f - x)
 
 
 def covered(drops: int, eggs: int) -> int:
@@ -229,7 +219,7 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
     if strategy == "fast":
         return dp.Solution(_fast(eggs, floors), strategy="fast")
     rec, goal = _recurrence(eggs, floors)
-    sol = run(rec, goal, strategy, children=_children, visits=eggs * (floors + 1))
+    sol = run(rec, goal, strategy, visits=eggs * (floors + 1))
     return sol.with_fields(value=int(sol.value))
 
 

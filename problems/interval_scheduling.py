@@ -301,7 +301,7 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
     rec, goal = _recurrence(jobs)
     srt = _Sorted(jobs)
     p = srt.p
-    sol = run(rec, goal, strategy, children=lambda j: [j - 1, p[j - 1]] if j else [], visits=n + 1)
+    sol = run(rec, goal, strategy, visits=n + 1)
     choices = sol.choices
     return sol.with_fields(
         lazy={"indices": lambda: _walk(None, lambda j: state(choices, (j,)), srt, n)},

@@ -198,13 +198,6 @@ def build(p: Sequence[float], q: Sequence[float]) -> tuple[Recurrence, State]:
     return _recurrence(*_check(p, q))
 
 
-def _children(ij: State) -> Iterator[State]:
-    i, j = ij
-    for r in range(i + 1, j + 1):
-        yield (i, r - 1)
-        yield (r, j)
-
-
 def _tree(root: Callable[[int, int], int], n: int) -> Tree:
     """The nested tree read from each interval's root (no recursion: n may be large)."""
     if n == 0:
@@ -359,7 +352,7 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
             value, strategy="fast", lazy={"tree": lambda: _tree(lambda i, j: int(roots[i, j]), n)}
         )
     rec, goal = _recurrence(keys, gaps)
-    sol = run(rec, goal, strategy, children=_children, visits=(n + 1) * (n + 2) // 2)
+    sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2)
     choices = sol.choices
     return sol.with_fields(
         lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)},

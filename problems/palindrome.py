@@ -124,18 +124,6 @@ def build(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     return _recurrence(seq)
 
 
-def _children(s: Sequence[Hashable]) -> Any:
-    def children(ij: State) -> tuple[State, ...]:
-        i, j = ij
-        if i == j:
-            return ()
-        if s[i] == s[j]:
-            return ((i + 1, j - 1),) if j > i + 1 else ()
-        return ((i + 1, j), (i, j - 1))
-
-    return children
-
-
 def _indices(label_of: Any, n: int) -> list[int]:
     """Indices of the palindrome, read from each interval's label (``label_of(i, j)``)."""
     left: list[int] = []
@@ -262,7 +250,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
 
         return dp.Solution(_strings.lcs_length(a, b), strategy="fast", lazy={"sequence": sequence})
     rec, goal = _recurrence(seq)
-    sol = run(rec, goal, strategy, children=_children(seq), visits=n * (n + 1) // 2)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
 
     def witness() -> Sequence[Hashable]:

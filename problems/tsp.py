@@ -263,23 +263,6 @@ def build(D: Any, *, weight: str = "weight") -> tuple[Recurrence, State]:
     return _recurrence(_check(D, weight)[1])
 
 
-def _children(n: int) -> Any:
-    full = (1 << (n - 1)) - 1
-
-    def children(state: State) -> list[State]:
-        s, j = state
-        if n == 1:
-            return []
-        if j == 0:
-            return [(full, k) for k in range(1, n)] if s == full else []
-        rest = s & ~(1 << (j - 1))
-        if rest == s or not rest:
-            return []
-        return [(rest, k) for k in range(1, n) if rest >> (k - 1) & 1]
-
-    return children
-
-
 def _tour(sol: Solution, n: int) -> list[int]:
     """City indices of the tour, read back from the recorded predecessors."""
     if n == 1:
@@ -436,7 +419,7 @@ def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution
         value, cities = _fast(dist)
         return dp.Solution(value, strategy="fast", witness={"tour": [nodes[c] for c in cities]})
     rec, goal = _recurrence(dist)
-    sol = run(rec, goal, strategy, children=_children(n), visits=n << (n - 1))
+    sol = run(rec, goal, strategy, visits=n << (n - 1))
     return sol.with_fields(
         lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},
         step=lambda st, k: (st[0] ^ _bit(st[1]), k),  # sol.count(), sol.witnesses(): one tour each

@@ -149,16 +149,6 @@ def build(text: str, words: Iterable[str]) -> tuple[Recurrence, tuple[int]]:
     return _recurrence(*_check(text, words))
 
 
-def _children(text: str, words: frozenset[str]) -> Any:
-    n = len(text)
-    lengths = sorted({len(w) for w in words})
-
-    def children(i: int) -> list[int]:
-        return [i + m for m in lengths if i + m <= n and text[i : i + m] in words]
-
-    return children
-
-
 def _pieces(text: str, first_of: Any) -> list[str] | None:
     """One segmentation read from the first-word lengths, or ``None``."""
     pieces: list[str] = []
@@ -275,7 +265,7 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
             lazy={"words": lambda: _pieces(text, first.__getitem__)},
         )
     rec, goal = _recurrence(text, vocabulary)
-    sol = run(rec, goal, strategy, children=_children(text, vocabulary), visits=n + 1)
+    sol = run(rec, goal, strategy, visits=n + 1)
     choices = sol.choices
     return sol.with_fields(
         value=sol.value > 0,
