@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, pick, run
+from ._run import WITH_FAST, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -233,12 +233,9 @@ PROBLEMS = (
         ),
         time="O(k n^2)",
         space="O(k n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(2, 10),
         witness=(),
-        build=build,
         aliases=("egg_dropping", "eggs"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

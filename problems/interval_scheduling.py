@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_number, check_sequence, show
 
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -320,12 +320,9 @@ PROBLEMS = (
         recurrence="best(0) = 0; best(j) = max(best(j - 1), weight_j + best(p(j)))",
         time="O(n log n)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([(0, 3, 2), (1, 5, 4), (4, 6, 4), (2, 9, 7), (7, 10, 2), (8, 11, 1)],),
         witness=("indices",),
-        build=build,
         aliases=("weighted_interval_scheduling", "activity_selection"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -86,7 +86,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_number, check_sequence, show
 
-from ._run import WITH_FAST, check_memory, pick, run, state
+from ._run import WITH_FAST, check_memory, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -371,12 +371,9 @@ PROBLEMS = (
         ),
         time="O(n^3)",
         space="O(n^2)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([0.15, 0.10, 0.05, 0.10, 0.20], [0.05, 0.10, 0.05, 0.05, 0.05, 0.10]),
         witness=("tree",),
-        build=build,
         aliases=("optimal_binary_search_tree", "obst"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -72,7 +72,7 @@ import numpy as np
 import dptoolkit as dp
 
 from . import _strings
-from ._run import WITH_FAST, check_memory, check_symbols, pick, run, same_type, state
+from ._run import WITH_FAST, check_memory, check_symbols, pick, run, same_type, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -269,12 +269,9 @@ PROBLEMS = (
         ),
         time="O(n^2)",
         space="O(n^2)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=("character",),
         witness=("sequence",),
-        build=build,
         aliases=("longest_palindromic_subsequence", "lps"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

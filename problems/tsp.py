@@ -92,7 +92,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import show
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -437,12 +437,9 @@ PROBLEMS = (
         ),
         time="O(n^2 2^n)",
         space="O(n 2^n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([[0, 10, 15, 20], [5, 0, 9, 10], [6, 13, 0, 12], [8, 8, 9, 0]],),
         witness=("tour",),
-        build=build,
         aliases=("travelling_salesman", "traveling_salesman", "held_karp"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

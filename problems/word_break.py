@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import show
 
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -281,12 +281,9 @@ PROBLEMS = (
         recurrence="ways(n) = 1; ways(i) = sum of ways(i + len(w)) over words w at text[i:]",
         time="O(n m L)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=("pineapplepenapple", ["apple", "pen", "applepen", "pine", "pineapple"]),
         witness=("words", "count"),
-        build=build,
         aliases=("text_segmentation", "segmentation"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )
