@@ -70,12 +70,10 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._validate import check_number, check_sequence, show
+from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
 from ._run import WITH_FAST, pick, run, state, wiring
 
@@ -92,30 +90,11 @@ Number = Any
 Interval = tuple[Number, Number, Number]
 
 
-def _number(where: str, value: object) -> Number:
-    """A finite real, exact kinds (``Fraction``, ``Decimal``) kept as they are."""
-    if isinstance(value, (Fraction, Decimal)):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise dp.InvalidInput(f"{where}={show(value)} must be finite")
-        return value
-    return check_number(where, value)
-
-
 def _one_kind(weights: list[Number]) -> None:
     """Refuse weights of two non-int kinds (their sums would round, or fail)."""
-    first: dict[type, int] = {}
+    seen: dict[type, str] = {}
     for k, w in enumerate(weights):
-        kind = type(w)
-        if kind is int or kind in first:
-            continue
-        first[kind] = k
-        for other, at in first.items():
-            if other is not kind:
-                raise dp.InvalidType(
-                    f"intervals[{k}][2]={show(w)} is a {kind.__name__} but intervals[{at}][2] "
-                    f"is a {other.__name__}: the weights would be rounded together; give one "
-                    "kind (int mixes with any)"
-                )
+        number_kind(f"intervals[{k}][2]", w, seen)
 
 
 def _check(intervals: object) -> list[Interval]:
@@ -137,9 +116,9 @@ def _check(intervals: object) -> list[Interval]:
             raise dp.InvalidType(
                 f"intervals[{k}]={show(item)} must be a (start, end, weight) triple"
             )
-        start = _number(f"intervals[{k}][0]", item[0])
-        end = _number(f"intervals[{k}][1]", item[1])
-        weight = _number(f"intervals[{k}][2]", item[2])
+        start = check_exact_number(f"intervals[{k}][0]", item[0])
+        end = check_exact_number(f"intervals[{k}][1]", item[1])
+        weight = check_exact_number(f"intervals[{k}][2]", item[2])
         if end < start:
             raise dp.InvalidInput(
                 f"intervals[{k}]={show(item)} ends before it starts (end {end} < start {start})"

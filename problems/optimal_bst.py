@@ -84,7 +84,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import check_number, check_sequence, show
+from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._run import WITH_FAST, check_memory, pick, run, state, wiring
 
@@ -104,44 +104,21 @@ Tree = tuple[int, Any, Any] | None
 Prob = Any
 
 
-def _probabilities(name: str, values: object) -> list[Prob]:
-    """Non-negative reals; ``Fraction`` and ``Decimal`` kept exact, the rest as ``float``."""
-    seq = check_sequence(name, values, allow_str=False)
-    out: list[Prob] = []
-    for k, x in enumerate(seq):
-        if isinstance(x, (Fraction, Decimal)):
-            if isinstance(x, Decimal) and not x.is_finite():
-                raise dp.InvalidInput(f"{name}[{k}]={show(x)} must be finite")
-            if x < 0:
-                raise dp.InvalidInput(f"{name}[{k}]={show(x)} must be non-negative")
-            out.append(x)
-        else:
-            out.append(check_number(f"{name}[{k}]", x, allow_negative=False))
-    return out
-
-
 def _check(p: object, q: object) -> tuple[list[Prob], list[Prob]]:
-    keys = _probabilities("p", p)
-    gaps = _probabilities("q", q)
+    keys: list[Prob] = check_numbers("p", p, allow_negative=False)
+    gaps: list[Prob] = check_numbers("q", q, allow_negative=False)
     if len(gaps) != len(keys) + 1:
         raise dp.InvalidInput(
             f"q={show(q)} has {len(gaps)} entries but p has {len(keys)}; "
             "q needs one more (a gap below, between and above the keys)"
         )
-    exact = {type(x) for x in (*keys, *gaps)} & {Fraction, Decimal}
-    if len(exact) > 1:
-        raise dp.InvalidType(
-            f"p={show(p)} and q={show(q)} mix Fraction and Decimal; give one exact kind"
-        )
-    if exact:  # every number kept as given (ints and floats with the exact kind refused)
-        if any(type(x) is float for x in (*keys, *gaps)):
-            name = "p" if any(type(x) is float for x in keys) else "q"
-            raise dp.InvalidType(
-                f"{name}={show(p if name == 'p' else q)} mixes floats with "
-                f"{next(iter(exact)).__name__}s: they would be rounded together; give one kind "
-                "(int mixes with any)"
-            )
-        total: Prob = sum(keys, 0) + sum(gaps, 0)
+    seen: dict[type, str] = {}  # p and q together hold one non-int kind
+    for name, values in (("p", keys), ("q", gaps)):
+        for k, x in enumerate(values):
+            number_kind(f"{name}[{k}]", x, seen)
+    total: Prob
+    if seen.keys() & {Fraction, Decimal}:  # exact: every number kept as given
+        total = sum(keys, 0) + sum(gaps, 0)
     else:
         keys, gaps = [float(x) for x in keys], [float(x) for x in gaps]
         total = math.fsum(keys) + math.fsum(gaps)

@@ -81,16 +81,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import show
+from dptoolkit._validate import check_exact_number, number_kind, show
 
 from ._run import WITH_FAST, check_memory, pick, run, wiring
 
@@ -113,36 +111,9 @@ _INT64_SAFE = 2**61  # every path total below this, the sentinel 2**62 cannot ov
 
 
 def _number(where: str, value: object, kinds: dict[type, str]) -> Number:
-    """A distance: ints and floats, or exact ``Fraction``/``Decimal`` kept exact.
-
-    *kinds* maps each non-int kind met so far in the instance to where it was
-    first met: a ``float`` with a ``Fraction`` (or ``Decimal`` with either)
-    would be rounded together, so that mix is refused by name.
-    """
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
-        raise dp.InvalidType(f"{where}={show(value)} must be a number")
-    number: Number
-    if isinstance(value, numbers.Integral):
-        number = int(value)
-    elif isinstance(value, (Fraction, Decimal)):
-        number = value
-    else:
-        number = float(value)
-    if isinstance(number, (float, Decimal)) and not math.isfinite(number):
-        raise dp.InvalidInput(f"{where}={show(value)} must be a finite distance, not {number}")
-    if number < 0:
-        raise dp.InvalidInput(f"{where}={show(value)} must be a non-negative distance")
-    kind = type(number)
-    if kind is not int and kinds.setdefault(kind, where) == where:
-        for other, first in kinds.items():
-            if other is not kind:
-                raise dp.InvalidType(
-                    f"{where}={show(value)} is a {kind.__name__} but {first} is a "
-                    f"{other.__name__}: they would be rounded together; give one kind "
-                    "(int mixes with any)"
-                )
+    """A non-negative finite distance, exact kinds kept exact; *kinds* refuses a rounding mix."""
+    number = check_exact_number(where, value, allow_negative=False)
+    number_kind(where, number, kinds)
     return number
 
 

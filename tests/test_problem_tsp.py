@@ -155,7 +155,7 @@ def test_the_diagonal_is_ignored():
 
 
 BAD = [
-    pytest.param([[0, -1], [1, 0]], dp.InvalidInput, "D[0][1]=-1 must be a non-negative", id="neg"),
+    pytest.param([[0, -1], [1, 0]], dp.InvalidInput, "D[0][1]=-1 must be non-negative", id="neg"),
     pytest.param([[0, math.nan], [1, 0]], dp.InvalidInput, "D[0][1]=nan", id="nan"),
     pytest.param([[0, math.inf], [1, 0]], dp.InvalidInput, "D[0][1]=inf", id="inf"),
     pytest.param([[0, 1, 2], [1, 0]], dp.InvalidInput, "D[0] has 3 entries", id="ragged"),
