@@ -23,8 +23,6 @@ from typing import Any
 
 import networkx as nx
 import pytest
-
-import dptoolkit as dp
 from dptoolkit.problems import (
     catalan,
     coin_change,
@@ -45,6 +43,8 @@ from dptoolkit.problems import (
     tsp,
     word_break,
 )
+
+import dptoolkit as dp
 
 ENGINE = ("naive", "top_down", "bottom_up")
 ALL = (*ENGINE, "fast", "auto")
