@@ -11,6 +11,8 @@ import asyncio
 import gc
 import itertools
 import math
+import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -321,8 +323,7 @@ def test_sqlite_store_url_with_a_real_file(tmp_path: Path) -> None:
     assert db.exists() and db.stat().st_size > 0
 
 
-def test_sqlite_store_persists_across_processes(tmp_path: Path) -> None:
-    db = tmp_path / "cache.db"
+def run_cube(tmp_path: Path, db: Path, body: str) -> list[str]:
     script = tmp_path / "job.py"
     script.write_text(
         textwrap.dedent(
@@ -332,20 +333,70 @@ def test_sqlite_store_persists_across_processes(tmp_path: Path) -> None:
             @dp.memoize(store="sqlite:///{db}")
             def cube(n):
                 print("ran")
-                return n ** 3
+                return {body}
 
             print(cube(5))
             """
         )
     )
-    runs = [
-        subprocess.run(
-            [sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path
-        ).stdout.split()
-        for _ in range(2)
-    ]
-    assert runs[0] == ["ran", "125"]
-    assert runs[1] == ["125"]  # a hit from the file, keys stable across processes
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    return done.stdout.split()
+
+
+def test_sqlite_store_persists_across_processes_keyed_by_code(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    assert run_cube(tmp_path, db, "n ** 3") == ["ran", "125"]
+    assert run_cube(tmp_path, db, "n ** 3") == ["125"]  # a hit: keys stable across processes
+    # a new version of the function is not served the old version's results
+    assert run_cube(tmp_path, db, "n ** 3 + 1") == ["ran", "126"]
+
+
+def test_store_values_are_not_pickled(tmp_path: Path) -> None:
+    class Opaque:
+        pass
+
+    @dp.memoize(store=f"sqlite:///{tmp_path / 'o.db'}")
+    def make(n: int) -> Opaque:
+        return Opaque()
+
+    with pytest.raises(dp.StoreError):
+        make(1)
+
+
+def test_redis_store_url(tmp_path: Path) -> None:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    pytest.importorskip("redis")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        runs: list[int] = []
+
+        @dp.memoize(store=f"redis://127.0.0.1:{port}/0")
+        def square(n: int) -> int:
+            runs.append(n)
+            return n * n
+
+        assert square(9) == 81 and square(9) == 81
+        assert runs == [9]
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def test_store_object_and_bad_url() -> None:
