@@ -1268,9 +1268,17 @@ def _decorate(func: object, opts: _Options) -> Any:
     wrapper.cache_evict = cache_evict
     wrapper._bind = bind
     wrapper._dp_uncached = call_uncached
+    wrapper._repr_html_ = functools.partial(_html_of, weakref.ref(wrapper))
     if is_async:
         _mark_coroutine_function(wrapper)
     return wrapper
+
+
+def _html_of(ref: weakref.ref[Any]) -> str:
+    """A memoized function in a notebook: its options and cache_info (see dptoolkit._html)."""
+    from ._html import memo_html
+
+    return memo_html(ref())
 
 
 def _forget(

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from ._fold import fold
+from ._labels import Labels, missing
 from ._validate import check_choice, check_int, show
 from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
 from .spaces import Grid, Space, Subsets, _range_size, _state_guard
@@ -190,7 +191,8 @@ class Solution:
             raise InvalidType(f"strategy={show(strategy)} must be a string")
         self.value = value
         self.strategy = strategy
-        self.stats = stats
+        self._stats = stats
+        self._labels: Labels | None = None
         self._table = table
         self.choices: dict[Any, Any] = dict(choices) if choices is not None else {}
         self._choices_note = ""
@@ -214,12 +216,39 @@ class Solution:
         return self._fields
 
     @property
+    def stats(self) -> Stats:
+        """What the run did; :class:`~dptoolkit.errors.NotRecorded` for a run that measures none."""
+        if self._stats is None:
+            raise missing(self, "stats")
+        return self._stats
+
+    @property
     def table(self) -> Any:
-        """The filled table (numpy array or dict) of a bottom-up run, else ``None``."""
+        """The filled table (numpy array or dict) of a bottom-up run.
+
+        Other strategies keep none: :class:`~dptoolkit.errors.NotRecorded`
+        (an ``AttributeError``) names the strategy that does.
+        """
         table = self._table
         if isinstance(table, _Deferred):
             return table.get()
+        if table is None:
+            raise missing(self, "table")
         return table
+
+    def draw_table(self, path: Any = None, **options: Any) -> Any:
+        """The table as a matplotlib Figure (the ``plot`` extra), saved to *path* if given."""
+        from ._plot import draw_solution
+
+        return draw_solution(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        from ._html import solution_html
+
+        return solution_html(self)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._fields))
 
     def with_fields(
         self,
@@ -227,6 +256,7 @@ class Solution:
         value: Any = _KEEP,
         witness: Mapping[str, Any] | None = None,
         lazy: Mapping[str, Callable[[], Any]] | None = None,
+        labels: Labels | None = None,
     ) -> Solution:
         """A new Solution like this one, with more witness fields (and maybe another value).
 
@@ -245,6 +275,9 @@ class Solution:
         lazy : dict, optional
             Fields to add as zero-argument callables, evaluated once on first
             access.
+        labels : optional
+            What the table's axes are (names, tick texts, the witness step),
+            for pictures; by default this one's.
 
         Returns
         -------
@@ -282,13 +315,14 @@ class Solution:
         new = Solution(
             self.value if value is _KEEP else value,
             strategy=self.strategy,
-            stats=self.stats,
+            stats=self._stats,
             witness=ready,
             lazy=later,
         )
         new.choices = self.choices  # shared, not copied: a run's choices are never changed
         new._table = self._table
         new._choices_note = self._choices_note
+        new._labels = labels if labels is not None else self._labels
         return new
 
     def __getattr__(self, name: str) -> Any:
@@ -297,6 +331,8 @@ class Solution:
             value = lazy[name]()
             self.__dict__[name] = value
             return value
+        if name in ("table", "stats"):  # the property raised NotRecorded
+            raise missing(self, name)
         raise AttributeError(f"Solution has no field {name!r} (fields: {self._fields})")
 
     def as_dict(self) -> dict[str, Any]:
@@ -366,7 +402,8 @@ class Solution:
             state = step(state, label)
 
     def __repr__(self) -> str:
-        parts = [f"value={show(self.value)}", f"strategy={self.strategy!r}"]
+        auto = " (auto)" if getattr(self.strategy, "auto", False) else ""
+        parts = [f"value={show(self.value)}", f"strategy={str(self.strategy)!r}{auto}"]
         for name in self._fields:
             if name in self.__dict__:
                 parts.append(f"{name}={show(self.__dict__[name])}")
@@ -377,6 +414,7 @@ class Solution:
 
 _RESERVED = frozenset(
     {"value", "strategy", "stats", "table", "choices", "fields", "as_dict", "walk", "with_fields"}
+    | {"draw_table"}
 )
 
 
