@@ -54,7 +54,9 @@ def solution_html(sol: Solution) -> str:
     from ._labels import witness_path
     from ._tableview import table_view
 
-    strategy = escape(str(sol.strategy)) + (" (auto)" if getattr(sol.strategy, "auto", False) else "")
+    strategy = escape(str(sol.strategy)) + (
+        " (auto)" if getattr(sol.strategy, "auto", False) else ""
+    )
     pairs = [("value", escape(_short(sol.value))), ("strategy", strategy)]
     for name in sol.fields:
         try:
@@ -72,7 +74,9 @@ def solution_html(sol: Solution) -> str:
             )
         )
     else:
-        pairs.append(("stats", f"<i>none: strategy {escape(repr(str(sol.strategy)))} measures none</i>"))
+        pairs.append(
+            ("stats", f"<i>none: strategy {escape(repr(str(sol.strategy)))} measures none</i>")
+        )
     body = f"<table>{_rows(pairs)}</table>"
     table = getattr(sol, "table", None)
     if table is not None:
@@ -126,8 +130,14 @@ def memo_html(wrapper: Any) -> str:
     total = info.hits + info.misses
     rate = f" ({100 * info.hits / total:.0f}% hits)" if total else ""
     pairs = [
-        ("cache_info", escape(f"hits={info.hits}, misses={info.misses}, maxsize={info.maxsize}, "
-                              f"currsize={info.currsize}") + rate),
+        (
+            "cache_info",
+            escape(
+                f"hits={info.hits}, misses={info.misses}, maxsize={info.maxsize}, "
+                f"currsize={info.currsize}"
+            )
+            + rate,
+        ),
     ]
     pairs += [(k, escape(_short(v, 80))) for k, v in options.items() if v not in (None, False)]
     return _box(f"memoized {escape(name)}{escape(signature)}", f"<table>{_rows(pairs)}</table>")

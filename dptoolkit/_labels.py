@@ -23,7 +23,7 @@ from .errors import DPError, NotRecorded
 if TYPE_CHECKING:
     from .recurrence import Solution
 
-__all__ = ["Labels", "first_items", "missing", "prefixes", "witness_path"]
+__all__ = ["Labels", "NoStats", "first_items", "missing", "pair_step", "prefixes", "witness_path"]
 
 #: The strategies that keep each record, for the message of a missing one.
 _KEEPS = {
@@ -52,7 +52,7 @@ class Labels:
     --------
     >>> labels = prefixes("ab", "b", names=("a", "b"))
     >>> labels.names, labels.tick(0, 1), labels.tick(1, 0)
-    (('a', 'b'), 'a', 'ε')
+    (('a = ab', 'b = b'), 'a', 'ε')
     """
 
     names: tuple[str, ...] = ()
@@ -108,6 +108,30 @@ def prefixes(
     )
 
 
+#: How each kind of step of a two-sequence table moves back, ``(di, dj)``.
+_BACK = {
+    "match": (1, 1),
+    "substitute": (1, 1),
+    "transpose": (2, 2),
+    "delete": (1, 0),
+    "skip_a": (1, 0),
+    "insert": (0, 1),
+    "skip_b": (0, 1),
+}
+
+
+def pair_step(state: Any, label: Any) -> Any:
+    """The witness step of a table over prefixes of two sequences (edit distance, LCS).
+
+    >>> pair_step((3, 4), "delete"), pair_step((3, 4), "match"), pair_step((3, 4), None)
+    ((2, 4), (2, 3), None)
+    """
+    back = _BACK.get(label) if isinstance(label, str) else None
+    if back is None:
+        return None
+    return (state[0] - back[0], state[1] - back[1])
+
+
 def first_items(
     name: str,
     items: Sequence[str],
@@ -133,7 +157,7 @@ def witness_path(sol: Solution) -> list[Any]:
     >>> import dptoolkit as dp
     >>> sol = dp.catalog("knapsack").solve([1, 2], [3, 4], 2, strategy="bottom_up")
     >>> witness_path(sol)
-    [(2, 2), (1, 2), (0, 1)]
+    [(2, 2), (1, 0), (0, 0)]
     """
     labels = getattr(sol, "_labels", None)
     if labels is None or labels.step is None or labels.goal is None or not sol.choices:
@@ -153,6 +177,26 @@ def witness_path(sol: Solution) -> list[Any]:
     return states
 
 
+class NoStats:
+    """What ``sol.stats`` is for a run that measures nothing: false, and says so when read."""
+
+    __slots__ = ("_error",)
+
+    def __init__(self, error: NotRecorded) -> None:
+        self._error = error
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotRecorded(str(self._error))
+
+    def __repr__(self) -> str:
+        return f"<no stats: {self._error}>"
+
+
 def missing(sol: Solution, what: str) -> NotRecorded:
     """The error for ``sol.table`` or ``sol.stats`` on a run that keeps none."""
     keeps = _KEEPS[what]
@@ -163,6 +207,5 @@ def missing(sol: Solution, what: str) -> NotRecorded:
     if what == "table" and sol.strategy == "bottom_up":
         why = " (a window= run keeps only its last rows)"
     return NotRecorded(
-        f"strategy={str(sol.strategy)!r} {verb}{why}; "
-        f"solve with strategy={named} to see sol.{what}"
+        f"strategy={str(sol.strategy)!r} {verb}{why}; solve with strategy={named} to see sol.{what}"
     )

@@ -52,7 +52,9 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10" role="img">'
     ]
     if title:
-        parts.append(f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>')
+        parts.append(
+            f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>'
+        )
     parts.append(f"<title>{escape(title or 'DP table')}</title>")
     for r in range(rows):
         for c in range(cols):
@@ -69,7 +71,9 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
                     f'fill="{text_colour(fill)}">{escape(text[:4])}</text>'
                 )
     if len(view.path) > 1:
-        points = " ".join(f"{left + c * size + size / 2},{top + r * size + size / 2}" for r, c in view.path)
+        points = " ".join(
+            f"{left + c * size + size / 2},{top + r * size + size / 2}" for r, c in view.path
+        )
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{PATH_COLOUR}" stroke-width="2.5" '
             'stroke-linejoin="round" opacity="0.85"/>'
@@ -110,9 +114,7 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
     return "".join(parts)
 
 
-def tree_layout(
-    parents: Sequence[int], limit: int | None = None
-) -> tuple[list[float], list[int]]:
+def tree_layout(parents: Sequence[int], limit: int | None = None) -> tuple[list[float], list[int]]:
     """x and depth of each call of a preorder call tree (*parents*: -1 for the root).
 
     Leaves sit at consecutive x; a parent is centred over its children. Only
@@ -187,8 +189,6 @@ def tree_svg(trace: Trace, *, limit: int = TREE_MAX_NODES) -> str:
     parts.append(f'<rect x="120" y="{y - 9}" width="10" height="10" fill="{HIT}"/>')
     parts.append(f'<text x="134" y="{y}">answered from the cache (hit)</text>')
     if count < len(records):
-        parts.append(
-            f'<text x="300" y="{y}">first {count} of {len(records)} calls shown</text>'
-        )
+        parts.append(f'<text x="300" y="{y}">first {count} of {len(records)} calls shown</text>')
     parts.append("</svg>")
     return "".join(parts)

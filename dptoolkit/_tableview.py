@@ -119,31 +119,47 @@ class TableView:
 def _index(state: object) -> tuple[int, ...] | None:
     if isinstance(state, (int, np.integer)) and not isinstance(state, bool) and state >= 0:
         return (int(state),)
-    if isinstance(state, tuple) and state and all(_index(s) is not None for s in state):
-        if all(not isinstance(s, tuple) for s in state):
-            return tuple(int(s) for s in state)
+    if (
+        isinstance(state, tuple)
+        and state
+        and all(not isinstance(s, tuple) and _index(s) is not None for s in state)
+    ):
+        return tuple(int(s) for s in state)
     return None
 
 
-def _grid(table: object) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
+def _grid(
+    table: object,
+) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
     """Cells as rows of Python values, the state -> cell map, a note, column ticks, ndim."""
     if isinstance(table, Mapping):
         keys = list(table)
         indices = [_index(k) for k in keys]
         dims = {len(i) for i in indices if i is not None}
         if keys and None not in indices and len(dims) == 1 and dims.pop() <= 3:
-            shape = tuple(max(i[d] for i in indices if i is not None) + 1 for d in range(len(indices[0] or ())))
+            shape = tuple(
+                max(i[d] for i in indices if i is not None) + 1
+                for d in range(len(indices[0] or ()))
+            )
             array = np.full(shape, None, dtype=object)
             for key, index in zip(keys, indices, strict=True):
                 array[index] = table[key]
             return _from_array(array)
         order = {k: n for n, k in enumerate(keys)}
         ticks = [_short_state(k) for k in keys]
-        return [[table[k] for k in keys]], (lambda s: (0, order[s]) if s in order else None), "states in fill order", ticks, 1
+        return (
+            [[table[k] for k in keys]],
+            (lambda s: (0, order[s]) if s in order else None),
+            "states in fill order",
+            ticks,
+            1,
+        )
     return _from_array(np.asarray(table))
 
 
-def _from_array(array: np.ndarray[Any, Any]) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
+def _from_array(
+    array: np.ndarray[Any, Any],
+) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
     ndim = array.ndim
     if ndim == 0:
         array = array.reshape(1)
@@ -227,7 +243,7 @@ def table_view(
     elif col_ticks is not None:
         row_name, col_name, row_ticks = "", "state", [""]
     else:
-        dflt = list(names[offset:]) + ["", ""]
+        dflt = [*names[offset:], "", ""]
         row_name = labels.name(offset, dflt[0])
         col_name = labels.name(offset + 1, dflt[1])
         row_ticks = [labels.tick(offset, r) for r in range(rows)]

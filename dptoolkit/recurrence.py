@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from ._fold import fold
-from ._labels import Labels, missing
+from ._labels import Labels, NoStats, missing
 from ._validate import check_choice, check_int, show
 from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
 from .spaces import Grid, Space, Subsets, _range_size, _state_guard
@@ -217,9 +217,14 @@ class Solution:
 
     @property
     def stats(self) -> Stats:
-        """What the run did; :class:`~dptoolkit.errors.NotRecorded` for a run that measures none."""
+        """What the run did.
+
+        A run that measures nothing (``fast``) gives a false object whose
+        attributes raise :class:`~dptoolkit.errors.NotRecorded` naming the
+        strategies that do, so ``if sol.stats:`` reads as expected.
+        """
         if self._stats is None:
-            raise missing(self, "stats")
+            return NoStats(missing(self, "stats"))  # type: ignore[return-value]
         return self._stats
 
     @property
@@ -331,7 +336,7 @@ class Solution:
             value = lazy[name]()
             self.__dict__[name] = value
             return value
-        if name in ("table", "stats"):  # the property raised NotRecorded
+        if name == "table":  # the property raised NotRecorded
             raise missing(self, name)
         raise AttributeError(f"Solution has no field {name!r} (fields: {self._fields})")
 

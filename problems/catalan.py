@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -130,6 +130,7 @@ def brute_force(n: int) -> int:
     return sum(balanced(word) for word in itertools.product("()", repeat=2 * n))
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Catalan number.
 

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -137,6 +137,7 @@ def brute_force(n: int) -> int:
     return sum(1 for _ in itertools.permutations(range(n)))
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """``n!``, the product of the integers ``1 .. n``.
 

@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -209,6 +209,7 @@ def brute_force(n: int) -> int:
     return count
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Fibonacci number, ``F(0) = 0, F(1) = 1``.
 

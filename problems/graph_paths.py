@@ -124,11 +124,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, show
 
 from . import _graphs as g
 from ._numbers import binomial
-from ._run import WITH_FAST, check_memory, pick, run, state
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -199,6 +200,7 @@ def build_shortest_path(
     return _bellman_recurrence(arcs, s), (max(arcs.n - 1, 0), t)
 
 
+@shows_auto
 def shortest_path(
     G: Any,
     source: Node,
@@ -283,7 +285,9 @@ def shortest_path(
             k -= 1
         return [arcs.nodes[i] for i in reversed(nodes)]
 
-    return sol.with_fields(value=value, lazy={"path": path})
+    names = tuple(str(node) for node in arcs.nodes)
+    labels = Labels(("arcs used, at most k", "node v"), (None, names), goal=goal)
+    return sol.with_fields(value=value, lazy={"path": path}, labels=labels)
 
 
 # ------------------------------------------------------------------ all pairs
@@ -335,6 +339,7 @@ def _negative_cycle_anywhere(arcs: g.Arcs, start: int) -> None:
     g.bellman_ford(arcs, start, origin="")
 
 
+@shows_auto
 def all_pairs_shortest_paths(
     G: Any, *, weight: str | None = "weight", strategy: str = "auto"
 ) -> Solution:
@@ -430,7 +435,9 @@ def all_pairs_shortest_paths(
             stack.append((m, a, m))
         return [arcs.nodes[x] for x in nodes]
 
-    return sol.with_fields(value=matrix, lazy={"path": lambda: path})
+    names = tuple(str(node) for node in arcs.nodes)
+    labels = Labels(("through nodes < k", "from i", "to j"), (None, names, names))
+    return sol.with_fields(value=matrix, lazy={"path": lambda: path}, labels=labels)
 
 
 def _first_negative_diagonal(arcs: g.Arcs) -> int:
@@ -542,6 +549,7 @@ def build_longest_path(G: Any, *, weight: str | None = "weight") -> tuple[Recurr
     return _longest_recurrence(arcs, order, pos), (arcs.n,)
 
 
+@shows_auto
 def longest_path(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> Solution:
     """The heaviest path in a directed acyclic graph.
 
@@ -659,6 +667,7 @@ def build_count_paths(G: Any, source: Node, target: Node) -> tuple[Recurrence, t
     return _count_recurrence(arcs, order, pos, s), (pos[t],)
 
 
+@shows_auto
 def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -> Solution:
     """The number of paths from ``source`` to ``target`` in a directed acyclic graph.
 
@@ -825,6 +834,7 @@ def _grid_fast(rows: int, cols: int, blocked: frozenset[tuple[int, int]]) -> int
     return int(row[-1])
 
 
+@shows_auto
 def grid_paths(
     rows: int, cols: int, *, blocked: Iterable[tuple[int, int]] = (), strategy: str = "auto"
 ) -> Solution:
@@ -878,7 +888,8 @@ def grid_paths(
         return ([(i - 1, j)] if i else []) + ([(i, j - 1)] if j else [])
 
     sol = run(rec, (r - 1, c - 1), strategy, children=children, visits=r * c)
-    return sol.with_fields(value=int(sol.value))
+    labels = Labels(("row", "column"), goal=(r - 1, c - 1))
+    return sol.with_fields(value=int(sol.value), labels=labels)
 
 
 # ------------------------------------------------------------------ the catalog

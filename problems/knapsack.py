@@ -83,9 +83,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import first_items
 from dptoolkit._validate import check_int, check_numbers, show
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -299,6 +300,7 @@ def brute_force(
     return best_value, best_items
 
 
+@shows_auto
 def solve(
     weights: Sequence[int],
     values: Sequence[Number],
@@ -378,7 +380,9 @@ def solve(
         children=children,
         visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
     )
-    return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)})
+    labels = first_items("first i items", [f"w{w} v{v}" for w, v in zip(wts, vals, strict=True)],
+                         "capacity w", goal=goal, step=lambda state, label: label[1])  # fmt: skip
+    return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)}, labels=labels)
 
 
 PROBLEMS = (

@@ -74,10 +74,11 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -202,6 +203,7 @@ def is_subsequence(small: Sequence[Hashable], big: Sequence[Hashable]) -> bool:
     return all(any(x == y for y in items) for x in small)
 
 
+@shows_auto
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     """The length of a longest common subsequence of ``a`` and ``b``, and one such sequence.
 
@@ -250,7 +252,9 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     sol = run(rec, goal, strategy, children=_children(a, b), visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
-        value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}
+        value=int(sol.value),
+        lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))},
+        labels=prefixes(a, b, goal=goal, step=pair_step),
     )
 
 

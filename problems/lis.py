@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -200,6 +200,7 @@ def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
     return 0, []
 
 
+@shows_auto
 def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     """The length of a longest strictly increasing subsequence of *seq*, and its indices.
 

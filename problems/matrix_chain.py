@@ -67,9 +67,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, show
 
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -192,6 +193,7 @@ def brute_force(dims: Sequence[int]) -> int:
     return min(c for c, _ in _trees(0, len(dims) - 2, list(dims)))
 
 
+@shows_auto
 def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     """The fewest scalar multiplications to multiply ``A1 ... An``, and the bracketing.
 
@@ -237,7 +239,9 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     sol = run(rec, goal, strategy, children=_children, visits=n * (n + 1) // 2)
     choices = sol.choices
     return sol.with_fields(
-        value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}
+        value=int(sol.value),
+        lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)},
+        labels=Labels(("first matrix i", "last matrix j"), goal=goal),
     )
 
 

@@ -59,9 +59,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers, show
 
-from ._run import ENGINE, pick, run
+from ._run import ENGINE, pick, run, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -142,6 +143,7 @@ def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
     return best, best_pieces
 
 
+@shows_auto
 def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Solution:
     """The most revenue from cutting a rod of length *n*, and the pieces.
 
@@ -186,7 +188,8 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
         children=lambda j: [j - i for i in range(1, min(j, longest) + 1)],
         visits=n + 1,
     )
-    return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
+    pieces = {"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]}
+    return sol.with_fields(lazy=pieces, labels=Labels(("length",), goal=n, step=lambda j, i: j - i))
 
 
 PROBLEMS = (
