@@ -54,6 +54,8 @@ _EXPORTS: dict[str, str] = {
     # the catalog
     "catalog": "catalog",
     "Problem": "catalog",
+    # seeing a run
+    "explain": "_explain",
 }
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "UnsupportedValue",
     "catalog",
     "choose",
+    "explain",
     "grid",
     "intervals",
     "memoize",
@@ -86,6 +89,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._explain import explain
     from .catalog import Problem, catalog
     from .errors import (
         BudgetExceeded,

@@ -145,7 +145,7 @@ def first_items(
     *items* describes each item (``"w12 v4"``); row 0 is ``none``, row ``i``
     ends with item ``i - 1`` (0-based, as the witness numbers them).
     """
-    ticks = ("none", *(f"#{k} {text}" for k, text in enumerate(items)))
+    ticks = ("none", *(f"+#{k} {text}" for k, text in enumerate(items)))
     return Labels(names=(name, second), ticks=(ticks, None), goal=goal, step=step)
 
 

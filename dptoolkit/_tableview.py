@@ -106,6 +106,7 @@ class TableView:
     goal: tuple[int, int] | None = None
     path: list[tuple[int, int]] = field(default_factory=list)
     note: str = ""
+    continuous: bool = False
 
     @property
     def rows(self) -> int:
@@ -248,7 +249,7 @@ def table_view(
         col_name = labels.name(offset + 1, dflt[1])
         row_ticks = [labels.tick(offset, r) for r in range(rows)]
         col_ticks = [labels.tick(offset + 1, c) for c in range(cols)]
-    colours, legend = _colours(cells, kind)
+    colours, legend, continuous = _colours(cells, kind)
     texts = [[_text(v, kind) for v in row] for row in cells]
     goal_cell = cell_of(goal) if goal is not None else None
     path_cells = [c for c in (cell_of(s) for s in path) if c is not None]
@@ -266,20 +267,26 @@ def table_view(
         goal=goal_cell,
         path=path_cells,
         note=note,
+        continuous=continuous,
     )
 
 
-def _colours(cells: list[list[Any]], kind: str) -> tuple[list[list[str]], list[tuple[str, str]]]:
+def _colours(
+    cells: list[list[Any]], kind: str
+) -> tuple[list[list[str]], list[tuple[str, str]], bool]:
+    """Cell colours, the legend, and whether the scale is continuous (a ramp from low to high)."""
     if kind == "bool":
         paint = {True: TRUE, False: FALSE}
         return (
             [[EMPTY if v is None else paint[bool(v)] for v in row] for row in cells],
             [(TRUE, "true"), (FALSE, "false")],
+            False,
         )
     numbers = [[math.nan if v is None else _number(v) for v in row] for row in cells]
     finite = sorted({x for row in numbers for x in row if math.isfinite(x)})
     legend: list[tuple[str, str]] = []
-    if kind == "int" and len(finite) <= DISCRETE_MAX:
+    continuous = not (kind == "int" and len(finite) <= DISCRETE_MAX)
+    if not continuous:
         steps = max(len(finite) - 1, 1)
         paint = {x: ramp(k / steps) for k, x in enumerate(finite)}
         legend = [(paint[x], _text(x, "int")) for x in finite]
@@ -301,4 +308,4 @@ def _colours(cells: list[list[Any]], kind: str) -> tuple[list[list[str]], list[t
     ]
     if any(math.isinf(x) for row in numbers for x in row):
         legend.append((INFINITE, "∞ (unreachable)"))
-    return out, legend
+    return out, legend, continuous and bool(finite)
