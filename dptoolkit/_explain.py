@@ -61,7 +61,9 @@ def _resolve(target: object) -> tuple[Problem | None, Recurrence | None]:
     )
 
 
-def _instance(problem: Problem | None, rec: Recurrence, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
+def _instance(
+    problem: Problem | None, rec: Recurrence, args: Sequence[Any], kwargs: dict[str, Any]
+) -> str:
     parts = [_short(a, 60) for a in args] + [f"{k}={_short(v, 40)}" for k, v in kwargs.items()]
     name = problem.name if problem is not None else rec.__name__
     verb = f"{name}.solve" if problem is not None else f"{rec.__name__}"
@@ -173,7 +175,9 @@ def page_data(
     shown_value = sol.value if sol is not None else trace.value
     return {
         "title": problem.name if problem is not None else rec.__name__,
-        "summary": problem.summary if problem is not None else (rec.__doc__ or "").strip().split("\n")[0],
+        "summary": problem.summary
+        if problem is not None
+        else (rec.__doc__ or "").strip().split("\n")[0],
         "recurrence": problem.recurrence if problem is not None else "",
         "instance": _instance(problem, rec, args, kwargs),
         "goal": rec._fmt(goal),
@@ -252,7 +256,9 @@ def explain(
     else:
         assert rec is not None
         if kwargs:
-            raise InvalidInput(f"{rec.__name__}: give the goal state as positional arguments, got {kwargs!r}")
+            raise InvalidInput(
+                f"{rec.__name__}: give the goal state as positional arguments, got {kwargs!r}"
+            )
         goal = tuple(args)
     html = page(page_data(problem, rec, goal, args, kwargs))
     if path is None:

@@ -76,14 +76,27 @@ def fit(points: list[tuple[int, int]]) -> dict[str, Any] | None:
         slope, intercept = np.polyfit(x, y, 1)
         error = float(np.sum((y - (slope * x + intercept)) ** 2))
         if best is None or error < best["error"] - 1e-9:
-            best = {"kind": kind, "slope": float(slope), "intercept": float(intercept), "error": error}
+            best = {
+                "kind": kind,
+                "slope": float(slope),
+                "intercept": float(intercept),
+                "error": error,
+            }
     assert best is not None
     if best["kind"] == "exponential":
         best["text"] = f"≈ {math.exp(best['slope']):.2f}^n"
     else:
         best["text"] = f"≈ n^{best['slope']:.2f}"
     best["curve"] = [
-        [float(k), float(math.exp(best["slope"] * (k if best["kind"] == "exponential" else math.log(k)) + best["intercept"]))]
+        [
+            float(k),
+            float(
+                math.exp(
+                    best["slope"] * (k if best["kind"] == "exponential" else math.log(k))
+                    + best["intercept"]
+                )
+            ),
+        ]
         for k in np.linspace(n.min(), n.max(), 24)
     ]
     return best
@@ -150,7 +163,9 @@ def growth_svg(
         parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{10**e:,}</text>')
     step = max(1, len(ns) // 8)
     for n in ns[::step]:
-        parts.append(f'<text x="{px(n)}" y="{height - bottom + 16}" text-anchor="middle">{n}</text>')
+        parts.append(
+            f'<text x="{px(n)}" y="{height - bottom + 16}" text-anchor="middle">{n}</text>'
+        )
     example = rec._fmt(subgoals[-1][1])
     parts.append(
         f'<text x="{(left + width - right) / 2}" y="{height - 8}" text-anchor="middle">'
@@ -166,15 +181,29 @@ def growth_svg(
         found = fits.get(strategy)
         if found is not None:
             curve = " ".join(f"{px(n):.1f},{py(c):.1f}" for n, c in found["curve"])
-            parts.append(f'<polyline points="{curve}" fill="none" stroke="{colour}" stroke-dasharray="5 3" stroke-width="1.5"/>')
+            parts.append(
+                f'<polyline points="{curve}" fill="none" stroke="{colour}" stroke-dasharray="5 3" stroke-width="1.5"/>'
+            )
         for n, c in points:
-            parts.append(f'<circle cx="{px(n):.1f}" cy="{py(c):.1f}" r="3.2" fill="{colour}"><title>{strategy}: n={n}, {c:,} calls</title></circle>')
-        label = strategy + (f"  {found['text']}" if found else "  (too few points)" if len(points) < 3 else "")
-        parts.append(f'<rect x="{width - right + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{width - right + 24}" y="{ly}" class="fit-{strategy}">{escape(label)}</text>')
+            parts.append(
+                f'<circle cx="{px(n):.1f}" cy="{py(c):.1f}" r="3.2" fill="{colour}"><title>{strategy}: n={n}, {c:,} calls</title></circle>'
+            )
+        label = strategy + (
+            f"  {found['text']}" if found else "  (too few points)" if len(points) < 3 else ""
+        )
+        parts.append(
+            f'<rect x="{width - right + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{width - right + 24}" y="{ly}" class="fit-{strategy}">{escape(label)}</text>'
+        )
         ly += 18
-    parts.append(f'<text x="{width - right + 10}" y="{ly + 6}" fill="#666">dashed: fitted growth</text>')
+    parts.append(
+        f'<text x="{width - right + 10}" y="{ly + 6}" fill="#666">dashed: fitted growth</text>'
+    )
     if len(series.get("naive", [])) < len(ns):
-        parts.append(f'<text x="{width - right + 10}" y="{ly + 24}" fill="#666">naive stops past {NAIVE_BUDGET:,} calls</text>')
+        parts.append(
+            f'<text x="{width - right + 10}" y="{ly + 24}" fill="#666">naive stops past {NAIVE_BUDGET:,} calls</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -180,7 +180,10 @@ def _from_array(
             return (index[0], index[1]) if index is not None and len(index) == 2 else None
 
         return array.tolist(), two, "", None, 2
-    last = array.shape[0] - 1
+    # the last layer along the first coordinate that is the fullest (a goal state
+    # past the grid, like Floyd--Warshall's, makes a nearly empty last layer)
+    counts = [int(np.count_nonzero(_present(array[k]))) for k in range(array.shape[0])]
+    last = max(range(len(counts)), key=lambda k: (counts[k], k))
     layer = array[last].reshape(array.shape[1], -1)
 
     def three(state: Any) -> tuple[int, int] | None:
@@ -190,6 +193,14 @@ def _from_array(
         return (index[1], index[2])
 
     return layer.tolist(), three, f"the last layer (first coordinate = {last})", None, ndim
+
+
+def _present(layer: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    if layer.dtype == object:
+        return np.vectorize(lambda v: v is not None, otypes=[bool])(layer)
+    if layer.dtype.kind == "f":
+        return ~np.isnan(layer)
+    return np.ones(layer.shape, dtype=bool)
 
 
 def _short_state(state: Hashable) -> str:
