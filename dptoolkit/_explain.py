@@ -41,6 +41,14 @@ EXPLAIN_MAX_CELLS = 1600
 
 
 def _short(value: object, width: int = 80) -> str:
+    edges = getattr(value, "edges", None)
+    if callable(edges) and hasattr(value, "nodes"):  # a networkx graph: its weighted edges
+        listed = ", ".join(
+            f"{u!r}→{v!r} {w}" if w is not None else f"{u!r}→{v!r}"
+            for u, v, w in edges(data="weight")
+        )
+        text = f"{type(value).__name__}({listed})"
+        return text if len(text) <= width else text[: width - 1] + "…"
     text = show(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -251,7 +259,8 @@ def explain(
         if problem.build is None:
             raise InvalidInput(f"{problem.name} has no recurrence to step through")
         if not args and not kwargs:
-            args = tuple(problem.example)
+            example = list(problem.example)
+            args = tuple(problem.coerce(example)) if problem.coerce is not None else tuple(example)
         rec, goal = problem.build(*args, **kwargs)
     else:
         assert rec is not None

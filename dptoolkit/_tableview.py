@@ -197,9 +197,11 @@ def _from_array(
 
 def _present(layer: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     if layer.dtype == object:
-        return np.vectorize(lambda v: v is not None, otypes=[bool])(layer)
+        found: np.ndarray[Any, Any] = np.vectorize(lambda v: v is not None, otypes=[bool])(layer)
+        return found
     if layer.dtype.kind == "f":
-        return ~np.isnan(layer)
+        filled: np.ndarray[Any, Any] = ~np.isnan(layer)
+        return filled
     return np.ones(layer.shape, dtype=bool)
 
 
@@ -287,9 +289,8 @@ def _colours(
 ) -> tuple[list[list[str]], list[tuple[str, str]], bool]:
     """Cell colours, the legend, and whether the scale is continuous (a ramp from low to high)."""
     if kind == "bool":
-        paint = {True: TRUE, False: FALSE}
         return (
-            [[EMPTY if v is None else paint[bool(v)] for v in row] for row in cells],
+            [[EMPTY if v is None else TRUE if v else FALSE for v in row] for row in cells],
             [(TRUE, "true"), (FALSE, "false")],
             False,
         )
