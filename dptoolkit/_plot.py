@@ -251,6 +251,8 @@ def _draw_view(view: TableView, path: Any, *, title: str, annotate: bool | None)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
                   frameon=False, title="cells" if not view.continuous else None)  # fmt: skip
+    if view.note:
+        title = f"{title}\n({view.note})" if title else f"({view.note})"
     if title:
         ax.set_title(title, fontsize=10)
     return _save(fig, path)

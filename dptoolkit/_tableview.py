@@ -192,7 +192,7 @@ def _from_array(
             return None
         return (index[1], index[2])
 
-    return layer.tolist(), three, f"the last layer (first coordinate = {last})", None, ndim
+    return layer.tolist(), three, f"the final layer: %s = {last}", None, ndim
 
 
 def _present(layer: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -249,6 +249,8 @@ def table_view(
     kind = _kind(flat)
     labels = labels or Labels()
     offset = 1 if ndim == 3 else 0  # a layer of (k, i, j) shows i and j
+    if "%s" in note:
+        note = note.replace("%s", labels.name(0, names[0] if names else "first coordinate"))
     rows, cols = len(cells), len(cells[0]) if cells else 0
     if ndim == 1 and col_ticks is None:
         row_name, col_name = "", labels.name(0, names[0] if names else "state")

@@ -277,6 +277,10 @@ def _build_parser() -> _Parser:
     p.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=_cmd_bench)
+
+    from ._explain_cli import add_parser as add_explain
+
+    add_explain(sub)
     return parser
 
 
