@@ -185,3 +185,15 @@ def test_command_errors_are_one_line(
     assert "must name an .html file" in capsys.readouterr().err
     assert main_explain(["fibonacci", "10", "--html", str(tmp_path / "no" / "x.html")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_explain_is_a_subcommand_of_dptoolkit(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dptoolkit import cli
+
+    target = tmp_path / "fib.html"
+    assert cli.main(["explain", "fibonacci", "7", "--html", str(target)]) == 0
+    assert "fibonacci.solve(7)" in capsys.readouterr().out and target.exists()
+    assert cli.main(["--help"]) == 0
+    assert "explain" in capsys.readouterr().out
