@@ -139,7 +139,12 @@ def memo_html(wrapper: Any) -> str:
             + rate,
         ),
     ]
-    pairs += [(k, escape(_short(v, 80))) for k, v in options.items() if v not in (None, False)]
+    shown = {
+        k: v
+        for k, v in options.items()
+        if v is not None and v is not False and not (k == "timer" and options.get("ttl") is None)
+    }
+    pairs += [(k, escape(_short(v, 80))) for k, v in shown.items()]
     return _box(f"memoized {escape(name)}{escape(signature)}", f"<table>{_rows(pairs)}</table>")
 
 

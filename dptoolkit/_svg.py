@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ._tableview import GOAL_COLOUR, PATH_COLOUR, TableView, text_colour
+from ._tableview import GOAL_COLOUR, PATH_COLOUR, TableView, ramp, text_colour
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -101,6 +101,18 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
     parts.append(f'<text x="{left}" y="{top + rows * size + 14}">→ {escape(axis)}</text>')
     x = left
     entries = list(view.legend[:8])
+    if view.continuous and len(entries) >= 2:  # low, a ramp, high
+        (_, low), (_, high), entries = entries[0], entries[1], entries[2:]
+        stops = "".join(f'<stop offset="{k / 4}" stop-color="{ramp(k / 4)}"/>' for k in range(5))
+        parts.append(f'<defs><linearGradient id="dp-ramp">{stops}</linearGradient></defs>')
+        parts.append(f'<text x="{x}" y="{legend_y}">{escape(low)}</text>')
+        x += 6 * len(low) + 4
+        parts.append(
+            f'<rect x="{x}" y="{legend_y - 9}" width="60" height="10" fill="url(#dp-ramp)"/>'
+        )
+        x += 64
+        parts.append(f'<text x="{x}" y="{legend_y}">{escape(high)}</text>')
+        x += 6 * len(high) + 14
     marks = []
     if view.goal is not None:
         marks.append((GOAL_COLOUR, "goal"))
