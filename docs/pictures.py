@@ -92,7 +92,9 @@ def explained_pictures() -> None:
     fib, goal = dp.catalog("fibonacci").build(6)
     for strategy in ("top_down", "naive"):
         target = DOCS / "img" / f"fib-{strategy}.png"
-        fib.trace(*goal, strategy=strategy).draw(target, title=f"fibonacci: subproblems ({strategy})")
+        fib.trace(*goal, strategy=strategy).draw(
+            target, title=f"fibonacci: subproblems ({strategy})"
+        )
         sys.stdout.write(f"drew {target}\n")
     target = DOCS / "img" / "lcs-table.png"
     sol = dp.catalog("lcs").solve("ABCBDAB", "BDCABA", strategy="bottom_up")

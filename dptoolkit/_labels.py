@@ -160,21 +160,44 @@ def witness_path(sol: Solution) -> list[Any]:
     [(2, 2), (1, 0), (0, 0)]
     """
     labels = getattr(sol, "_labels", None)
-    if labels is None or labels.step is None or labels.goal is None or not sol.choices:
+    goal = labels.goal if labels is not None and labels.goal is not None else _engine_goal(sol)
+    step = labels.step if labels is not None and labels.step is not None else None
+    if step is None:
+        hook = getattr(sol, "_hook", None)
+        step = getattr(hook, "step", None)
+    if step is None or goal is None or not sol.choices:
         return []
     states: list[Any] = []
     last: tuple[Any, Any] | None = None
     try:
-        for state, label in sol.walk(labels.goal, labels.step):
+        for state, label in sol.walk(goal, _single(step)):
             states.append(state)
             last = (state, label)
         if last is not None:
-            after = labels.step(*last)
-            if after is not None and after not in states:
+            after = step(*last)
+            if after is not None and not isinstance(after, list) and after not in states:
                 states.append(after)
     except DPError:
         return []
     return states
+
+
+def _engine_goal(sol: Solution) -> Any:
+    """The goal state the engine recorded on the solution, or ``None``."""
+    goal = sol.__dict__.get("_goal")
+    if goal is None or type(goal) is object:  # the engine's "no goal" marker
+        return None
+    return goal
+
+
+def _single(step: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """*step*, stopping where a choice splits the problem in parts (a list of states)."""
+
+    def one(state: Any, label: Any) -> Any:
+        after = step(state, label)
+        return None if isinstance(after, list) else after
+
+    return one
 
 
 class NoStats:

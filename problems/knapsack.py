@@ -381,8 +381,13 @@ def solve(
         visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
     )
     labels = first_items("first i items", [f"w{w} v{v}" for w, v in zip(wts, vals, strict=True)],
-                         "capacity w", goal=goal, step=lambda state, label: label[1])  # fmt: skip
-    return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)}, labels=labels)
+                         "capacity w", goal=goal)  # fmt: skip
+    return sol.with_fields(
+        lazy={"items": lambda: _walk(sol, goal)},
+        step=lambda state, label: label[1],  # sol.count(), sol.witnesses(): one item set each
+        witness_of=lambda each: {"items": _walk(each, goal)},
+        labels=labels,
+    )
 
 
 PROBLEMS = (
