@@ -104,7 +104,7 @@ svg text { font-family: system-ui, sans-serif; }
 .node.now rect { stroke: #111; stroke-width: 2.5; }
 #now-label text { fill: #fff; font-size: 11px; }
 .edge { stroke: #a9a9a9; stroke-width: 1.2; } .edge.off { display: none; }
-.cell rect { stroke: #fff; stroke-width: 1; } .cell text { font-size: 11px; pointer-events: none; }
+.cell rect { stroke: #fff; stroke-width: 1; } .cell text { font-size: 12px; pointer-events: none; }
 .cell.empty rect { fill: #fbfbfb; stroke: #e3e3e3; } .cell.empty text { display: none; }
 .cell.live rect { fill: var(--live) !important; stroke: #fff; }
 .cell.now rect { stroke: #111; stroke-width: 2.5; }
@@ -146,14 +146,14 @@ JS = r"""
   if (T && !T.skipped) {
     var widestTick = 1;
     T.rowTicks.forEach(function (t) { widestTick = Math.max(widestTick, t.length); });
-    CS = T.cols > 24 ? 22 : 30;
+    CS = T.cols > 24 ? 22 : T.cols <= 12 && T.rows <= 12 ? 38 : 30;
     TL = T.rows > 1 ? 26 + 6.4 * widestTick : 10;
     TT = 40;
     var tw = TL + T.cols * CS + 14, th = TT + T.rows * CS + 12;
     tableSvg = el("svg", {id: "table", width: tw, height: th, viewBox: "0 0 " + tw + " " + th}, $("table-box"));
     var defs = el("defs", {}, tableSvg);
-    var marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7,
-                              markerHeight: 7, orient: "auto-start-reverse"}, defs);
+    var marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5,
+                              markerHeight: 5, orient: "auto-start-reverse"}, defs);
     el("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: "#e4572e"}, marker);
     txt(tableSvg, TL + T.cols * CS / 2, 12, T.colName + " \u2192", "axis");
     if (T.rows > 1 && T.rowName) txt(tableSvg, 4, 12, "\u2193 " + T.rowName, "axis", "start");
@@ -212,13 +212,16 @@ JS = r"""
     return 0.299 * r + 0.587 * g + 0.114 * b < 0.55;
   }
   function arrow(from, to) {
-    var a = cellCentre(from), b = cellCentre(to);
-    var mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2, dx = b[0] - a[0], dy = b[1] - a[1];
-    var len = Math.sqrt(dx * dx + dy * dy) || 1, bend = Math.min(0.35 * len, 26);
-    var cx = mx - dy / len * bend, cy = my + dx / len * bend;
-    var shrink = CS * 0.35, ex = b[0] - (b[0] - cx) / Math.max(1, Math.hypot(b[0] - cx, b[1] - cy)) * shrink,
-        ey = b[1] - (b[1] - cy) / Math.max(1, Math.hypot(b[0] - cx, b[1] - cy)) * shrink;
-    el("path", {d: "M" + a[0] + "," + a[1] + " Q" + cx + "," + cy + " " + ex + "," + ey, fill: "none",
+    // straight from the current cell to the one it reads, unless that line would run
+    // through the cells in between (same row or column, not adjacent): then bent
+    var a = cellCentre(from), b = cellCentre(to), dx = b[0] - a[0], dy = b[1] - a[1];
+    var len = Math.sqrt(dx * dx + dy * dy) || 1, steps = Math.abs(from[0] - to[0]) + Math.abs(from[1] - to[1]);
+    var bend = (from[0] === to[0] || from[1] === to[1]) && steps > 1 ? Math.min(0.3 * len, 30) : 0;
+    var cx = (a[0] + b[0]) / 2 - dy / len * bend, cy = (a[1] + b[1]) / 2 + dx / len * bend;
+    var s = CS * 0.22, ux = (cx - a[0]), uy = (cy - a[1]), ul = Math.hypot(ux, uy) || 1;
+    var vx = (b[0] - cx), vy = (b[1] - cy), vl = Math.hypot(vx, vy) || 1;
+    var sx = a[0] + ux / ul * s, sy = a[1] + uy / ul * s, ex = b[0] - vx / vl * s, ey = b[1] - vy / vl * s;
+    el("path", {d: "M" + sx + "," + sy + " Q" + cx + "," + cy + " " + ex + "," + ey, fill: "none",
       stroke: "#e4572e", "stroke-width": 2, "marker-end": "url(#arrow)", "class": "dep"}, arrows);
   }
 
@@ -230,7 +233,7 @@ JS = r"""
   var boxW = Math.max(300, $("tree-box").clientWidth || 600), full = Math.max(24, 6.6 * widest + 12);
   // a tree wider than its panel is drawn small (dots), so its whole shape shows; the
   // current call is labelled, and every dot names its call on hover
-  var compact = (maxX + 1) * full + 2 * PAD > boxW * 1.1;
+  var compact = (maxX + 1) * full + 2 * PAD > boxW * 2.2;  // up to twice as wide: labelled, scrolled
   var DX = compact ? Math.max(6, (boxW - 2 * PAD - 4) / (maxX + 1)) : full, DY = compact ? 30 : 42;
   var treeW = PAD * 2 + (maxX + 1) * DX, treeH = PAD * 2 + 22 + (maxD + 1) * DY;
   var tree = el("svg", {id: "tree", width: treeW, height: treeH, viewBox: "0 0 " + treeW + " " + treeH}, $("tree-box"));

@@ -67,6 +67,9 @@ def fit(points: list[tuple[int, int]]) -> dict[str, Any] | None:
     usable = [(n, c) for n, c in points if n > 0 and c > 0]
     if len(usable) < 3:
         return None
+    start = usable[0][0]
+    if len(usable) >= 8:  # the growth is what the larger sizes do: fit the upper half
+        usable = usable[len(usable) // 2 :]
     import numpy as np
 
     n = np.array([p[0] for p in usable], dtype=float)
@@ -97,7 +100,7 @@ def fit(points: list[tuple[int, int]]) -> dict[str, Any] | None:
                 )
             ),
         ]
-        for k in np.linspace(n.min(), n.max(), 24)
+        for k in np.linspace(start, n.max(), 24)
     ]
     return best
 
