@@ -126,8 +126,8 @@ def draw_graph(
     if count > limit:
         raise InvalidInput(
             f"the subproblem graph has {count:,} states, more than the {limit:,} that can be read "
-            "in one picture; trace a smaller instance, or pass max_nodes="
-            f"{count} to draw it anyway"
+            f"in one picture; trace a smaller instance (from Python, draw(max_nodes={count}) "
+            "draws it anyway, as dots)"
         )
     naive = graph.graph.get("strategy") == "naive"
     nodes = list(graph.nodes)

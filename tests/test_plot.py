@@ -122,7 +122,9 @@ def test_layered_trace_marks_repeats_of_naive_recursion() -> None:
 def test_an_unreadably_large_graph_is_refused_with_a_way_out() -> None:
     rec, goal = edit_distance.build("a" * 20, "b" * 20)
     trace = rec.trace(*goal)
-    with pytest.raises(dp.InvalidInput, match=r"441 states, more than the 400 .*max_nodes=441"):
+    with pytest.raises(
+        dp.InvalidInput, match=r"441 states, more than the 400 .*draw\(max_nodes=441\)"
+    ):
         trace.draw()
     assert GRID_MAX_NODES == 400
     fig = trace.draw(max_nodes=441)  # asked for: drawn as dots
@@ -138,3 +140,11 @@ def test_missing_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> 
     rec, goal = fibonacci.build(3)
     with pytest.raises(ImportError, match="plot extra"):
         rec.trace(*goal).draw()
+
+
+def test_grid_drawing_takes_the_problems_labels() -> None:
+    sol = edit_distance.solve("ab", "abc", strategy="bottom_up")
+    rec, goal = edit_distance.build("ab", "abc")
+    ax = rec.trace(*goal).draw(labels=sol._labels).axes[0]
+    assert _ticks(ax.get_xticklabels()) == ["ε", "a", "b", "c"]
+    assert ax.get_ylabel() == "a = ab" and ax.get_xlabel() == "b = abc"
