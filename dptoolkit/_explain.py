@@ -25,7 +25,7 @@ from ._labels import Labels, witness_path
 from ._svg import tree_layout
 from ._tableview import ramp, table_view
 from ._validate import show
-from .errors import BudgetExceeded, InvalidInput, InvalidType
+from .errors import BudgetExceeded, DPError, InvalidInput, InvalidType
 
 if TYPE_CHECKING:
     from .catalog import Problem
@@ -151,10 +151,13 @@ def page_data(
     """Everything the page shows, as JSON-ready data."""
     trace = _trace(rec, goal)
     sol: Solution | None = None
-    if problem is not None:
-        sol = problem.solve(*args, strategy="bottom_up", **kwargs)
-    else:
-        sol = rec.solve(*goal, strategy="bottom_up")
+    try:
+        if problem is not None:
+            sol = problem.solve(*args, strategy="bottom_up", **kwargs)
+        else:
+            sol = rec.solve(*goal, strategy="bottom_up")
+    except DPError:  # no declared states (or too many): the page shows no table
+        sol = None
     table = _table(sol, rec, goal)
     cell_of = table.pop("cellOf") if table is not None and "cellOf" in table else None
     xs, depth = tree_layout([r.parent for r in trace.records])

@@ -55,7 +55,7 @@ TEMPLATE = """<!DOCTYPE html>
 </main>
 <section class="panel" id="witness-panel"><h2>The answer</h2><div id="witness"></div></section>
 <section class="panel" id="growth-panel"><h2>Calls against n, every strategy</h2><div id="growth"></div>
-  <p class="note">naive recomputes shared subproblems, so its calls grow fastest; top_down computes each
+  <p class="note" id="growth-note">naive recomputes shared subproblems, so its calls grow fastest; top_down computes each
   state once (plus one hit per extra read); bottom_up computes every declared state, needed or not.</p></section>
 <footer>made by dptoolkit explain: one self-contained file, nothing fetched</footer>
 <script type="application/json" id="data">%DATA%</script>
@@ -293,7 +293,8 @@ JS = r"""
       n.textContent = "The purple line on the table is the witness path: from the goal, each cell's recorded choice leads to the next.";
       box.appendChild(n); }
   }
-  $("growth").innerHTML = D.growth.svg || "<p class='note'>No size family for this instance.</p>";
+  $("growth").innerHTML = D.growth.svg || "<p class='note'>No family of sizes for this goal (it is not a tuple of integers).</p>";
+  if (!D.growth.svg) $("growth-note").style.display = "none";
 
   // ---- replay ------------------------------------------------------------------
   var step = 0, timer = null, scrub = $("scrub");

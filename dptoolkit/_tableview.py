@@ -208,7 +208,7 @@ def _present(layer: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 def _short_state(state: Hashable) -> str:
     if isinstance(state, tuple) and len(state) == 1:
         state = state[0]
-    text = state if isinstance(state, str) else repr(state)
+    text = state if isinstance(state, str) and state else repr(state)  # '' stays visible
     return text if len(text) <= 10 else text[:9] + "…"
 
 

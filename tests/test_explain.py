@@ -197,3 +197,25 @@ def test_explain_is_a_subcommand_of_dptoolkit(
     assert "fibonacci.solve(7)" in capsys.readouterr().out and target.exists()
     assert cli.main(["--help"]) == 0
     assert "explain" in capsys.readouterr().out
+
+
+def test_a_recurrence_without_states_is_explained_without_a_table() -> None:
+    @dp.recurrence
+    def fib(n: int) -> int:
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    data = page_json(dp.explain(fib, 6, path=None))
+    assert data["table"] is None and data["value"] == "8" and data["calls"] == 11
+    growth = data["growth"]
+    assert isinstance(growth, dict) and growth["series"]["bottom_up"] == []
+
+
+def test_a_dict_table_is_one_row_in_fill_order() -> None:
+    @dp.recurrence(states=lambda s: [s[:k] for k in range(len(s) + 1)])
+    def length(s: str) -> int:
+        return 0 if not s else 1 + length(s[:-1])
+
+    data = page_json(dp.explain(length, "abc", path=None))
+    table = data["table"]
+    assert isinstance(table, dict)
+    assert table["colTicks"] == ["''", "a", "ab", "abc"] and table["goal"] == [0, 3]
