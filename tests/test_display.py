@@ -188,3 +188,26 @@ def test_huge_table_is_not_drawn_inline() -> None:
     sol = edit_distance.solve("a" * 80, "b" * 80, strategy="bottom_up")
     text = parse_html(sol._repr_html_())
     assert "too large to draw inline" in text and "draw_table" in text
+
+
+def test_ipython_finds_the_html_of_every_displayed_kind() -> None:
+    formatters = pytest.importorskip("IPython.core.formatters")
+    display = formatters.DisplayFormatter()
+
+    @dp.memoize
+    def double(n: int) -> int:
+        return 2 * n
+
+    double(2)
+    rec, goal = fibonacci.build(5)
+    shown = [
+        knapsack.solve(*KNAPSACK, strategy="bottom_up"),
+        rec.trace(*goal),
+        dp.catalog("knapsack"),
+        dp.catalog(),
+        double,
+    ]
+    for obj in shown:
+        data, _ = display.format(obj)
+        assert "text/html" in data, type(obj)
+        parse_html(data["text/html"])
