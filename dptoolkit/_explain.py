@@ -162,12 +162,18 @@ def page_data(
     cell_of = table.pop("cellOf") if table is not None and "cellOf" in table else None
     xs, depth = tree_layout([r.parent for r in trace.records])
     records = []
+    labels = sol._labels if sol is not None else None
     for r in trace.records:
         cell = cell_of(r.state) if cell_of is not None else None
+        coordinates = rec._state_args(r.state)
+        if labels is not None and len(coordinates) == 1 and labels.has_ticks(0):
+            label = labels.tick(0, coordinates[0])  # a node's name, say, not its position
+        else:
+            label = ", ".join(show(a) for a in coordinates)
         records.append(
             {
                 "parent": r.parent,
-                "label": ", ".join(show(a) for a in rec._state_args(r.state)),
+                "label": label,
                 "name": trace._fmt(r.state),
                 "value": _short(r.value, 40),
                 "hit": r.hit,

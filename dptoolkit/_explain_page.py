@@ -171,9 +171,20 @@ JS = r"""
       }
     }
     if (T.path && T.path.length > 1) {
-      pathLine = el("polyline", {points: T.path.map(function (c) { return cellCentre(c).join(","); }).join(" "),
-        fill: "none", stroke: "var(--path)", "stroke-width": 4, "stroke-linejoin": "round", opacity: 0.8,
-        id: "witness-path", visibility: "hidden"}, tableSvg);
+      var d = [];
+      for (var k = 1; k < T.path.length; k++) {
+        var p = T.path[k - 1], q = T.path[k], a = cellCentre(p), b = cellCentre(q);
+        var steps = Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]);
+        if ((p[0] === q[0] || p[1] === q[1]) && steps > 1) {
+          var cx = (a[0] + b[0]) / 2 - (b[1] - a[1]) * 0.35, cy = (a[1] + b[1]) / 2 + (b[0] - a[0]) * 0.35;
+          d.push("M" + a[0] + "," + a[1] + " Q" + cx + "," + cy + " " + b[0] + "," + b[1]);
+        } else {
+          d.push("M" + a[0] + "," + a[1] + " L" + b[0] + "," + b[1]);
+        }
+      }
+      pathLine = el("g", {id: "witness-path", visibility: "hidden", opacity: 0.85}, tableSvg);
+      el("path", {d: d.join(" "), fill: "none", stroke: "var(--path)", "stroke-width": 4, "stroke-linejoin": "round"}, pathLine);
+      T.path.forEach(function (c) { var m = cellCentre(c); el("circle", {cx: m[0], cy: m[1], r: 4, fill: "var(--path)"}, pathLine); });
     }
     if (T.goal) {
       goalBox = el("rect", {x: TL + T.goal[1] * CS, y: TT + T.goal[0] * CS, width: CS, height: CS,

@@ -16,6 +16,7 @@ when given a path; none prints. Subproblem graphs are in :mod:`._plot_dag`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Hashable, Mapping, Sequence
@@ -24,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._labels import Labels
-from ._tableview import GOAL_COLOUR, PATH_COLOUR, TableView, ramp, table_view, text_colour
+from ._tableview import (
+    GOAL_COLOUR,
+    PATH_COLOUR,
+    TableView,
+    bends,
+    ramp,
+    table_view,
+    text_colour,
+)
 from ._validate import show
 
 if TYPE_CHECKING:
@@ -213,7 +222,7 @@ def _draw_view(view: TableView, path: Any, *, title: str, annotate: bool | None)
     width = min(
         max(2.8 + 0.42 * cols + (0.06 * max(map(len, view.row_ticks), default=0)), 4.5), 22.0
     )
-    height = min(max(1.9 + 0.42 * rows, 2.6), 16.0) + 0.7
+    height = 2.4 if rows == 1 else min(max(1.9 + 0.42 * rows, 2.6), 16.0) + 0.7
     fig = _figure(width, height)
     ax = fig.add_subplot()
     from matplotlib.colors import to_rgb
@@ -238,8 +247,7 @@ def _draw_view(view: TableView, path: Any, *, title: str, annotate: bool | None)
             Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=GOAL_COLOUR, linewidth=2.5)
         )
     if len(view.path) > 1:
-        ys, xs = zip(*view.path, strict=True)
-        ax.plot(xs, ys, color=PATH_COLOUR, linewidth=2.5, alpha=0.85, marker="o", markersize=3)
+        _draw_path(ax, view.path)
     if view.continuous:
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import LinearSegmentedColormap, Normalize
@@ -256,6 +264,18 @@ def _draw_view(view: TableView, path: Any, *, title: str, annotate: bool | None)
     if title:
         ax.set_title(title, fontsize=10)
     return _save(fig, path)
+
+
+def _draw_path(ax: Any, cells: Sequence[tuple[int, int]]) -> None:
+    """The witness path: a dot on each cell, joined; a join over cells in between is bent."""
+    from matplotlib.patches import FancyArrowPatch
+
+    ys, xs = zip(*cells, strict=True)
+    ax.plot(xs, ys, ls="", color=PATH_COLOUR, marker="o", markersize=4, alpha=0.9)
+    for a, b in itertools.pairwise(cells):
+        style = "arc3,rad=-0.35" if bends(a, b) else "arc3,rad=0"
+        ax.add_patch(FancyArrowPatch((a[1], a[0]), (b[1], b[0]), connectionstyle=style,
+                                     arrowstyle="-", color=PATH_COLOUR, linewidth=2.5, alpha=0.85))  # fmt: skip
 
 
 def _as_float(text: str) -> float:

@@ -7,11 +7,12 @@ with the explain page, which draws the same tree step by step.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ._tableview import GOAL_COLOUR, PATH_COLOUR, TableView, ramp, text_colour
+from ._tableview import GOAL_COLOUR, PATH_COLOUR, TableView, bends, ramp, text_colour
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -71,13 +72,7 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
                     f'fill="{text_colour(fill)}">{escape(text[:4])}</text>'
                 )
     if len(view.path) > 1:
-        points = " ".join(
-            f"{left + c * size + size / 2},{top + r * size + size / 2}" for r, c in view.path
-        )
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{PATH_COLOUR}" stroke-width="2.5" '
-            'stroke-linejoin="round" opacity="0.85"/>'
-        )
+        parts.append(_path_svg(view.path, left, top, size))
     if view.goal is not None:
         r, c = view.goal
         parts.append(
@@ -124,6 +119,30 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
         x += 20 + 6 * len(text)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _path_svg(cells: Sequence[tuple[int, int]], left: float, top: float, size: float) -> str:
+    """The witness path: a dot on each cell, joined; a join over cells in between is bent."""
+
+    def centre(cell: tuple[int, int]) -> tuple[float, float]:
+        return left + cell[1] * size + size / 2, top + cell[0] * size + size / 2
+
+    d = []
+    for a, b in itertools.pairwise(cells):
+        (x1, y1), (x2, y2) = centre(a), centre(b)
+        if bends(a, b):
+            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+            cx, cy = mx - (y2 - y1) * 0.35, my + (x2 - x1) * 0.35
+            d.append(f"M{x1},{y1} Q{cx},{cy} {x2},{y2}")
+        else:
+            d.append(f"M{x1},{y1} L{x2},{y2}")
+    dots = "".join(
+        f'<circle cx="{x}" cy="{y}" r="2.5" fill="{PATH_COLOUR}"/>' for x, y in map(centre, cells)
+    )
+    return (
+        f'<g class="witness-path" opacity="0.85"><path d="{" ".join(d)}" fill="none" '
+        f'stroke="{PATH_COLOUR}" stroke-width="2.5" stroke-linejoin="round"/>{dots}</g>'
+    )
 
 
 def tree_layout(parents: Sequence[int], limit: int | None = None) -> tuple[list[float], list[int]]:

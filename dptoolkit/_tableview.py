@@ -26,7 +26,7 @@ import numpy as np
 
 from ._labels import Labels
 
-__all__ = ["GOAL_COLOUR", "PATH_COLOUR", "TableView", "ramp", "table_view", "text_colour"]
+__all__ = ["GOAL_COLOUR", "PATH_COLOUR", "TableView", "bends", "ramp", "table_view", "text_colour"]
 
 GOAL_COLOUR = "#d62728"
 PATH_COLOUR = "#7b2cbf"
@@ -193,6 +193,17 @@ def _from_array(
         return (index[1], index[2])
 
     return layer.tolist(), three, f"the final layer: %s = {last}", None, ndim
+
+
+def bends(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether a line from cell *a* to cell *b* must bend: it runs along a row or a column
+    over the cells in between (a one-row table's witness jumps, say).
+
+    >>> bends((0, 4), (0, 2)), bends((0, 4), (0, 3)), bends((3, 3), (1, 1))
+    (True, False, False)
+    """
+    same_line = a[0] == b[0] or a[1] == b[1]
+    return same_line and abs(a[0] - b[0]) + abs(a[1] - b[1]) > 1
 
 
 def _present(layer: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

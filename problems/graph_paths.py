@@ -609,7 +609,9 @@ def longest_path(G: Any, *, weight: str | None = "weight", strategy: str = "auto
             p = state(choices, (p,))
         return [arcs.nodes[v] for v in reversed(nodes)]
 
-    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path})
+    ticks = (*(str(arcs.nodes[v]) for v in order), "end")  # positions in topological order
+    labels = Labels(("node, in topological order",), (ticks,), goal=n, step=lambda p, q: q)
+    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path}, labels=labels)
 
 
 def _longest_fast(arcs: g.Arcs, order: list[int]) -> Solution:
@@ -723,7 +725,9 @@ def count_paths(G: Any, source: Node, target: Node, *, strategy: str = "auto") -
         return [pos[u] for u, _ in into[order[p]]]
 
     sol = run(rec, (pos[t],), strategy, children=children, visits=pos[t] + 1)
-    return sol.with_fields(value=int(sol.value))
+    ticks = tuple(str(arcs.nodes[v]) for v in order)
+    labels = Labels(("node, in topological order",), (ticks,), goal=pos[t])
+    return sol.with_fields(value=int(sol.value), labels=labels)
 
 
 # ------------------------------------------------------------------ grid paths

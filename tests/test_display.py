@@ -11,6 +11,7 @@ from dptoolkit.problems import edit_distance, fibonacci, knapsack, subset_sum
 
 import dptoolkit as dp
 from dptoolkit._html import Catalog
+from dptoolkit._labels import witness_path
 from dptoolkit._svg import heatmap_svg, tree_layout, tree_svg
 from dptoolkit._tableview import FALSE, TRUE, table_view
 
@@ -68,7 +69,8 @@ def test_solution_html_shows_value_witness_stats_and_a_heatmap() -> None:
     labels = [t.text for t in svg.iter(f"{SVG}text")]
     assert "capacity w" in " ".join(x for x in labels if x)
     assert "goal" in labels and "witness path" in labels
-    assert svg.find(f"{SVG}polyline") is not None  # the witness path
+    path = svg.find(f"{SVG}g[@class='witness-path']")  # the witness path: dots, joined
+    assert path is not None and len(path.findall(f"{SVG}circle")) == len(witness_path(sol))
 
 
 def test_fast_solution_html_says_it_has_no_stats() -> None:
