@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ._explain_bottom_up import bottom_up_steps
 from ._growth import growth
 from ._labels import Labels, witness_path
 from ._svg import tree_layout
@@ -141,6 +142,27 @@ def _table(sol: Solution | None, rec: Recurrence, goal: tuple[Any, ...]) -> dict
     }
 
 
+def _bottom_up(rec: Recurrence, goal: tuple[Any, ...], cell_of: Any) -> dict[str, Any] | None:
+    """The bottom-up replay: one step per declared state, with the cells it reads."""
+    steps = bottom_up_steps(rec, goal, EXPLAIN_MAX_CELLS)
+    if steps is None or cell_of is None:
+        return None
+    out = []
+    for state, reads, value in steps:
+        cell = cell_of(state)
+        out.append(
+            {
+                "cell": list(cell) if cell is not None else None,
+                "reads": [list(c) for c in map(cell_of, reads) if c is not None],
+                "name": rec._fmt(rec._state_args(state)),
+                "readNames": [rec._fmt(rec._state_args(r)) for r in reads],
+                "value": _short(value, 40),
+            }
+        )
+    hits = sum(len(reads) for _, reads, _ in steps)
+    return {"steps": out, "misses": len(steps), "hits": hits, "calls": len(steps) + hits}
+
+
 def page_data(
     problem: Problem | None,
     rec: Recurrence,
@@ -190,6 +212,9 @@ def page_data(
             except Exception as exc:  # a witness that cannot be built: say so on the page
                 witness[name] = f"({type(exc).__name__}: {exc})"
     shown_value = sol.value if sol is not None else trace.value
+    bottom_up = (
+        _bottom_up(rec, goal, cell_of) if table is not None and "skipped" not in table else None
+    )
     return {
         "title": problem.name if problem is not None else rec.__name__,
         "summary": problem.summary
@@ -207,6 +232,7 @@ def page_data(
         "misses": trace.misses,
         "table": table,
         "witness": witness,
+        "bottomUp": bottom_up,
         "growth": growth(rec, goal),
     }
 

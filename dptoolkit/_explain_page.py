@@ -26,6 +26,10 @@ TEMPLATE = """<!DOCTYPE html>
      <span class="k">value</span> <code id="value"></code></p>
   <p class="facts" id="recurrence-line"><span class="k">recurrence</span> <code id="recurrence"></code></p>
 </header>
+<section id="modes" aria-label="which run to replay">replay
+  <button id="mode-top_down" class="mode on" title="memoized recursion: the calls the goal needs">top_down: memoized recursion</button>
+  <button id="mode-bottom_up" class="mode" title="the declared states, in order">bottom_up: the table in its order</button>
+</section>
 <section id="controls" aria-label="controls">
   <button id="reset" title="back to the start (Home)">&#x21E4; start</button>
   <button id="prev" title="one step back (←)">&#x25C0; back</button>
@@ -40,16 +44,18 @@ TEMPLATE = """<!DOCTYPE html>
 <section id="counters" aria-label="counters">
   <div class="counter"><b id="calls">0</b><span>calls</span></div>
   <div class="counter miss"><b id="misses">0</b><span>misses (body ran)</span></div>
-  <div class="counter hit"><b id="hits">0</b><span>hits (from the cache)</span></div>
+  <div class="counter hit"><b id="hits">0</b><span id="hits-label">hits (from the cache)</span></div>
   <div class="counter"><b id="filled">0</b><span id="filled-label">cells filled</span></div>
   <p id="status"></p>
 </section>
 <main>
-  <section class="panel" id="table-panel"><h2>The table <small>(top_down fills it in this order)</small></h2>
+  <section class="panel" id="table-panel"><h2>The table <small id="table-how">(top_down fills it in this order)</small></h2>
     <div id="table-box"></div><div id="table-legend" class="legend"></div><p id="table-note" class="note"></p></section>
   <section class="panel" id="tree-panel"><h2>The call tree <small>(the goal on top; each call below its caller)</small></h2>
-    <div id="tree-box"></div>
-    <div class="legend"><span class="sw miss"></span>computed (a miss)
+    <div id="tree-box"></div><p id="tree-note" class="note" hidden>bottom_up makes no recursive calls: it
+    computes every declared state once, in order, and each call of the body is a read of a cell filled
+    before (a hit). The arrows on the table show what each state reads.</p>
+    <div class="legend" id="tree-legend"><span class="sw miss"></span>computed (a miss)
       <span class="sw hit"></span>answered from the cache (a hit)
       <span class="sw live"></span>running now</div></section>
 </main>
@@ -74,6 +80,8 @@ h2 small { font-weight: normal; color: #666; }
 header p { margin: 2px 0; } .k { color: #666; margin-right: 4px; } .k + code { margin-right: 16px; }
 code { font: 13px ui-monospace, Menlo, Consolas, monospace; background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
 #value { font-weight: bold; }
+#modes { margin: 10px 0 0; color: #444; } .mode { margin-left: 6px; }
+.mode.on { background: #2b4c7e; color: #fff; border-color: #2b4c7e; }
 #controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0 6px;
   padding: 8px; background: #f6f6f6; border-radius: 6px; }
 button { font: inherit; padding: 4px 12px; border: 1px solid #bbb; border-radius: 4px; background: #fff; cursor: pointer; }
@@ -308,12 +316,56 @@ JS = r"""
   if (!D.growth.svg) $("growth-note").style.display = "none";
 
   // ---- replay ------------------------------------------------------------------
-  var step = 0, timer = null, scrub = $("scrub");
+  var step = 0, timer = null, scrub = $("scrub"), mode = "top_down", BU = D.bottomUp;
+  function total() { return mode === "top_down" ? E.length : BU.steps.length; }
   scrub.max = E.length;
+  if (!BU) $("mode-bottom_up").disabled = true;
+  function setMode(m) {
+    pause(); mode = m; scrub.max = total();
+    $("mode-top_down").className = "mode" + (m === "top_down" ? " on" : "");
+    $("mode-bottom_up").className = "mode" + (m === "bottom_up" ? " on" : "");
+    $("tree").style.display = m === "top_down" ? "" : "none";
+    $("tree-note").hidden = m === "top_down";
+    $("tree-legend").style.display = m === "top_down" ? "" : "none";
+    $("hits-label").textContent = m === "top_down" ? "hits (from the cache)" : "hits (reads of the table)";
+    $("table-how").textContent = m === "top_down" ? "(top_down fills it in this order)" : "(bottom_up fills every declared state, in order)";
+    go(0);
+  }
+  $("mode-top_down").onclick = function () { setMode("top_down"); };
+  $("mode-bottom_up").onclick = function () { if (BU) setMode("bottom_up"); };
   var cellCount = 0;
   if (T && !T.skipped) cellCount = T.rows * T.cols;
   function children(i) { var out = []; for (var j = i + 1; j < R.length; j++) { if (R[j].parent === i) out.push(j); } return out; }
+  function renderBottomUp() {
+    var S = BU.steps, misses = 0, hits = 0, filled = {}, last = step > 0 ? S[step - 1] : null;
+    for (var s = 0; s < step; s++) {
+      misses++; hits += S[s].reads.length;
+      if (S[s].cell) filled[S[s].cell[0] + "," + S[s].cell[1]] = true;
+    }
+    for (var r = 0; r < cells.length; r++) for (var c = 0; c < cells[r].length; c++) {
+      cells[r][c].setAttribute("class", filled[r + "," + c] ? "cell" : "cell empty");
+    }
+    while (arrows.firstChild) arrows.removeChild(arrows.firstChild);
+    var done = step === S.length;
+    if (last && last.cell && !done) {
+      cells[last.cell[0]][last.cell[1]].setAttribute("class", "cell now");
+      last.reads.forEach(function (to) { arrow(last.cell, to); });
+    }
+    if (pathLine) pathLine.setAttribute("visibility", done ? "visible" : "hidden");
+    $("calls").textContent = misses + hits; $("hits").textContent = hits; $("misses").textContent = misses;
+    $("filled").textContent = misses + (cellCount ? " / " + cellCount : "");
+    $("step").textContent = "step " + step + " of " + S.length;
+    scrub.value = step;
+    if (!last) $("status").textContent = "Press play or step to replay the bottom-up run: every declared state, in order, each reading cells filled before.";
+    else if (done) $("status").textContent = "Done: all " + S.length + " states computed in order, with " + hits +
+      " reads of cells filled before" + (S.length > D.misses ? "; " + (S.length - D.misses) + " of them the goal never needed (top_down skips those)." : ".");
+    else $("status").textContent = last.name + " = " + last.value + (last.readNames.length ? " from " + last.readNames.join(", ") + " (read from the table)" : " (a base case)") + "; stored in the table.";
+    $("prev").disabled = $("reset").disabled = step === 0;
+    $("next").disabled = $("end").disabled = done;
+    showWitness(done);
+  }
   function render() {
+    if (mode === "bottom_up") { renderBottomUp(); return; }
     var calls = 0, hits = 0, misses = 0, filled = 0, live = {}, last = null;
     var state = new Array(R.length);  // undefined: not called; "live" / "miss" / "hit"
     var fillState = {};
@@ -388,18 +440,18 @@ JS = r"""
     if (b.x < box.scrollLeft + 20 || b.x > box.scrollLeft + box.clientWidth - 40) box.scrollLeft = Math.max(0, left);
     if (b.y < box.scrollTop + 20 || b.y > box.scrollTop + box.clientHeight - 40) box.scrollTop = Math.max(0, top);
   }
-  function go(s) { step = Math.max(0, Math.min(E.length, s)); render(); }
+  function go(s) { step = Math.max(0, Math.min(total(), s)); render(); }
   function pause() { if (timer) { clearInterval(timer); timer = null; } $("play").innerHTML = "&#x25B6; play"; }
   function play() {
-    if (step === E.length) go(0);
+    if (step === total()) go(0);
     $("play").innerHTML = "&#x275A;&#x275A; pause";
-    timer = setInterval(function () { if (step >= E.length) { pause(); return; } go(step + 1); }, +$("speed").value);
+    timer = setInterval(function () { if (step >= total()) { pause(); return; } go(step + 1); }, +$("speed").value);
   }
   $("play").onclick = function () { if (timer) pause(); else play(); };
   $("next").onclick = function () { pause(); go(step + 1); };
   $("prev").onclick = function () { pause(); go(step - 1); };
   $("reset").onclick = function () { pause(); go(0); };
-  $("end").onclick = function () { pause(); go(E.length); };
+  $("end").onclick = function () { pause(); go(total()); };
   $("speed").onchange = function () { if (timer) { pause(); play(); } };
   scrub.oninput = function () { pause(); go(+scrub.value); };
   document.addEventListener("keydown", function (e) {
@@ -408,9 +460,10 @@ JS = r"""
     else if (e.key === "ArrowLeft") { pause(); go(step - 1); }
     else if (e.key === " ") { e.preventDefault(); if (timer) pause(); else play(); }
     else if (e.key === "Home") { pause(); go(0); }
-    else if (e.key === "End") { pause(); go(E.length); }
+    else if (e.key === "End") { pause(); go(total()); }
   });
   var m = /[#&]step=(\d+)/.exec(location.hash);
+  if (/[#&]mode=bottom_up/.test(location.hash) && BU) setMode("bottom_up");
   go(m ? +m[1] : 0);
 })();
 """

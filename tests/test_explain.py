@@ -219,3 +219,20 @@ def test_a_dict_table_is_one_row_in_fill_order() -> None:
     table = data["table"]
     assert isinstance(table, dict)
     assert table["colTicks"] == ["''", "a", "ab", "abc"] and table["goal"] == [0, 3]
+
+
+def test_bottom_up_replay_counts_as_the_engine_does() -> None:
+    data = page_json(dp.explain("knapsack", path=None))
+    replay = data["bottomUp"]
+    assert isinstance(replay, dict)
+    rec, goal = dp.catalog("knapsack").build([12, 2, 1, 1, 4], [4, 2, 1, 2, 10], 15)
+    stats = rec.solve(*goal, strategy="bottom_up").stats
+    assert (replay["calls"], replay["hits"], replay["misses"]) == (
+        stats.calls,
+        stats.hits,
+        stats.misses,
+    )
+    steps = replay["steps"]
+    assert [s["cell"] for s in steps[:3]] == [[0, 0], [0, 1], [0, 2]]  # the declared order
+    assert steps[-1]["cell"] == [5, 15] and steps[-1]["value"] == "15"
+    assert all(len(s["reads"]) == len(s["readNames"]) for s in steps)

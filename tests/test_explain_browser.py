@@ -168,3 +168,19 @@ def test_play_advances_by_itself_and_pauses(browser: Any, tmp_path: pathlib.Path
     WebDriverWait(browser, 30).until(lambda d: _read(d, "step") == "step 15 of 15")
     assert _read(browser, "calls") == "9" and _read(browser, "hits") == "3"
     assert "play" in _read(browser, "play")  # paused itself at the end
+
+
+def test_bottom_up_mode_fills_the_table_in_its_order(browser: Any, tmp_path: pathlib.Path) -> None:
+    page = pathlib.Path(dp.explain("edit_distance", "abc", "abd", path=tmp_path / "e.html"))
+    rec, goal = dp.catalog("edit_distance").build("abc", "abd")
+    stats = rec.solve(*goal, strategy="bottom_up").stats
+    browser.get(page.as_uri())
+    _click(browser, "mode-bottom_up")
+    assert _read(browser, "step") == f"step 0 of {stats.states}"
+    _click(browser, "next", 6)  # the first row: distance(0, 0) .. (0, 3), then (1, 0), (1, 1)
+    assert (_read(browser, "misses"), _read(browser, "hits")) == ("6", "3")  # (1, 1) read three
+    assert "distance(1, 1) = 0 from distance(0, 0)" in _read(browser, "status")
+    _click(browser, "end")
+    assert _read(browser, "calls") == str(stats.calls) and _read(browser, "hits") == str(stats.hits)
+    _click(browser, "mode-top_down")
+    assert _read(browser, "calls") == "0" and _read(browser, "step").startswith("step 0 of")
