@@ -46,9 +46,12 @@ def bottom_up_steps(
     from .recurrence import _seam  # the strategy seam: see its docstring
 
     try:
-        declared = list(rec.space(*goal))
+        space = rec.space(*goal)
     except DPError:
         return None
+    if space is None:  # no states declared
+        return None
+    declared = list(space)
     if len(declared) > max_states:
         return None
     key, normalize = rec._key, rec._normalize
