@@ -14,6 +14,7 @@ is built here; the page itself is in :mod:`dptoolkit._explain_page`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Sequence
@@ -142,6 +143,17 @@ def _table(sol: Solution | None, rec: Recurrence, goal: tuple[Any, ...]) -> dict
     }
 
 
+def _declared(rec: Recurrence, goal: tuple[Any, ...]) -> int:
+    """How many states the recurrence declares for *goal*, counted up to one past the page's limit."""
+    try:
+        space = rec.space(*goal)
+    except DPError:
+        return 0
+    if space is None:
+        return 0
+    return sum(1 for _ in itertools.islice(space, EXPLAIN_MAX_CELLS + 1))
+
+
 def _bottom_up(rec: Recurrence, goal: tuple[Any, ...], cell_of: Any) -> dict[str, Any] | None:
     """The bottom-up replay: one step per declared state, with the cells it reads."""
     steps = bottom_up_steps(rec, goal, EXPLAIN_MAX_CELLS)
@@ -173,11 +185,13 @@ def page_data(
     """Everything the page shows, as JSON-ready data."""
     trace = _trace(rec, goal)
     sol: Solution | None = None
+    # a table past the page's size is not filled at all: top_down gives the value and witness
+    strategy = "bottom_up" if _declared(rec, goal) <= EXPLAIN_MAX_CELLS else "top_down"
     try:
         if problem is not None:
-            sol = problem.solve(*args, strategy="bottom_up", **kwargs)
+            sol = problem.solve(*args, strategy=strategy, **kwargs)
         else:
-            sol = rec.solve(*goal, strategy="bottom_up")
+            sol = rec.solve(*goal, strategy=strategy)
     except DPError:  # no declared states (or too many): the page shows no table
         sol = None
     table = _table(sol, rec, goal)

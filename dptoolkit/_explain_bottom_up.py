@@ -11,6 +11,7 @@ miss, a read a hit (``calls = misses + hits``).
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from .errors import DPError, InvalidInput
@@ -51,7 +52,7 @@ def bottom_up_steps(
         return None
     if space is None:  # no states declared
         return None
-    declared = list(space)
+    declared = list(itertools.islice(space, max_states + 1))
     if len(declared) > max_states:
         return None
     key, normalize = rec._key, rec._normalize

@@ -10,6 +10,7 @@ call counts are fitted two ways, ``a b^n`` (exponential) and ``a n^p``
 
 from __future__ import annotations
 
+import itertools
 import math
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ __all__ = ["fit", "growth", "growth_svg"]
 STRATEGY_COLOURS = {"naive": "#b279a2", "top_down": "#4c78a8", "bottom_up": "#54a24b"}
 #: Calls a naive point may make before its series stops.
 NAIVE_BUDGET = 60_000
+#: Most states a bottom_up point may fill before its series stops.
+BOTTOM_UP_STATES = 50_000
 #: Most sizes measured.
 MAX_POINTS = 16
 #: A one-coordinate goal smaller than this is measured up to it, past the instance.
@@ -54,6 +57,17 @@ def _beyond(rec: Recurrence, goal: tuple[Any, ...]) -> list[tuple[int, tuple[Any
             break
         out.append((n, (n,)))
     return out
+
+
+def _too_many_states(rec: Recurrence, goal: tuple[Any, ...]) -> bool:
+    """Whether a bottom-up run of *goal* would fill more than :data:`BOTTOM_UP_STATES` states."""
+    try:
+        space = rec.space(*goal)
+    except DPError:
+        return True
+    if space is None:
+        return True
+    return sum(1 for _ in itertools.islice(space, BOTTOM_UP_STATES + 1)) > BOTTOM_UP_STATES
 
 
 def fit(points: list[tuple[int, int]]) -> dict[str, Any] | None:
@@ -112,6 +126,8 @@ def growth(rec: Recurrence, goal: tuple[Any, ...]) -> dict[str, Any]:
     for strategy in ("naive", "top_down", "bottom_up"):
         points: list[tuple[int, int]] = []
         for n, sub in subgoals:
+            if strategy == "bottom_up" and _too_many_states(rec, sub):
+                break  # the larger sizes declare more still
             try:
                 options = {"max_calls": NAIVE_BUDGET} if strategy == "naive" else {}
                 sol = rec.solve(*sub, strategy=strategy, **options)

@@ -236,3 +236,9 @@ def test_bottom_up_replay_counts_as_the_engine_does() -> None:
     assert [s["cell"] for s in steps[:3]] == [[0, 0], [0, 1], [0, 2]]  # the declared order
     assert steps[-1]["cell"] == [5, 15] and steps[-1]["value"] == "15"
     assert all(len(s["reads"]) == len(s["readNames"]) for s in steps)
+
+
+def test_a_huge_table_is_neither_filled_nor_drawn() -> None:
+    data = page_json(dp.explain("knapsack", [3], [5], 10_000_000, path=None))
+    assert data["table"] is None and data["bottomUp"] is None
+    assert data["value"] == "5" and data["witness"] == {"items": "[0]"}
