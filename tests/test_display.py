@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -193,7 +194,11 @@ def test_huge_table_is_not_drawn_inline() -> None:
 
 
 def test_ipython_finds_the_html_of_every_displayed_kind() -> None:
-    formatters = pytest.importorskip("IPython.core.formatters")
+    limit = sys.getrecursionlimit()
+    try:
+        formatters = pytest.importorskip("IPython.core.formatters")
+    finally:  # importing IPython raises the interpreter's recursion limit: put it back
+        sys.setrecursionlimit(limit)
     display = formatters.DisplayFormatter()
 
     @dp.memoize
