@@ -23,7 +23,16 @@ from .errors import DPError, NotRecorded
 if TYPE_CHECKING:
     from .recurrence import Solution
 
-__all__ = ["Labels", "NoStats", "first_items", "missing", "pair_step", "prefixes", "witness_path"]
+__all__ = [
+    "Labels",
+    "NoStats",
+    "first_items",
+    "missing",
+    "pair_step",
+    "prefixes",
+    "strategy_text",
+    "witness_path",
+]
 
 #: The strategies that keep each record, for the message of a missing one.
 _KEEPS = {
@@ -218,6 +227,15 @@ class NoStats:
 
     def __repr__(self) -> str:
         return f"<no stats: {self._error}>"
+
+
+def strategy_text(strategy: str) -> str:
+    """The strategy as a repr shows it: ``'fast' (auto)`` when ``"auto"`` chose it.
+
+    >>> strategy_text("bottom_up")
+    "'bottom_up'"
+    """
+    return repr(str(strategy)) + (" (auto)" if getattr(strategy, "auto", False) else "")
 
 
 def missing(sol: Solution, what: str) -> NotRecorded:

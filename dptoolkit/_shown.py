@@ -20,6 +20,8 @@ class Shown:
 
     _stats: Any
     _fields: tuple[str, ...]
+    #: the public names this mixin adds (no witness field may take them)
+    NAMES = frozenset({"stats", "draw_table"})
 
     @property
     def stats(self) -> Any:

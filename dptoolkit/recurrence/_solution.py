@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._labels import Labels, missing
+from .._labels import Labels, missing, strategy_text
 from .._shown import Shown
 from .._validate import check_int, show
 from ..errors import CycleError, InvalidInput, InvalidType
@@ -165,11 +165,7 @@ class Solution(Shown):
 
     @property
     def table(self) -> Any:
-        """The filled table (numpy array or dict) of a bottom-up run.
-
-        Other runs keep none: :class:`~dptoolkit.errors.NotRecorded` (an
-        ``AttributeError``) names the strategy that does.
-        """
+        """The filled table (numpy array or dict) of a bottom-up run; else ``NotRecorded``."""
         table = self._table
         if isinstance(table, _Deferred):
             return table.get()
@@ -219,8 +215,7 @@ class Solution(Shown):
             witness (LCS: one subsequence, several embeddings); it must
             agree with ``len(set(...))`` of the witnesses' fields.
         labels : optional
-            What the table's axes are (names, tick texts), for pictures
-            (:mod:`dptoolkit._labels`); by default this one's.
+            The table's axis names and ticks, for pictures; by default this one's.
 
         Returns
         -------
@@ -476,8 +471,7 @@ class Solution(Shown):
             state = step(state, label)
 
     def __repr__(self) -> str:
-        auto = " (auto)" if getattr(self.strategy, "auto", False) else ""
-        parts = [f"value={show(self.value)}", f"strategy={str(self.strategy)!r}{auto}"]
+        parts = [f"value={show(self.value)}", f"strategy={strategy_text(self.strategy)}"]
         for name in self._fields:
             if name in self.__dict__:
                 parts.append(f"{name}={show(self.__dict__[name])}")
@@ -486,21 +480,17 @@ class Solution(Shown):
         return f"Solution({', '.join(parts)})"
 
 
-_RESERVED = frozenset(
-    {
-        "value",
-        "strategy",
-        "stats",
-        "table",
-        "choices",
-        "fields",
-        "as_dict",
-        "walk",
-        "with_fields",
-        "witnesses",
-        "k_best",
-        "draw_table",
-    }
-)
+_RESERVED = Shown.NAMES | {
+    "value",
+    "strategy",
+    "table",
+    "choices",
+    "fields",
+    "as_dict",
+    "walk",
+    "with_fields",
+    "witnesses",
+    "k_best",
+}
 
 _NO_GOAL: Any = object()
