@@ -51,7 +51,7 @@ def _box(title: str, body: str) -> str:
 
 def solution_html(sol: Solution) -> str:
     """The solution: value, strategy, witness fields, stats, and its table as a heatmap."""
-    from ._labels import witness_path
+    from ._labels import goal_of, witness_path
     from ._tableview import table_view
 
     strategy = escape(str(sol.strategy)) + (
@@ -85,7 +85,7 @@ def solution_html(sol: Solution) -> str:
             view = table_view(
                 table,
                 labels,
-                goal=labels.goal if labels else None,
+                goal=goal_of(sol),
                 path=witness_path(sol),
             )
             body += heatmap_svg(view)

@@ -27,6 +27,7 @@ __all__ = [
     "Labels",
     "NoStats",
     "first_items",
+    "goal_of",
     "missing",
     "pair_step",
     "prefixes",
@@ -189,6 +190,14 @@ def witness_path(sol: Solution) -> list[Any]:
     except DPError:
         return []
     return states
+
+
+def goal_of(sol: Solution) -> Any:
+    """The goal state of a solution: its labels', else the one the engine recorded, else ``None``."""
+    labels = getattr(sol, "_labels", None)
+    if labels is not None and labels.goal is not None:
+        return labels.goal
+    return _engine_goal(sol)
 
 
 def _engine_goal(sol: Solution) -> Any:

@@ -177,11 +177,11 @@ def draw_solution(
     MissingExtra
         When matplotlib is not installed.
     """
-    from ._labels import witness_path
+    from ._labels import goal_of, witness_path
 
     table = sol.table  # NotRecorded for a strategy without one
     labels = sol._labels
-    view = table_view(table, labels, goal=labels.goal if labels else None, path=witness_path(sol))
+    view = table_view(table, labels, goal=goal_of(sol), path=witness_path(sol))
     if title is None:
         shown = show(sol.value)
         title = f"value {shown}" if len(shown) <= 40 else ""
