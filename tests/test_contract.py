@@ -841,3 +841,68 @@ def test_k_best_refuses_other_bodies_with_invalid_input() -> None:
 
     with pytest.raises(dp.InvalidInput, match="k=2"):
         doubling.solve(3, k=2)
+
+
+# -- seeing it -------------------------------------------------------------------------
+
+
+def test_rich_html_displays_and_short_reprs() -> None:
+    sol = knapsack.solve([1, 3, 4, 5], [1, 4, 5, 7], 7, strategy="bottom_up")
+    trace = rfib.trace(5, strategy="top_down")
+
+    @dp.memoize
+    def ident(n: int) -> int:
+        return n
+
+    ident(1)
+    for shown in (sol, trace, dp.catalog("knapsack"), dp.catalog(), ident):
+        html = shown._repr_html_()
+        assert isinstance(html, str) and html.lstrip().startswith("<")
+        assert len(repr(shown)) < 2000
+    assert "<svg" in sol._repr_html_()
+    assert "<svg" in trace._repr_html_()
+    assert "9" in repr(sol) and "bottom_up" in repr(sol)
+
+
+def test_pictures_trace_draw_and_draw_table(tmp_path: Path) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    trace = rfib.trace(5, strategy="top_down")
+    sol = knapsack.solve([1, 3, 4, 5], [1, 4, 5, 7], 7, strategy="bottom_up")
+    assert isinstance(trace.draw(), Figure)
+    assert isinstance(sol.draw_table(), Figure)
+    trace.draw(path=tmp_path / "trace.png")
+    sol.draw_table(path=tmp_path / "table.png")
+    for name in ("trace.png", "table.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def assert_self_contained(page: str) -> None:
+    assert page.lstrip().lower().startswith("<!doctype html")
+    lowered = page.lower()
+    for outside in ('src="http', "src='http", 'href="http', "href='http", "@import"):
+        assert outside not in lowered
+
+
+def test_explain_writes_one_self_contained_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "knap.html"
+    dp.explain("knapsack", [1, 3, 4, 5], [1, 4, 5, 7], 7, path=str(target))
+    assert_self_contained(target.read_text())
+    monkeypatch.chdir(tmp_path)
+    dp.explain(rfib, 6)  # path="explain.html" by default
+    assert_self_contained((tmp_path / "explain.html").read_text())
+
+
+def test_cli_explain_html(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "dptoolkit", "explain", "knapsack", "[1,3,4,5]", "[1,4,5,7]", "7",
+         "--html", str(target)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert_self_contained(target.read_text())
