@@ -877,6 +877,11 @@ def test_pictures_trace_draw_and_draw_table(tmp_path: Path) -> None:
     sol.draw_table(path=tmp_path / "table.png")
     for name in ("trace.png", "table.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    axes = sol.draw_table().axes[0]
+    assert "capacity" in axes.get_xlabel() and "item" in axes.get_ylabel()
+    axes = edit_distance.solve("abc", "axc", strategy="bottom_up").draw_table().axes[0]
+    assert [t.get_text() for t in axes.get_xticklabels()][-3:] == ["a", "x", "c"]
+    assert [t.get_text() for t in axes.get_yticklabels()][-3:] == ["a", "b", "c"]
 
 
 def assert_self_contained(page: str) -> None:
