@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +32,7 @@ from .. import _fastpath
 from ..memo import memoize
 from . import _memo_cold
 from ._timing import Row
+from ._workloads import on_big_stack
 
 SUITE = "memo"
 
@@ -142,40 +142,11 @@ def _call_rows(
     return rows
 
 
-def _deep_functools(depth: int, rounds: int) -> float:
-    """Best time of a cold functools.cache recursion *depth* deep (1 GiB thread stack)."""
-    result: list[float] = []
-    failure: list[BaseException] = []
-
-    def body() -> None:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(depth * 2 + 1000)
-        try:
-
-            @functools.cache
-            def down(n: int) -> int:
-                return 0 if n == 0 else down(n - 1) + 1
-
-            for _ in range(rounds):
-                down.cache_clear()
-                start = time.perf_counter()
-                down(depth)
-                result.append(time.perf_counter() - start)
-        except BaseException as exc:  # reported in the calling thread
-            failure.append(exc)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    old = threading.stack_size(1 << 30)
-    try:
-        thread = threading.Thread(target=body)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(old)
-    if failure:
-        raise failure[0]
-    return min(result)
+def _deep_functools(depth: int) -> float:
+    """Time of a cold functools.cache recursion *depth* deep (1 GiB thread stack)."""
+    return float(
+        on_big_stack(functools.partial(_memo_cold.down_functools, depth), depth * 2 + 1000)
+    )
 
 
 def _deep_memo(depth: int, rounds: int, twin: bool) -> float:
@@ -196,7 +167,7 @@ def _deep_rows(depth: int, rounds: int) -> list[Row]:
     limit = sys.getrecursionlimit()
     best = {"functools": float("inf"), "C": float("inf"), "twin": float("inf")}
     for _ in range(rounds):  # interleaved, one round of each at a time
-        best["functools"] = min(best["functools"], _deep_functools(depth, 1))
+        best["functools"] = min(best["functools"], _deep_functools(depth))
         if _fastpath.CFastWrapper is not None:
             best["C"] = min(best["C"], _deep_memo(depth, 1, twin=False))
         best["twin"] = min(best["twin"], _deep_memo(depth, 1, twin=True))
