@@ -45,11 +45,9 @@ class Stats:
 
     Examples
     --------
-    >>> import dptoolkit as dp
-    >>> @dp.recurrence(states=lambda n: range(n + 1))
-    ... def fib(n):
-    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-    >>> fib.solve(5, strategy="top_down").stats
+    >>> from dptoolkit.problems import fibonacci
+    >>> fib, goal = fibonacci.build(5)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+    >>> fib.solve(*goal, strategy="top_down").stats
     Stats(calls=9, hits=3, misses=6, states=6, peak=6)
     """
 
