@@ -220,13 +220,9 @@ class Solution:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 3, 4) if c <= a), best=min)
-        >>> sol = fewest.solve(6, strategy="bottom_up")
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 3, 4], 6)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal, strategy="bottom_up")
         >>> dressed = sol.with_fields(lazy={"coins": lambda: [c for _, c in sol.walk(6, int.__sub__)]})
         >>> dressed.value, dressed.coins, dressed.strategy, dressed.stats == sol.stats
         (2, [3, 3], 'bottom_up', True)
@@ -346,13 +342,9 @@ class Solution:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 2, 3) if c <= a), best=min)
-        >>> sol = fewest.solve(4).with_fields(
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 2, 3], 4)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal).with_fields(
         ...     step=lambda a, c: a - c or None,
         ...     witness_of=lambda s: {"coins": [c for _, c in s.walk(4, lambda a, c: a - c)]})
         >>> sol.value, sol.count(), [w.coins for w in sol.witnesses()]
