@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._validate import show
@@ -190,7 +190,7 @@ def solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None) 
 
 
 def _fill_row(
-    values: list[Any], base: int, i: int, cols: range, body: Callable[..., Any], fill: _Fill
+    values: list[Any], base: int, i: int, cols: Sequence[int], body: Callable[..., Any], fill: _Fill
 ) -> int:
     """Row *i* of a 2-D box into ``values[base + j]``: the hot loop of full and windowed tables."""
     fill.row = i
