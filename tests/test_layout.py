@@ -194,3 +194,34 @@ def test_the_pattern_checks_can_fail() -> None:
     assert _stamped(sample) == [1, 2]
     assert _literal_flight_indices(sample) == [3, 4]
     assert C_FLIGHT.search("f->flight[2] = NULL;") and not C_FLIGHT.search("flight[F_KEY]")
+
+
+INTERNALS = ROOT / "docs" / "internals.md"
+ROW = re.compile(r"^\| `([\w/]+\.py)` \|", re.M)
+
+
+def _documented_path(path: pathlib.Path) -> str:
+    """How docs/internals.md names a module file: under ``dptoolkit/`` relative to it."""
+    top = TREES["dptoolkit"]
+    if top in path.parents:
+        return path.relative_to(top).as_posix()
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_internals_has_one_row_for_every_module_file() -> None:
+    text = INTERNALS.read_text()
+    rows = ROW.findall(text)
+    files = {_documented_path(path) for path in MODULES.values()}
+    assert len(rows) == len(set(rows)), sorted({r for r in rows if rows.count(r) > 1})
+    assert not files - set(rows), (
+        f"modules without a row in docs/internals.md: {sorted(files - set(rows))}"
+    )
+    assert not set(rows) - files, f"rows for files that do not exist: {sorted(set(rows) - files)}"
+
+
+def test_internals_points_nowhere_outside_the_repository() -> None:
+    text = INTERNALS.read_text()
+    for outside in ("../", "/work/", "DESIGN.md", "shared/"):
+        assert outside not in text, f"docs/internals.md points outside the repository: {outside!r}"
+    for target in re.findall(r"\]\(([^)#]+)", text):
+        assert "://" not in target and (INTERNALS.parent / target).is_file(), target
