@@ -214,7 +214,7 @@ def test_internals_has_one_row_for_every_module_file() -> None:
     files = {_documented_path(path) for path in MODULES.values()}
     assert len(rows) == len(set(rows)), sorted({r for r in rows if rows.count(r) > 1})
     assert not files - set(rows), (
-        f"modules without a row in docs/internals.md: {sorted(files - set(rows))}"
+        f"modules without a row in docs/internals.md (add one: path, what it owns, who may import it): {sorted(files - set(rows))}"
     )
     assert not set(rows) - files, f"rows for files that do not exist: {sorted(set(rows) - files)}"
 
