@@ -218,6 +218,18 @@ def _fast(text: str, words: frozenset[str]) -> tuple[int, list[int | None]]:
     return ways[0], first
 
 
+class _Ways(int):
+    """The number of segmentations, read as ``sol.count`` or called as ``sol.count()``.
+
+    ``.count`` is this problem's witness field, and ``Solution.count()`` counts
+    the distinct witnesses of every other problem; here both are the number of
+    segmentations, so the field answers both spellings with the same exact int.
+    """
+
+    def __call__(self, step: object = None) -> int:
+        return int(self)
+
+
 def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solution:
     """Whether *text* splits into *words*, one split, and how many there are.
 
@@ -261,7 +273,7 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
         return dp.Solution(
             count > 0,
             strategy="fast",
-            witness={"count": count},
+            witness={"count": _Ways(count)},
             lazy={"words": lambda: _pieces(text, first.__getitem__)},
         )
     rec, goal = _recurrence(text, vocabulary)
@@ -269,7 +281,7 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
     choices = sol.choices
     return sol.with_fields(
         value=sol.value > 0,
-        witness={"count": sol.value},
+        witness={"count": _Ways(sol.value)},
         lazy={"words": lambda: _pieces(text, lambda i: state(choices, (i,)))},
     )
 

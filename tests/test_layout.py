@@ -177,7 +177,7 @@ def test_no_stamped_dp_attributes_and_no_literal_flight_indices() -> None:
         where = path.relative_to(ROOT)
         stamped += [f"{where}:{line}" for line in _stamped(tree)]
         literal += [f"{where}:{line}" for line in _literal_flight_indices(tree)]
-    for path in (ROOT / "dptoolkit").rglob("*.c"):
+    for path in sorted([*(ROOT / "dptoolkit").rglob("*.c"), *(ROOT / "dptoolkit").rglob("*.h")]):
         for number, line in enumerate(path.read_text().splitlines(), 1):
             where = f"{path.relative_to(ROOT)}:{number}"
             stamped += [where] if C_STAMP.search(line) else []

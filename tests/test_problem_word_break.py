@@ -131,3 +131,15 @@ def test_catalog_entry():
     assert problem.witness == ("words", "count")
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="top_down").value == 3
+
+
+@pytest.mark.parametrize("strategy", ["naive", "top_down", "bottom_up", "fast"])
+def test_count_field_and_count_method_agree(strategy):
+    # `.count` is the contract's witness field; `Solution.count()` is the
+    # engine's method: on word_break both give the number of segmentations.
+    text, words = "aaaa", ["a", "aa"]
+    sol = word_break.solve(text, words, strategy=strategy)
+    expected = len(word_break.brute_force(text, words))
+    assert sol.count == expected == 5
+    assert sol.count() == expected
+    assert type(sol.count()) is int
