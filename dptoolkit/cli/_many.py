@@ -15,7 +15,7 @@ import argparse
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import DPError
-from ._common import UsageError, _built, _witness
+from ._common import UsageError, _built, _witness, whole_number
 from ._format import _field_lines, _one_line, _text
 
 if TYPE_CHECKING:
@@ -25,14 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["add_options", "asked", "engine_strategy", "report", "write"]
 
 
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
-    return number
+_positive = whole_number(1, "positive")
 
 
 def add_options(p: argparse.ArgumentParser) -> None:

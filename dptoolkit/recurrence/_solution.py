@@ -47,11 +47,9 @@ class Stats:
 
     Examples
     --------
-    >>> import dptoolkit as dp
-    >>> @dp.recurrence(states=lambda n: range(n + 1))
-    ... def fib(n):
-    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-    >>> fib.solve(5, strategy="top_down").stats
+    >>> from dptoolkit.problems import fibonacci
+    >>> fib, goal = fibonacci.build(5)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+    >>> fib.solve(*goal, strategy="top_down").stats
     Stats(calls=9, hits=3, misses=6, states=6, peak=6)
     """
 
@@ -230,13 +228,9 @@ class Solution(Shown):
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 3, 4) if c <= a), best=min)
-        >>> sol = fewest.solve(6, strategy="bottom_up")
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 3, 4], 6)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal, strategy="bottom_up")
         >>> dressed = sol.with_fields(lazy={"coins": lambda: [c for _, c in sol.walk(6, int.__sub__)]})
         >>> dressed.value, dressed.coins, dressed.strategy, dressed.stats == sol.stats
         (2, [3, 3], 'bottom_up', True)
@@ -357,13 +351,9 @@ class Solution(Shown):
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 2, 3) if c <= a), best=min)
-        >>> sol = fewest.solve(4).with_fields(
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 2, 3], 4)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal).with_fields(
         ...     step=lambda a, c: a - c or None,
         ...     witness_of=lambda s: {"coins": [c for _, c in s.walk(4, lambda a, c: a - c)]})
         >>> sol.value, sol.count(), [w.coins for w in sol.witnesses()]
