@@ -141,6 +141,9 @@ class Solution:
         self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
         self._hook = Hook()
         self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
+        # a catalog "auto" answer from a kernel: the engine solve that answers count() and
+        # witnesses() in its place (made on first use, once)
+        self._again: Callable[[], Solution] | None = None
         ready = dict(witness or {})
         later = dict(lazy or {})
         for name in itertools.chain(ready, later):
@@ -253,6 +256,7 @@ class Solution:
         new._table = self._table
         new._choices_note = self._choices_note
         new._goal, new._ties, new._kraw = self._goal, self._ties, self._kraw
+        new._again = self._again
         new._hook = self._hook.updated(step, witness_of, count_by)
         return new
 
@@ -281,6 +285,17 @@ class Solution:
                 "(None at the end, a list of states for a split), as for sol.walk"
             )
         return _many.check_step(step)
+
+    def _engine_solve(self) -> Solution | None:
+        """The engine solve standing in for a kernel's answer (see ``_again``), else None."""
+        again = self._again
+        if again is None or self._ties is not None:
+            return None
+        found = self.__dict__.get("_again_sol")
+        if found is None:
+            found = again()
+            self.__dict__["_again_sol"] = found
+        return found
 
     def count(self, step: Callable[[Any, Any], Any] | None = None) -> int:
         """The exact number of distinct optimal witnesses.
@@ -321,6 +336,9 @@ class Solution:
         >>> sol.value, sol.count(step=lambda state, to: to)
         (4, 6)
         """
+        again = self._engine_solve()
+        if again is not None:
+            return again.count(step)
         if step is None and self._hook.count_by is not None:
             self._follow(lambda state, label: None)
             return int(self._hook.count_by(self))
@@ -362,6 +380,9 @@ class Solution:
         """
         if limit is not None:
             limit = check_int("limit", limit, minimum=0)
+        again = self._engine_solve()
+        if again is not None:
+            return again.witnesses(limit, step=step)
         follow = self._follow(step)
         assert self._ties is not None
         paths = _many.paths(self.choices, self._ties, self._goal, follow)

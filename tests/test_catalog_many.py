@@ -1,0 +1,201 @@
+"""The catalog's many answers (issue 14): count(), witnesses() and solve(..., k=K).
+
+For random small instances each problem's answers are checked against an
+enumeration of every feasible solution from the problem's definition (written
+here, independent of the recurrences): ``count()`` is the number of optimal
+ones, ``witnesses()`` is exactly their set, ``k=K`` gives the K best values.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import pytest
+from dptoolkit.problems import edit_distance, knapsack, lcs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dptoolkit as dp
+
+ENGINE = ("naive", "top_down", "bottom_up")
+
+
+def frozen(value: Any) -> Hashable:
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+def agree(
+    solve: Callable[..., dp.Solution],
+    args: tuple[Any, ...],
+    field: str,
+    scored: dict[Hashable, Any],
+    *,
+    maximize: bool,
+    strategy: str,
+    k: int,
+) -> None:
+    """*solve*'s answers against *scored*: every feasible witness (frozen) and its value."""
+    best = (max if maximize else min)(scored.values())
+    optimal = {w for w, v in scored.items() if v == best}
+    sol = solve(*args, strategy=strategy)
+    assert sol.value == best
+    assert sol.count() == len(optimal)
+    listed = [frozen(getattr(w, field)) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == optimal
+    assert [frozen(getattr(w, field)) for w in sol.witnesses(1)] == listed[:1]
+    top = solve(*args, strategy=strategy, k=k)
+    assert top.value == best
+    assert [s.value for s in top.k_best] == sorted(scored.values(), reverse=maximize)[:k]
+    for s in top.k_best:
+        assert scored[frozen(getattr(s, field))] == s.value
+
+
+strategies = st.sampled_from(ENGINE)
+ks = st.integers(1, 12)
+
+
+# -- knapsack ------------------------------------------------------------------------------
+
+
+def knapsack_all(
+    weights: list[int], values: list[int], capacity: int, unbounded: bool
+) -> dict[Hashable, Any]:
+    ranges = [range(capacity // w + 1) for w in weights] if unbounded else [range(2)] * len(weights)
+    out: dict[Hashable, Any] = {}
+    for counts in itertools.product(*ranges):
+        if sum(c * w for c, w in zip(counts, weights, strict=True)) <= capacity:
+            items = tuple(i for i, c in enumerate(counts) for _ in range(c))
+            out[items] = sum(values[i] for i in items)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    items=st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3)), max_size=5),
+    capacity=st.integers(0, 7),
+    unbounded=st.booleans(),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_knapsack(
+    items: list[tuple[int, int]], capacity: int, unbounded: bool, strategy: str, k: int
+) -> None:
+    weights, values = [w for w, _ in items], [v for _, v in items]
+
+    def solve(*args: Any, **kw: Any) -> dp.Solution:
+        return knapsack.solve(*args, unbounded=unbounded, **kw)
+
+    scored = knapsack_all(weights, values, capacity, unbounded)
+    agree(
+        solve, (weights, values, capacity), "items", scored, maximize=True, strategy=strategy, k=k
+    )
+
+
+# -- edit distance -----------------------------------------------------------------------
+
+
+def scripts(a: str, b: str) -> dict[Hashable, Any]:
+    """Every alignment of a with b as its (kind, i, j) operations, and its cost."""
+    out: dict[Hashable, Any] = {}
+
+    def extend(i: int, j: int, ops: tuple[tuple[str, int, int], ...]) -> None:
+        if i == len(a) and j == len(b):
+            out[ops] = sum(kind != "match" for kind, _, _ in ops)
+            return
+        if i < len(a) and j < len(b):
+            extend(i + 1, j + 1, (*ops, ("match" if a[i] == b[j] else "substitute", i, j)))
+        if i < len(a):
+            extend(i + 1, j, (*ops, ("delete", i, j)))
+        if j < len(b):
+            extend(i, j + 1, (*ops, ("insert", i, j)))
+
+    extend(0, 0, ())
+    return out
+
+
+words = st.text(alphabet="ab", max_size=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=words, b=words, strategy=st.sampled_from(("top_down", "bottom_up", "auto")), k=ks)
+def test_edit_distance(a: str, b: str, strategy: str, k: int) -> None:
+    agree(
+        edit_distance.solve,
+        (a, b),
+        "operations",
+        scripts(a, b),
+        maximize=False,
+        strategy=strategy,
+        k=k,
+    )
+
+
+# -- LCS: distinct subsequences, not embeddings ------------------------------------------
+
+
+def common(a: str, b: str) -> set[str]:
+    subs = {
+        "".join(a[i] for i in picked)
+        for r in range(len(a) + 1)
+        for picked in itertools.combinations(range(len(a)), r)
+    }
+    return {s for s in subs if lcs.is_subsequence(s, b)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.text(alphabet="abc", max_size=6),
+    b=st.text(alphabet="abc", max_size=6),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_lcs_counts_distinct_subsequences(a: str, b: str, strategy: str, k: int) -> None:
+    found = common(a, b)
+    best = max(map(len, found))
+    optimal = {s for s in found if len(s) == best}
+    sol = lcs.solve(a, b, strategy=strategy)
+    assert sol.value == best
+    listed = [w.sequence for w in sol.witnesses()]
+    assert len(listed) == len(set(listed)) and set(listed) == optimal
+    assert sol.count() == len(optimal)
+    top = lcs.solve(a, b, strategy=strategy, k=k)
+    # k_best entries are choice paths (an embedding each): values best first, each a real LCS-like
+    values = [s.value for s in top.k_best]
+    assert values[0] == best and values == sorted(values, reverse=True) and len(values) <= k
+    for s in top.k_best:
+        assert len(s.sequence) == s.value and s.sequence in found
+
+
+# -- kernels and auto ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("solve", "args"),
+    [
+        (knapsack.solve, ([1, 2, 3, 1, 2], [1, 1, 2, 1, 1], 4)),
+        (edit_distance.solve, ("abc", "bca")),
+        (lcs.solve, ("abcbdab", "bdcaba")),
+    ],
+)
+def test_fast_refuses_and_auto_resolves(
+    solve: Callable[..., dp.Solution], args: tuple[Any, ...]
+) -> None:
+    engine = solve(*args, strategy="bottom_up")
+    auto = solve(*args)
+    assert auto.strategy == "fast"
+    assert auto.count() == engine.count()
+    assert [w.as_dict() for w in auto.witnesses()] == [w.as_dict() for w in engine.witnesses()]
+    with pytest.raises(dp.InvalidInput, match="top_down, bottom_up or naive"):
+        solve(*args, strategy="fast").count()
+    with pytest.raises(
+        dp.InvalidInput, match=r"k=2 .*'fast' kernel records none; use strategy 'auto', 'bottom_up'"
+    ):
+        solve(*args, strategy="fast", k=2)
+    assert solve(*args, k=2).strategy == "bottom_up"
+    with pytest.raises(dp.InvalidInput, match="k=0"):
+        solve(*args, k=0)
