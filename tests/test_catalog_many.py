@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import pytest
-from dptoolkit.problems import edit_distance, knapsack, lcs
+from dptoolkit.problems import edit_distance, knapsack, lcs, longest_path, shortest_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,6 +171,106 @@ def test_lcs_counts_distinct_subsequences(a: str, b: str, strategy: str, k: int)
         assert len(s.sequence) == s.value and s.sequence in found
 
 
+# -- shortest and longest paths ----------------------------------------------------------
+
+arcs_lists = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 3)), max_size=8
+).map(lambda arcs: {(u, v): w for u, v, w in arcs if u != v})
+
+
+def digraph(arcs: dict[tuple[int, int], int], n: int = 4) -> Any:
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from(range(n))
+    G.add_weighted_edges_from((u, v, w) for (u, v), w in arcs.items())
+    return G
+
+
+def walks(
+    arcs: dict[tuple[int, int], int], s: int, t: int, most: int
+) -> dict[tuple[int, ...], int]:
+    """Every walk from s to t of at most *most* arcs, and its weight."""
+    out: dict[tuple[int, ...], int] = {}
+    frontier: list[tuple[tuple[int, ...], int]] = [((s,), 0)]
+    for _ in range(most + 1):
+        nxt = []
+        for walk, w in frontier:
+            if walk[-1] == t:
+                out[walk] = w
+            nxt.extend(((*walk, v), w + c) for (u, v), c in arcs.items() if u == walk[-1])
+        frontier = nxt
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arcs=arcs_lists,
+    s=st.integers(0, 3),
+    t=st.integers(0, 3),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_shortest_path_counts_distinct_walks(
+    arcs: dict[tuple[int, int], int], s: int, t: int, strategy: str, k: int
+) -> None:
+    from math import comb
+
+    G, rounds = digraph(arcs), 3
+    found = walks(arcs, s, t, rounds)
+    sol = shortest_path.solve(G, s, t, strategy=strategy)
+    listed = [tuple(w.path) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed))
+    if not found:
+        assert sol.value == float("inf") and sol.count() == 0 and listed == []
+        assert shortest_path.solve(G, s, t, strategy=strategy, k=k).k_best == []
+        return
+    best = min(found.values())
+    assert sol.value == best
+    assert set(listed) == {p for p, w in found.items() if w == best}
+    assert sol.count() == len(listed)
+    # k_best entries are choice paths: a walk of L arcs sits in C(rounds, L) ways in the rounds
+    placed = sorted(w for p, w in found.items() for _ in range(comb(rounds, len(p) - 1)))
+    top = shortest_path.solve(G, s, t, strategy=strategy, k=k)
+    assert [e.value for e in top.k_best] == placed[:k]
+    assert all(found[tuple(e.path)] == e.value for e in top.k_best)
+
+
+def dag_paths(arcs: dict[tuple[int, int], int], n: int) -> dict[Hashable, Any]:
+    out: dict[Hashable, Any] = {}
+    frontier: list[tuple[tuple[int, ...], int]] = [((v,), 0) for v in range(n)]
+    while frontier:
+        nxt = []
+        for path, w in frontier:
+            out[path] = w
+            nxt.extend(((*path, v), w + c) for (u, v), c in arcs.items() if u == path[-1])
+        frontier = nxt
+    return out if n else {(): 0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arcs=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(-2, 3)), max_size=8
+    ).map(lambda arcs: {(min(u, v), max(u, v)): w for u, v, w in arcs if u != v}),
+    n=st.integers(0, 4),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_longest_path(arcs: dict[tuple[int, int], int], n: int, strategy: str, k: int) -> None:
+    arcs = {a: w for a, w in arcs.items() if max(a) < n}
+    scored = dag_paths(arcs, n)
+    agree(
+        lambda *a, **kw: longest_path.solve(digraph(arcs, n), **kw),
+        (),
+        "path",
+        scored,
+        maximize=True,
+        strategy=strategy,
+        k=k,
+    )
+
+
 # -- kernels and auto ----------------------------------------------------------------------
 
 
@@ -180,6 +280,11 @@ def test_lcs_counts_distinct_subsequences(a: str, b: str, strategy: str, k: int)
         (knapsack.solve, ([1, 2, 3, 1, 2], [1, 1, 2, 1, 1], 4)),
         (edit_distance.solve, ("abc", "bca")),
         (lcs.solve, ("abcbdab", "bdcaba")),
+        (
+            shortest_path.solve,
+            (digraph({(0, 1): 1, (1, 3): 1, (0, 2): 1, (2, 3): 1, (0, 3): 2}), 0, 3),
+        ),
+        (longest_path.solve, (digraph({(0, 1): 1, (1, 3): 1, (0, 2): 1, (2, 3): 1, (0, 3): 2}),)),
     ],
 )
 def test_fast_refuses_and_auto_resolves(

@@ -10,6 +10,7 @@ and validation), so every strategy may import it.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -302,7 +303,9 @@ class Solution:
 
         A DP over the choices and ties :func:`~dptoolkit.choose` recorded
         (each state reached once; no enumeration), or the problem's own
-        ``count_by`` (see :meth:`with_fields`).
+        ``count_by`` (see :meth:`with_fields`). An infinite value marks an
+        infeasible problem (as in :attr:`k_best`): its count is 0, and
+        :meth:`witnesses` yields none.
 
         Parameters
         ----------
@@ -341,9 +344,11 @@ class Solution:
             return again.count(step)
         if step is None and self._hook.count_by is not None:
             self._follow(lambda state, label: None)
-            return int(self._hook.count_by(self))
+            return 0 if _infeasible(self.value) else int(self._hook.count_by(self))
         follow = self._follow(step)
         assert self._ties is not None
+        if _infeasible(self.value):
+            return 0
         return _many.count(self.choices, self._ties, self._goal, follow)
 
     def witnesses(
@@ -385,6 +390,8 @@ class Solution:
             return again.witnesses(limit, step=step)
         follow = self._follow(step)
         assert self._ties is not None
+        if _infeasible(self.value):
+            return iter(())
         paths = _many.paths(self.choices, self._ties, self._goal, follow)
         return _many.distinct(self, paths, limit)
 
@@ -507,3 +514,8 @@ _RESERVED = frozenset(
 )
 
 _NO_GOAL: Any = object()
+
+
+def _infeasible(value: Any) -> bool:
+    """An infinite value marks an infeasible answer (as in ``k_best``): no witness at all."""
+    return isinstance(value, float) and math.isinf(value)
