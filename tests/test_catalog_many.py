@@ -13,7 +13,17 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import pytest
-from dptoolkit.problems import edit_distance, knapsack, lcs, longest_path, shortest_path
+from dptoolkit.problems import (
+    coin_change,
+    edit_distance,
+    knapsack,
+    lcs,
+    longest_path,
+    matrix_chain,
+    rod_cutting,
+    shortest_path,
+    subset_sum,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -271,6 +281,97 @@ def test_longest_path(arcs: dict[tuple[int, int], int], n: int, strategy: str, k
     )
 
 
+# -- matrix chain, rod cutting, coin change, subset sum ------------------------------------
+
+
+def bracketings(d: list[int], i: int, j: int) -> dict[str, int]:
+    if i > j:
+        return {"": 0}
+    if i == j:
+        return {f"A{i + 1}": 0}
+    out: dict[str, int] = {}
+    for m in range(i, j):
+        for left, lc in bracketings(d, i, m).items():
+            for right, rc in bracketings(d, m + 1, j).items():
+                out[f"({left}{right})"] = lc + rc + d[i] * d[m + 1] * d[j + 1]
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(dims=st.lists(st.integers(1, 3), min_size=1, max_size=6), strategy=strategies, k=ks)
+def test_matrix_chain(dims: list[int], strategy: str, k: int) -> None:
+    scored: dict[Hashable, Any] = dict(bracketings(dims, 0, len(dims) - 2))
+    agree(matrix_chain.solve, (dims,), "order", scored, maximize=False, strategy=strategy, k=k)
+
+
+def compositions(parts: list[int], n: int) -> list[tuple[int, ...]]:
+    """Every sequence of *parts* (with repeats) summing to *n*."""
+    if n == 0:
+        return [()]
+    return [(p, *rest) for p in parts if p <= n for rest in compositions(parts, n - p)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prices=st.lists(st.integers(0, 4), min_size=1, max_size=4),
+    n=st.integers(0, 6),
+    strategy=strategies,
+    k=ks,
+)
+def test_rod_cutting_counts_cuttings_in_order(
+    prices: list[int], n: int, strategy: str, k: int
+) -> None:
+    cuts = compositions(list(range(1, len(prices) + 1)), n)
+    scored: dict[Hashable, Any] = {c: sum(prices[p - 1] for p in c) for c in cuts}
+    agree(rod_cutting.solve, (prices, n), "pieces", scored, maximize=True, strategy=strategy, k=k)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    coins=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    amount=st.integers(0, 8),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_coin_change_counts_multisets(coins: list[int], amount: int, strategy: str, k: int) -> None:
+    paid = compositions(sorted(set(coins)), amount)  # every order of paying
+    sol = coin_change.solve(coins, amount, strategy=strategy)
+    listed = [tuple(w.coins) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed))
+    top = coin_change.solve(coins, amount, strategy=strategy, k=k)
+    if not paid:
+        assert sol.value == float("inf") and sol.count() == 0 and listed == [] and top.k_best == []
+        return
+    best = min(map(len, paid))
+    optimal = {tuple(sorted(p)) for p in paid if len(p) == best}
+    assert sol.value == best and set(listed) == optimal and sol.count() == len(optimal)
+    # k_best entries are orders of paying: the K shortest sequences
+    assert [e.value for e in top.k_best] == sorted(map(len, paid))[:k]
+    assert all(len(e.coins) == e.value and sum(e.coins) == amount for e in top.k_best)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    numbers=st.lists(st.integers(0, 4), max_size=6),
+    target=st.integers(0, 8),
+    strategy=st.sampled_from(("naive", "top_down", "bottom_up", "auto")),
+)
+def test_subset_sum_lists_every_subset(numbers: list[int], target: int, strategy: str) -> None:
+    subsets = {
+        chosen
+        for r in range(len(numbers) + 1)
+        for chosen in itertools.combinations(range(len(numbers)), r)
+        if sum(numbers[i] for i in chosen) == target
+    }
+    sol = subset_sum.solve(numbers, target, strategy=strategy)
+    assert sol.value == bool(subsets)
+    listed = [tuple(w.indices) for w in sol.witnesses()]
+    assert len(listed) == len(set(listed)) and set(listed) == subsets
+    assert sol.count() == len(subsets)
+    with pytest.raises(dp.InvalidInput, match="k=2: subset_sum answers yes or no"):
+        subset_sum.solve(numbers, target, k=2)
+
+
 # -- kernels and auto ----------------------------------------------------------------------
 
 
@@ -285,6 +386,8 @@ def test_longest_path(arcs: dict[tuple[int, int], int], n: int, strategy: str, k
             (digraph({(0, 1): 1, (1, 3): 1, (0, 2): 1, (2, 3): 1, (0, 3): 2}), 0, 3),
         ),
         (longest_path.solve, (digraph({(0, 1): 1, (1, 3): 1, (0, 2): 1, (2, 3): 1, (0, 3): 2}),)),
+        (matrix_chain.solve, ([2, 2, 2, 2, 2],)),
+        (coin_change.solve, ([1, 2, 3], 6)),
     ],
 )
 def test_fast_refuses_and_auto_resolves(

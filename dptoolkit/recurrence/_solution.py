@@ -304,7 +304,8 @@ class Solution:
         A DP over the choices and ties :func:`~dptoolkit.choose` recorded
         (each state reached once; no enumeration), or the problem's own
         ``count_by`` (see :meth:`with_fields`). An infinite value marks an
-        infeasible problem (as in :attr:`k_best`): its count is 0, and
+        infeasible problem (as in :attr:`k_best`), and so does ``False``
+        (a yes-or-no recurrence answered no): its count is 0, and
         :meth:`witnesses` yields none.
 
         Parameters
@@ -517,5 +518,5 @@ _NO_GOAL: Any = object()
 
 
 def _infeasible(value: Any) -> bool:
-    """An infinite value marks an infeasible answer (as in ``k_best``): no witness at all."""
-    return isinstance(value, float) and math.isinf(value)
+    """No witness at all: an infinite value (as in ``k_best``), or ``False`` (a yes/no answered no)."""
+    return value is False or (isinstance(value, float) and math.isinf(value))
