@@ -16,13 +16,17 @@ import pytest
 from dptoolkit.problems import (
     coin_change,
     edit_distance,
+    interval_scheduling,
     knapsack,
     lcs,
     longest_path,
     matrix_chain,
+    optimal_bst,
+    palindrome,
     rod_cutting,
     shortest_path,
     subset_sum,
+    tsp,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -372,6 +376,102 @@ def test_subset_sum_lists_every_subset(numbers: list[int], target: int, strategy
         subset_sum.solve(numbers, target, k=2)
 
 
+# -- the classics: tsp, interval scheduling, optimal BST, palindrome ------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 5),
+    cells=st.lists(st.integers(0, 3), min_size=25, max_size=25),
+    strategy=strategies,
+    k=ks,
+)
+def test_tsp(n: int, cells: list[int], strategy: str, k: int) -> None:
+    D = [[0 if i == j else cells[5 * i + j] for j in range(n)] for i in range(n)]
+    scored: dict[Hashable, Any] = {}
+    for order in itertools.permutations(range(1, n)):
+        tour = (0, *order, 0)
+        scored[tour] = sum(D[u][v] for u, v in itertools.pairwise(tour))
+    agree(tsp.solve, (D,), "tour", scored, maximize=False, strategy=strategy, k=k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    jobs=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(1, 3), st.integers(0, 3)), max_size=5
+    ).map(lambda js: [(s, s + d, w) for s, d, w in js]),
+    strategy=strategies,
+    k=ks,
+)
+def test_interval_scheduling(jobs: list[tuple[int, int, int]], strategy: str, k: int) -> None:
+    scored: dict[Hashable, Any] = {
+        chosen: sum(jobs[i][2] for i in chosen)
+        for r in range(len(jobs) + 1)
+        for chosen in itertools.combinations(range(len(jobs)), r)
+        if interval_scheduling.compatible(jobs, chosen)
+    }
+    agree(
+        interval_scheduling.solve, (jobs,), "indices", scored, maximize=True, strategy=strategy, k=k
+    )
+
+
+def bst_shapes(i: int, j: int) -> list[Any]:
+    """Every BST on keys i+1 .. j as (root, left, right), None for no key."""
+    if i == j:
+        return [None]
+    return [
+        (r, left, right)
+        for r in range(i + 1, j + 1)
+        for left in bst_shapes(i, r - 1)
+        for right in bst_shapes(r, j)
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    weights=st.lists(st.integers(0, 3), min_size=1, max_size=9).filter(
+        lambda ws: len(ws) % 2 == 1 and sum(ws) > 0
+    ),
+    strategy=strategies,
+    k=ks,
+)
+def test_optimal_bst(weights: list[int], strategy: str, k: int) -> None:
+    from fractions import Fraction
+
+    total = sum(weights) or 1
+    probs = [Fraction(w, total) for w in weights]
+    p, q = probs[1::2], probs[0::2]  # n keys and n + 1 gaps
+    scored: dict[Hashable, Any] = {
+        frozen(t): optimal_bst.expected_cost(t, p, q) for t in bst_shapes(0, len(p))
+    }
+    agree(optimal_bst.solve, (p, q), "tree", scored, maximize=False, strategy=strategy, k=k)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(alphabet="abc", min_size=1, max_size=7),
+    strategy=st.sampled_from(("top_down", "bottom_up", "auto")),
+    k=ks,
+)
+def test_palindrome_counts_distinct_palindromes(text: str, strategy: str, k: int) -> None:
+    subs = {
+        "".join(text[i] for i in picked)
+        for r in range(len(text) + 1)
+        for picked in itertools.combinations(range(len(text)), r)
+    }
+    found = {x for x in subs if x == x[::-1]}
+    best = max(map(len, found))
+    optimal = {x for x in found if len(x) == best}
+    sol = palindrome.solve(text, strategy=strategy)
+    listed = [w.sequence for w in sol.witnesses()]
+    assert sol.value == best and len(listed) == len(set(listed)) and set(listed) == optimal
+    assert sol.count() == len(optimal)
+    top = palindrome.solve(text, strategy=strategy, k=k)
+    values = [e.value for e in top.k_best]
+    assert values[0] == best and values == sorted(values, reverse=True)
+    assert all(len(e.sequence) == e.value and e.sequence in found for e in top.k_best)
+
+
 # -- kernels and auto ----------------------------------------------------------------------
 
 
@@ -388,6 +488,10 @@ def test_subset_sum_lists_every_subset(numbers: list[int], target: int, strategy
         (longest_path.solve, (digraph({(0, 1): 1, (1, 3): 1, (0, 2): 1, (2, 3): 1, (0, 3): 2}),)),
         (matrix_chain.solve, ([2, 2, 2, 2, 2],)),
         (coin_change.solve, ([1, 2, 3], 6)),
+        (tsp.solve, ([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]],)),
+        (interval_scheduling.solve, ([(0, 2, 1), (2, 4, 1), (0, 4, 2)],)),
+        (optimal_bst.solve, ([0.25, 0.25], [0.2, 0.1, 0.2])),
+        (palindrome.solve, ("abca",)),
     ],
 )
 def test_fast_refuses_and_auto_resolves(
