@@ -24,13 +24,24 @@ Imports only the package's errors and validation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validate import show
 from ..errors import CycleError, InvalidType
 
-__all__ = ["Hook", "check_step", "count", "derived", "distinct", "freeze", "paths"]
+__all__ = [
+    "Hook",
+    "check_step",
+    "count",
+    "derived",
+    "distinct",
+    "freeze",
+    "infeasible",
+    "paths",
+    "stand_in",
+]
 
 Step = Callable[[Any, Any], Any]
 
@@ -56,6 +67,26 @@ def _labels(choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], state: An
     except TypeError:  # an unhashable "state" from a step: no choice there
         return []
     return [] if label is _NO_CHOICE else [label]
+
+
+def infeasible(value: Any) -> bool:
+    """No witness at all: an infinite value (as in ``k_best``), or ``False`` (a yes/no said no)."""
+    return value is False or (isinstance(value, float) and math.isinf(value))
+
+
+def stand_in(sol: Any) -> Any:
+    """The engine solve answering for a kernel's ``auto`` answer (``sol._again``), else None.
+
+    Made on first use and kept, so a second ``count()`` does not solve again.
+    """
+    again = sol._again
+    if again is None or sol._ties is not None:
+        return None
+    found = sol.__dict__.get("_again_sol")
+    if found is None:
+        found = again()
+        sol.__dict__["_again_sol"] = found
+    return found
 
 
 def check_step(step: Any) -> Step:

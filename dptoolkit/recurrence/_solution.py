@@ -10,7 +10,6 @@ and validation), so every strategy may import it.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -142,9 +141,7 @@ class Solution:
         self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
         self._hook = Hook()
         self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
-        # a catalog "auto" answer from a kernel: the engine solve that answers count() and
-        # witnesses() in its place (made on first use, once)
-        self._again: Callable[[], Solution] | None = None
+        self._again: Callable[[], Solution] | None = None  # an auto kernel answer's re-solve
         ready = dict(witness or {})
         later = dict(lazy or {})
         for name in itertools.chain(ready, later):
@@ -287,26 +284,13 @@ class Solution:
             )
         return _many.check_step(step)
 
-    def _engine_solve(self) -> Solution | None:
-        """The engine solve standing in for a kernel's answer (see ``_again``), else None."""
-        again = self._again
-        if again is None or self._ties is not None:
-            return None
-        found = self.__dict__.get("_again_sol")
-        if found is None:
-            found = again()
-            self.__dict__["_again_sol"] = found
-        return found
-
     def count(self, step: Callable[[Any, Any], Any] | None = None) -> int:
         """The exact number of distinct optimal witnesses.
 
         A DP over the choices and ties :func:`~dptoolkit.choose` recorded
         (each state reached once; no enumeration), or the problem's own
-        ``count_by`` (see :meth:`with_fields`). An infinite value marks an
-        infeasible problem (as in :attr:`k_best`), and so does ``False``
-        (a yes-or-no recurrence answered no): its count is 0, and
-        :meth:`witnesses` yields none.
+        ``count_by`` (see :meth:`with_fields`). 0 for an infeasible answer
+        (an infinite value, as in :attr:`k_best`, or ``False``).
 
         Parameters
         ----------
@@ -340,15 +324,14 @@ class Solution:
         >>> sol.value, sol.count(step=lambda state, to: to)
         (4, 6)
         """
-        again = self._engine_solve()
-        if again is not None:
-            return again.count(step)
+        if (again := _many.stand_in(self)) is not None:
+            return again.count(step)  # type: ignore[no-any-return]
         if step is None and self._hook.count_by is not None:
             self._follow(lambda state, label: None)
-            return 0 if _infeasible(self.value) else int(self._hook.count_by(self))
+            return 0 if _many.infeasible(self.value) else int(self._hook.count_by(self))
         follow = self._follow(step)
         assert self._ties is not None
-        if _infeasible(self.value):
+        if _many.infeasible(self.value):
             return 0
         return _many.count(self.choices, self._ties, self._goal, follow)
 
@@ -386,12 +369,11 @@ class Solution:
         """
         if limit is not None:
             limit = check_int("limit", limit, minimum=0)
-        again = self._engine_solve()
-        if again is not None:
-            return again.witnesses(limit, step=step)
+        if (again := _many.stand_in(self)) is not None:
+            return again.witnesses(limit, step=step)  # type: ignore[no-any-return]
         follow = self._follow(step)
         assert self._ties is not None
-        if _infeasible(self.value):
+        if _many.infeasible(self.value):
             return iter(())
         paths = _many.paths(self.choices, self._ties, self._goal, follow)
         return _many.distinct(self, paths, limit)
@@ -515,8 +497,3 @@ _RESERVED = frozenset(
 )
 
 _NO_GOAL: Any = object()
-
-
-def _infeasible(value: Any) -> bool:
-    """No witness at all: an infinite value (as in ``k_best``), or ``False`` (a yes/no answered no)."""
-    return value is False or (isinstance(value, float) and math.isinf(value))
