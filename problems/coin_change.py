@@ -78,10 +78,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -262,6 +263,7 @@ def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
     return value
 
 
+@shows_auto
 def solve(
     coins: Sequence[int], amount: int, *, strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -336,8 +338,10 @@ def solve(
     def coins_of(each: Solution) -> dict[str, list[int]]:
         return {"coins": sorted(coin for _, coin in each.walk(amount, lambda a, coin: a - coin))}
 
+    labels = Labels(("amount",), goal=amount, step=lambda a, coin: a - coin)
     return sol.with_fields(
         lazy={"coins": paid},
+        labels=labels,
         step=lambda a, coin: a - coin,
         witness_of=coins_of,
         count_by=lambda _: _multisets(denominations, amount),  # coins, not orders of paying

@@ -87,11 +87,12 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
 from . import _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, run, same_type, state
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -292,6 +293,7 @@ def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operat
     return _strings.edit_operations(*_strings.encode(a, b))
 
 
+@shows_auto
 def solve(
     a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -351,9 +353,11 @@ def solve(
     rec, goal = build(a, b)
     sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1), k=k)
     choices = sol.choices
+    labels = prefixes(a, b, goal=goal, step=pair_step)
     return sol.with_fields(
         value=int(sol.value),
         lazy={"operations": lambda: _walk(choices, *goal)},
+        labels=labels,
         step=_step,  # one edit script per choice path
         witness_of=lambda each: {"operations": _walk(each.choices, *goal)},
     )

@@ -76,7 +76,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -234,6 +234,7 @@ def _fast(srt: _Sorted) -> tuple[Number, list[bool]]:
     return best[-1], take
 
 
+@shows_auto
 def solve(
     intervals: Sequence[Interval], *, strategy: str = "auto", k: int | None = None
 ) -> Solution:

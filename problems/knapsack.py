@@ -86,10 +86,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import first_items
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -307,6 +308,7 @@ def _walk_table(take: Any, weights: list[int], capacity: int, unbounded: bool) -
     return items
 
 
+@shows_auto
 def solve(
     weights: Sequence[int],
     values: Sequence[Number],
@@ -393,6 +395,12 @@ def solve(
         lazy={"items": lambda: _walk(sol, goal)},
         step=lambda state, label: label[1],  # sol.count(), sol.witnesses(): one item set each
         witness_of=lambda each: {"items": _walk(each, goal)},
+        labels=first_items(
+            "first i items",
+            [f"w{w} v{v}" for w, v in zip(wts, vals, strict=True)],
+            "capacity w",
+            goal=goal,
+        ),
     )
 
 

@@ -74,11 +74,12 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, run, same_type, state, wiring
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -197,6 +198,7 @@ def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]
     return _as_type(a, [i for i, _ in pairs])
 
 
+@shows_auto
 def solve(
     a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -263,6 +265,7 @@ def solve(
         step=_step,
         witness_of=lambda each: {"sequence": _as_type(a, _walk(each.choices, *goal))},
         count_by=lambda _: _distinct(a, b),  # sequences, not embeddings
+        labels=prefixes(a, b, goal=goal, step=pair_step),
     )
 
 

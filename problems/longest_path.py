@@ -53,11 +53,12 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -167,6 +168,7 @@ def _fast(arcs: g.Arcs, order: list[int]) -> Solution:
     )
 
 
+@shows_auto
 def solve(
     G: Any, *, weight: str | None = "weight", strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -227,9 +229,12 @@ def solve(
     def path() -> list[Node]:
         return [arcs.nodes[order[p]] for p in _walk(choices, n)]
 
+    ticks = (*(str(arcs.nodes[v]) for v in order), "end")  # positions in topological order
+    labels = Labels(("node, in topological order",), (ticks,), goal=n, step=lambda p, q: q)
     return sol.with_fields(
         value=arcs.number(sol.value),
         lazy={"path": path},
+        labels=labels,
         step=lambda p, came: came,  # one path per choice path: its end, then each predecessor
         witness_of=lambda each: {"path": [arcs.nodes[order[p]] for p in _walk(each.choices, n)]},
     )

@@ -67,10 +67,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -192,6 +193,7 @@ def fast_matrix_chain(dims: Sequence[int]) -> tuple[int, Any]:
     return int(cost[0, n - 1]), split
 
 
+@shows_auto
 def solve(dims: Sequence[int], *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The fewest scalar multiplications to multiply ``A1 ... An``, and the bracketing.
 
@@ -256,6 +258,7 @@ def solve(dims: Sequence[int], *, strategy: str = "auto", k: int | None = None) 
         lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)},
         step=lambda ij, m: [(ij[0], m), (m + 1, ij[1])],  # a split: one bracketing per tree
         witness_of=lambda each: {"order": _order(lambda i, j: state(each.choices, (i, j)), n)},
+        labels=Labels(("first matrix i", "last matrix j"), goal=goal),
     )
 
 

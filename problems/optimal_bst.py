@@ -87,7 +87,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, state, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -282,6 +282,7 @@ def _fast(keys: list[Prob], gaps: list[Prob]) -> tuple[Prob, Any]:
     return (best_cost.item() if isinstance(best_cost, np.generic) else best_cost), root
 
 
+@shows_auto
 def solve(
     p: Sequence[float], q: Sequence[float], *, strategy: str = "auto", k: int | None = None
 ) -> Solution:

@@ -70,10 +70,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, check_symbols, run, same_type, state, wiring
+from ._run import (
+    WITH_FAST,
+    check_memory,
+    check_symbols,
+    run,
+    same_type,
+    shows_auto,
+    state,
+    wiring,
+)
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -200,6 +210,7 @@ def _fast_table(s: Sequence[Hashable]) -> Any:
 _NAMES = ("pair", "skip_left", "skip_right")
 
 
+@shows_auto
 def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The length of a longest palindromic subsequence of *s*, and one.
 
@@ -269,6 +280,9 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
         picked = _indices(lambda i, j: state(choices, (i, j)), n)
         return same_type(seq, [seq[k] for k in picked])
 
+    ends = tuple(str(x)[:3] for x in seq)  # row i and column j: the interval seq[i] .. seq[j]
+    labels = Labels(("from i", "to j"), (ends, ends), goal=goal)
+
     def sequence_of(each: Solution) -> dict[str, Sequence[Hashable]]:
         picked = _indices(lambda i, j: state(each.choices, (i, j)), n)
         return {"sequence": same_type(seq, [seq[k] for k in picked])}
@@ -276,6 +290,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
     return sol.with_fields(
         value=int(sol.value),
         lazy={"sequence": witness},
+        labels=labels,
         step=_step,
         witness_of=sequence_of,
         count_by=lambda _: _distinct(seq),  # palindromes, not their embeddings

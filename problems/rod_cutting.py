@@ -59,10 +59,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import pick_k
-from ._run import ENGINE, run, wiring
+from ._run import ENGINE, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -141,6 +142,7 @@ def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
     return best, best_pieces
 
 
+@shows_auto
 def solve(
     prices: Sequence[Number], n: int, *, strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -190,6 +192,7 @@ def solve(
         lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]},
         step=lambda j, i: j - i,  # one cutting (pieces in order) per choice path
         witness_of=lambda each: {"pieces": [i for _, i in each.walk(n, lambda j, i: j - i)]},
+        labels=Labels(("length",), goal=n, step=lambda j, i: j - i),
     )
 
 

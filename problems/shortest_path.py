@@ -69,11 +69,12 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -190,6 +191,7 @@ def _fast(arcs: g.Arcs, t: int, dist: list[Number], pred: list[int]) -> Solution
     return dp.Solution(value, strategy="fast", lazy={"path": found})
 
 
+@shows_auto
 def solve(
     G: Any,
     source: Node,
@@ -271,9 +273,12 @@ def solve(
     def path() -> list[Node] | None:
         return None if value == _INF else [arcs.nodes[i] for i in _walk(choices, goal)]
 
+    names = tuple(str(node) for node in arcs.nodes)
+    labels = Labels(("arcs used, at most k", "node v"), (None, names), goal=goal)
     return sol.with_fields(
         value=value,
         lazy={"path": path},
+        labels=labels,
         step=_step,
         witness_of=lambda each: {"path": [arcs.nodes[i] for i in _walk(each.choices, goal)]},
         count_by=lambda _: _walks(arcs, s, t),  # walks, not the rounds they are placed in

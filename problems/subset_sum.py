@@ -72,10 +72,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import first_items
 from dptoolkit._validate import check_int, check_numbers, show
 
 from ._answers import engine_later
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -212,6 +213,7 @@ def _indices_from_rows(numbers: list[int], target: int) -> list[int] | None:
     return chosen
 
 
+@shows_auto
 def solve(
     numbers: Sequence[int], target: int, *, strategy: str = "auto", k: int | None = None
 ) -> Solution:
@@ -297,8 +299,11 @@ def solve(
         path = each.walk(goal, lambda state, label: label[1])
         return {"indices": sorted(state[0] - 1 for state, (kind, _) in path if kind == "take")}
 
+    labels = first_items("first i numbers", [str(x) for x in xs], "target t", goal=goal,
+                         step=lambda state, label: label[1])  # fmt: skip
     return sol.with_fields(
         lazy={"indices": indices},
+        labels=labels,
         step=lambda state, label: label[1],  # one subset per choice path (none when False)
         witness_of=taken,
     )

@@ -91,7 +91,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -347,6 +347,7 @@ def _fast(dist: Matrix) -> tuple[Number, list[int]]:
     return (value.item() if isinstance(value, np.generic) else value), tour
 
 
+@shows_auto
 def solve(
     D: Any, *, weight: str = "weight", strategy: str = "auto", k: int | None = None
 ) -> Solution:

@@ -35,12 +35,14 @@ __all__ = [
     "Hook",
     "check_step",
     "count",
+    "count_of",
     "derived",
     "distinct",
     "freeze",
     "infeasible",
     "paths",
     "stand_in",
+    "witnesses_of",
 ]
 
 Step = Callable[[Any, Any], Any]
@@ -220,7 +222,7 @@ def derived(sol: Any, value: Any, choices: dict[Any, Any]) -> Any:
 
     Made with *sol*'s own class (a ``Solution``): this module imports none.
     """
-    plain = type(sol)(value, strategy=sol.strategy, stats=sol.stats, choices=choices)
+    plain = type(sol)(value, strategy=sol.strategy, stats=sol._stats, choices=choices)
     plain._goal, plain._ties, plain._hook = sol._goal, {}, sol._hook
     witness_of = sol._hook.witness_of
     if witness_of is None:
@@ -242,3 +244,26 @@ def distinct(sol: Any, found: Iterator[dict[Any, Any]], limit: int | None) -> It
         yield witness
         if limit is not None and len(seen) >= limit:
             return
+
+
+def count_of(sol: Any, step: Step | None) -> int:
+    """``sol.count(step)``: the stand-in's, 0 when infeasible, ``count_by``'s, or :func:`count`."""
+    if (again := stand_in(sol)) is not None:
+        return again.count(step)  # type: ignore[no-any-return]
+    if step is None and sol._hook.count_by is not None:
+        sol._follow(lambda state, label: None)  # the checks only
+        return 0 if infeasible(sol.value) else int(sol._hook.count_by(sol))
+    follow = sol._follow(step)
+    if infeasible(sol.value):
+        return 0
+    return count(sol.choices, sol._ties, sol._goal, follow)
+
+
+def witnesses_of(sol: Any, limit: int | None, step: Step | None) -> Iterator[Any]:
+    """``sol.witnesses(limit, step=step)``, *limit* checked: the stand-in's, none when infeasible."""
+    if (again := stand_in(sol)) is not None:
+        return again.witnesses(limit, step=step)  # type: ignore[no-any-return]
+    follow = sol._follow(step)
+    if infeasible(sol.value):
+        return iter(())
+    return distinct(sol, paths(sol.choices, sol._ties, sol._goal, follow), limit)
