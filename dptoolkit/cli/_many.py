@@ -3,8 +3,10 @@
 Counting and listing the optimal witnesses read the ties the engine recorded
 (``sol.count()``, ``sol.witnesses(limit)``), so they need an engine strategy:
 ``auto`` picks ``bottom_up`` for them, and ``fast`` is refused by the library
-with its reason. ``--k`` runs the problem's recurrence with ``k=K``
-(``sol.k_best``). A problem that does not support a question answers with
+with its reason. ``--k`` calls the problem's solver with ``k=K`` where it
+takes one (the catalog's optimization problems: each entry with its witness
+fields), else runs the problem's recurrence with ``k=K`` (values and raw
+choices); either way ``sol.k_best``. A problem that does not support a question answers with
 status 2 and one line saying so. Imports :mod:`._common` and :mod:`._format`;
 imported by :mod:`.solve`.
 """
@@ -12,6 +14,7 @@ imported by :mod:`.solve`.
 from __future__ import annotations
 
 import argparse
+import inspect
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import DPError
@@ -99,10 +102,16 @@ def report(
         except DPError as exc:
             raise _refused(problem, "--all", exc) from None
     if args.k:
-        rec, goal = _built(problem, call_args, kwargs)
-        strategy = "bottom_up" if args.strategy in ("auto", "fast") else args.strategy
         try:
-            best = rec.solve(*goal, strategy=strategy, k=args.k).k_best
+            if "k" in inspect.signature(problem.solve).parameters:
+                top = problem.solve(
+                    *call_args, **{**kwargs, "strategy": args.strategy, "k": args.k}
+                )
+                strategy, best = top.strategy, top.k_best
+            else:
+                rec, goal = _built(problem, call_args, kwargs)
+                strategy = "bottom_up" if args.strategy in ("auto", "fast") else args.strategy
+                best = rec.solve(*goal, strategy=strategy, k=args.k).k_best
         except DPError as exc:
             raise _refused(problem, "--k", exc) from None
         found["k_strategy"] = strategy

@@ -142,6 +142,7 @@ class Solution(Shown):
         self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
         self._hook = Hook()
         self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
+        self._again: Callable[[], Solution] | None = None  # an auto kernel answer's re-solve
         ready = dict(witness or {})
         later = dict(lazy or {})
         for name in itertools.chain(ready, later):
@@ -255,6 +256,7 @@ class Solution(Shown):
         new._table = self._table
         new._choices_note = self._choices_note
         new._goal, new._ties, new._kraw = self._goal, self._ties, self._kraw
+        new._again = self._again
         new._hook = self._hook.updated(step, witness_of, count_by)
         new._labels = labels if labels is not None else self._labels
         return new
@@ -290,7 +292,8 @@ class Solution(Shown):
 
         A DP over the choices and ties :func:`~dptoolkit.choose` recorded
         (each state reached once; no enumeration), or the problem's own
-        ``count_by`` (see :meth:`with_fields`).
+        ``count_by`` (see :meth:`with_fields`). 0 for an infeasible answer
+        (an infinite value, as in :attr:`k_best`, or ``False``).
 
         Parameters
         ----------
@@ -324,12 +327,7 @@ class Solution(Shown):
         >>> sol.value, sol.count(step=lambda state, to: to)
         (4, 6)
         """
-        if step is None and self._hook.count_by is not None:
-            self._follow(lambda state, label: None)
-            return int(self._hook.count_by(self))
-        follow = self._follow(step)
-        assert self._ties is not None
-        return _many.count(self.choices, self._ties, self._goal, follow)
+        return _many.count_of(self, step)
 
     def witnesses(
         self, limit: int | None = None, *, step: Callable[[Any, Any], Any] | None = None
@@ -361,10 +359,7 @@ class Solution(Shown):
         """
         if limit is not None:
             limit = check_int("limit", limit, minimum=0)
-        follow = self._follow(step)
-        assert self._ties is not None
-        paths = _many.paths(self.choices, self._ties, self._goal, follow)
-        return _many.distinct(self, paths, limit)
+        return _many.witnesses_of(self, limit, step)
 
     @property
     def k_best(self) -> list[Solution]:
