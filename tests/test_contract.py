@@ -911,3 +911,50 @@ def test_cli_explain_html(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert_self_contained(target.read_text())
+
+
+# -- many questions, through the catalog ------------------------------------------------
+
+
+def distinct_lcs(a: str, b: str) -> set[str]:
+    """Every distinct longest common subsequence, by enumerating subsequences of a."""
+    common = {
+        "".join(c)
+        for r in range(len(a) + 1)
+        for c in itertools.combinations(a, r)
+        if is_subsequence(c, b)
+    }
+    best = max(map(len, common))
+    return {s for s in common if len(s) == best}
+
+
+@pytest.mark.parametrize("strategy", (*ENGINE, "auto"))
+def test_catalog_count_and_witnesses(strategy: str) -> None:
+    sol = lcs.solve("ABCBDAB", "BDCABA", strategy=strategy)
+    expected = distinct_lcs("ABCBDAB", "BDCABA")
+    assert sol.count() == len(expected) == 3
+    seen = [w.sequence for w in sol.witnesses()]
+    assert sorted(seen) == sorted(expected)
+    assert len(list(sol.witnesses(limit=2))) == 2
+    coins = coin_change.solve([1, 2, 5], 11, strategy=strategy)
+    assert coins.count() == 1  # {1, 5, 5} is the only 3-coin multiset
+
+
+@pytest.mark.parametrize("strategy", (*ENGINE, "auto"))
+def test_catalog_k_best(strategy: str) -> None:
+    weights, values = [1, 3, 4, 5], [1, 4, 5, 7]
+    sol = knapsack.solve(weights, values, 7, strategy=strategy, k=3)
+    best = sorted(
+        (
+            sum(values[i] for i in s)
+            for r in range(5)
+            for s in itertools.combinations(range(4), r)
+            if sum(weights[i] for i in s) <= 7
+        ),
+        reverse=True,
+    )
+    assert [s.value for s in sol.k_best] == best[:3]
+    for s in sol.k_best:
+        assert s.items == sorted(s.items)
+        assert sum(values[i] for i in s.items) == s.value
+        assert sum(weights[i] for i in s.items) <= 7
