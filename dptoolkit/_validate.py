@@ -9,6 +9,7 @@ problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import numbers
@@ -22,6 +23,7 @@ __all__ = [
     "NAIVE_CALL_LIMIT",
     "check_callable",
     "check_choice",
+    "check_function_kind",
     "check_int",
     "check_naive_budget",
     "check_number",
@@ -216,6 +218,35 @@ def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | 
         tail = " or None" if optional else ""
         raise InvalidType(f"{name}={show(value)} must be callable{tail}")
     return value
+
+
+def check_function_kind(name: str, func: object, *, allow_async: bool) -> None:
+    """Refuse a function whose calls a cache cannot hand out twice.
+
+    A generator function returns a one-shot iterator: cached, the second
+    caller would get it used up. An ``async def`` body of a recurrence
+    returns a coroutine, which can be awaited only once (``memoize`` runs
+    those itself: *allow_async*).
+
+    >>> def evens(n):
+    ...     yield from range(0, n, 2)
+    >>> check_function_kind("func", evens, allow_async=True)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: func=evens is a generator function: a cached call would hand out a used-up iterator; return a list or tuple instead
+    """
+    target = inspect.unwrap(func) if callable(func) else func  # type: ignore[arg-type]
+    label = getattr(func, "__qualname__", None) or show(func)
+    if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
+        raise InvalidType(
+            f"{name}={label} is a generator function: a cached call would hand out a used-up "
+            "iterator; return a list or tuple instead"
+        )
+    if not allow_async and inspect.iscoroutinefunction(target):
+        raise InvalidType(
+            f"{name}={label} is an async function: its calls return coroutines, each awaitable "
+            "once; write the recurrence as a plain function"
+        )
 
 
 #: Calls a ``strategy="naive"`` run of a catalog problem may make (about a second or two).

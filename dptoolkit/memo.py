@@ -39,7 +39,7 @@ from . import _deep, _fastpath
 from ._deep import Raised as _Raised
 from ._deep import Unwind
 from ._fastpath import Ready
-from ._validate import check_callable, check_int, check_number, show
+from ._validate import check_callable, check_function_kind, check_int, check_number, show
 from .errors import CycleError, InvalidInput, InvalidType
 from .keys import UNHASHABLE, freeze, make_key
 
@@ -1170,6 +1170,7 @@ def _decorate(func: object, opts: _Options) -> Any:
         if isinstance(func, int) and not isinstance(func, bool):
             hint = f"; to bound the cache, write memoize(maxsize={func!r})"
         raise InvalidType(f"func={show(func)} must be callable{hint}")
+    check_function_kind("func", func, allow_async=True)
     name = _display_name(func)
     is_async = inspect.iscoroutinefunction(func)
     bound = None if opts.resolved is None else opts.resolved.bind(func, ttl=opts.ttl)

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from ._fold import fold
-from ._validate import check_choice, check_int, show
+from ._validate import check_choice, check_function_kind, check_int, show
 from .errors import BudgetExceeded, CycleError, InvalidInput, InvalidType, OrderError
 from .spaces import Grid, Space, Subsets, _range_size, _state_guard
 
@@ -619,6 +619,7 @@ class Recurrence:
     def __init__(self, body: Callable[..., Any], *, states: StatesArg = None) -> None:
         if not callable(body):
             raise InvalidType(f"body={show(body)} must be callable")
+        check_function_kind("body", body, allow_async=False)
         if states is not None and not callable(states) and iter(states) is states:
             raise InvalidType(
                 f"states={show(states)} is a one-shot iterator; pass a function of the goal "

@@ -1,0 +1,59 @@
+"""Regressions: each input the fuzzers (tests/test_fuzz_*.py) found mishandled, fixed at its cause.
+
+One test per finding, named for it; docs/reliability.md lists the findings and
+where each fix lives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+
+import dptoolkit as dp
+
+
+# F1: @dp.memoize on a generator function cached the generator, so the second
+# call got a used-up iterator (silently empty). Fix: _validate.check_function_kind.
+def test_memoize_refuses_a_generator_function() -> None:
+    def evens(n: int) -> Iterator[int]:
+        yield from range(0, n, 2)
+
+    with pytest.raises(dp.InvalidType, match=r"func=.*evens is a generator function"):
+        dp.memoize(evens)
+    with pytest.raises(TypeError, match="generator function"):
+        dp.memoize(maxsize=4)(evens)
+
+
+def test_memoize_refuses_an_async_generator_function() -> None:
+    async def ticks(n: int) -> object:
+        yield n
+
+    with pytest.raises(dp.InvalidType, match="func=.*ticks is a generator function"):
+        dp.memoize(ticks)
+
+
+def test_memoize_still_takes_async_functions() -> None:
+    import asyncio
+
+    @dp.memoize
+    async def twice(n: int) -> int:
+        return 2 * n
+
+    assert asyncio.run(twice(4)) == 8
+
+
+# F2: @dp.recurrence on a generator or async body returned (and cached) one-shot
+# generators and coroutines. Fix: _validate.check_function_kind.
+def test_recurrence_refuses_generator_and_async_bodies() -> None:
+    def walk(n: int) -> Iterator[int]:
+        yield n
+
+    async def later(n: int) -> int:
+        return n
+
+    with pytest.raises(dp.InvalidType, match="body=.*walk is a generator function"):
+        dp.recurrence(walk)
+    with pytest.raises(dp.InvalidType, match="body=.*later is an async function"):
+        dp.recurrence(states=lambda n: range(n + 1))(later)
