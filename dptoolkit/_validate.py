@@ -23,6 +23,7 @@ __all__ = [
     "NAIVE_CALL_LIMIT",
     "check_callable",
     "check_choice",
+    "check_clock",
     "check_function_kind",
     "check_int",
     "check_naive_budget",
@@ -247,6 +248,34 @@ def check_function_kind(name: str, func: object, *, allow_async: bool) -> None:
             f"{name}={label} is an async function: its calls return coroutines, each awaitable "
             "once; write the recurrence as a plain function"
         )
+
+
+def check_clock(name: str, clock: Callable[[], object]) -> Callable[[], float]:
+    """*clock* wrapped so that every reading is checked: a real number of seconds, never NaN.
+
+    A clock that returns text fails at its first reading with the option's
+    name instead of deep in an expiry sum; a NaN reading, which compares
+    false with everything and so would keep every entry forever, is refused too.
+
+    >>> check_clock("timer", lambda: "noon")()
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: timer() returned 'noon'; timer= must return a number of seconds
+    """
+
+    def read() -> float:
+        now = clock()
+        if type(now) is float and now == now:
+            return now
+        if isinstance(now, bool) or not isinstance(now, numbers.Real):
+            raise InvalidType(
+                f"{name}() returned {show(now)}; {name}= must return a number of seconds"
+            )
+        if now != now:
+            raise InvalidInput(f"{name}() returned {show(now)}; {name}= must not return NaN")
+        return float(now)
+
+    return read
 
 
 #: Calls a ``strategy="naive"`` run of a catalog problem may make (about a second or two).

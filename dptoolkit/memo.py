@@ -39,7 +39,14 @@ from . import _deep, _fastpath
 from ._deep import Raised as _Raised
 from ._deep import Unwind
 from ._fastpath import Ready
-from ._validate import check_callable, check_function_kind, check_int, check_number, show
+from ._validate import (
+    check_callable,
+    check_clock,
+    check_function_kind,
+    check_int,
+    check_number,
+    show,
+)
 from .errors import CycleError, InvalidInput, InvalidType
 from .keys import UNHASHABLE, freeze, make_key
 
@@ -397,7 +404,7 @@ class _Table:
     def __init__(self, opts: _Options) -> None:
         self.maxsize = opts.maxsize
         self.ttl = opts.ttl
-        self.timer = opts.timer
+        self.timer = opts.timer if opts.ttl is None else check_clock("timer", opts.timer)
         self.data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
         self.move = getattr(self.data, "move_to_end", None)
         self.queue: collections.deque[tuple[float, Hashable]] = collections.deque()

@@ -57,3 +57,28 @@ def test_recurrence_refuses_generator_and_async_bodies() -> None:
         dp.recurrence(walk)
     with pytest.raises(dp.InvalidType, match="body=.*later is an async function"):
         dp.recurrence(states=lambda n: range(n + 1))(later)
+
+
+# F3: a ttl cache whose timer= returns text raised a bare TypeError from an
+# expiry sum; one returning NaN never expired anything. Fix: _validate.check_clock
+# (every reading of a ttl cache's clock is checked).
+def test_memoize_timer_that_returns_text_is_named() -> None:
+    f = dp.memoize(ttl=5, timer=lambda: "noon")(abs)
+    with pytest.raises(dp.InvalidType, match=r"timer\(\) returned 'noon'; timer= must return"):
+        f(-1)
+
+
+def test_memoize_timer_that_returns_nan_is_refused() -> None:
+    f = dp.memoize(ttl=5, timer=lambda: math.nan)(abs)
+    with pytest.raises(dp.InvalidInput, match=r"timer\(\) returned nan"):
+        f(-1)
+
+
+def test_memoize_timer_is_reported_as_given() -> None:
+    def clock() -> float:
+        return 0.0
+
+    f = dp.memoize(ttl=5, timer=clock)(abs)
+    assert f(-2) == 2 and f(-2) == 2
+    assert f.cache_parameters()["timer"] is clock
+    assert f.cache_info().hits == 1
