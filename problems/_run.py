@@ -130,14 +130,15 @@ def check_memory(
     *,
     limit: int = FAST_MEMORY_LIMIT,
     shown: str | None = None,
+    strategy: str = "fast",
 ) -> None:
-    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*.
+    """Refuse a run (``fast`` unless *strategy* says) needing more than *limit* bytes because of *name*.
 
     The message shows ``name=value`` (*shown* replaces the value's ``repr``).
     """
     if nbytes > limit:
         raise InvalidInput(
-            f"{name}={shown or show(value)} is too large for strategy='fast': it would need about "
+            f"{name}={shown or show(value)} is too large for strategy={strategy!r}: it would need about "
             f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
         )
 

@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import TABLE_STATE_LIMIT, WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -166,6 +166,8 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     if strategy == "fast":
         check_memory("n", n, 3 * 2 * n // 8)  # C(n) has 2 n bits; the product tree twice that
         return dp.Solution(fast_catalan(n), strategy="fast")
+    if strategy != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory("n", n, n * n // 8, strategy=strategy)  # C(0..n) in the table: n^2 bits
     rec, goal = build(n)
     return run(
         rec,

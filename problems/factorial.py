@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run
+from ._run import NAIVE_DEPTH_LIMIT, TABLE_STATE_LIMIT, WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -172,6 +172,10 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     if strategy == "fast":
         check_memory("n", n, 3 * n * n.bit_length() // 8)  # n! has under n log2(n) bits
         return dp.Solution(fast_factorial(n), strategy="fast")
+    if strategy != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory(
+            "n", n, n * n * n.bit_length() // 16, strategy=strategy
+        )  # 0!..n!: n^2 log n / 2 bits
     rec, goal = build(n)
     return run(rec, goal, strategy, children=lambda k: (k - 1,) if k else (), visits=n + 1)
 

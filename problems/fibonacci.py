@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import TABLE_STATE_LIMIT, WITH_FAST, check_memory, pick, run
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -246,6 +246,8 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     if strategy == "fast":
         check_memory("n", n, 3 * n // 8)  # F(n) has 0.69 n bits; two more numbers that size
         return dp.Solution(fast_fibonacci(n), strategy="fast")
+    if strategy != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory("n", n, n * n // 23, strategy=strategy)  # F(0..n) in the table: n^2 / 3 bits
     rec, goal = build(n)
     return run(
         rec, goal, strategy, children=lambda k: (k - 1, k - 2) if k > 1 else (), visits=n + 1

@@ -82,3 +82,18 @@ def test_memoize_timer_is_reported_as_given() -> None:
     assert f(-2) == 2 and f(-2) == 2
     assert f.cache_parameters()["timer"] is clock
     assert f.cache_info().hits == 1
+
+
+# F4: fibonacci/factorial/catalan top_down and bottom_up keep every value of the
+# table: factorial(65535) needed 4 GiB, fibonacci(10**6) 40 GiB (MemoryError, or the
+# OOM killer), though the state count is far under the table limit. Fix: each
+# solve sizes its table of big integers (_run.check_memory, now per strategy).
+@pytest.mark.parametrize(
+    ("name", "n"), [("fibonacci", 10**6), ("factorial", 65535), ("catalan", 10**6)]
+)
+@pytest.mark.parametrize("strategy", ["top_down", "bottom_up"])
+def test_tables_of_big_integers_are_sized_up_front(name: str, n: int, strategy: str) -> None:
+    problem = dp.catalog(name)
+    with pytest.raises(dp.InvalidInput, match=rf"n={n} is too large for strategy='{strategy}'"):
+        problem.solve(n, strategy=strategy)
+    assert problem.solve(300, strategy=strategy).value == problem.solve(300, strategy="fast").value
