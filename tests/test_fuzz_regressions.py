@@ -45,7 +45,7 @@ def test_memoize_still_takes_async_functions() -> None:
 
 
 # F2: @dp.recurrence on a generator or async body returned (and cached) one-shot
-# generators and coroutines. Fix: _validate.check_function_kind.
+# generators and coroutines. Fixed on main by the `rec` branch (recurrence/_decorator.py).
 def test_recurrence_refuses_generator_and_async_bodies() -> None:
     def walk(n: int) -> Iterator[int]:
         yield n
@@ -53,9 +53,9 @@ def test_recurrence_refuses_generator_and_async_bodies() -> None:
     async def later(n: int) -> int:
         return n
 
-    with pytest.raises(dp.InvalidType, match="body=.*walk is a generator function"):
+    with pytest.raises(dp.InvalidType, match="walk.* is a generator function"):
         dp.recurrence(walk)
-    with pytest.raises(dp.InvalidType, match="body=.*later is an async function"):
+    with pytest.raises(dp.InvalidType, match="later.* is an async function"):
         dp.recurrence(states=lambda n: range(n + 1))(later)
 
 

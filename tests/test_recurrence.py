@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import math
 import sys
 import threading
@@ -579,8 +580,8 @@ def test_with_fields_makes_a_new_solution_and_keeps_the_rest() -> None:
 
 
 def test_with_fields_leaves_the_table_unbuilt(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the module, not the decorator that dptoolkit.recurrence names
-    recurrence = sys.modules["dptoolkit.recurrence"]
+    # the strategy module that builds the table
+    recurrence = importlib.import_module("dptoolkit.recurrence._bottom_up")
     built = []
     real = recurrence._to_table
     monkeypatch.setattr(recurrence, "_to_table", lambda *a: built.append(1) or real(*a))
