@@ -747,7 +747,9 @@ def judge(problem: dp.Problem, args: tuple[Any, ...], kw: dict[str, Any], strate
         f"{what} answered {got.value!r}, but it must refuse ({expected.error})"
     )
     if expected.error is None:
-        assert same(got.value, expected.value), f"{what} = {got.value!r}, expected {expected.value!r}"
+        assert same(got.value, expected.value), (
+            f"{what} = {got.value!r}, expected {expected.value!r}"
+        )
     else:
         for other in problem.strategies:
             again = call(problem.solve, args, {**kw, "strategy": other})

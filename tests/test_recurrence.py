@@ -628,7 +628,7 @@ def test_a_declared_space_past_sys_maxsize_is_a_budget_error() -> None:
 def test_top_down_past_the_memo_depth_bound_is_a_budget_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys.modules["dptoolkit._deep"], "MAX_DEPTH", 2000)
+    monkeypatch.setattr(sys.modules["dptoolkit.memo._deep"], "MAX_DEPTH", 2000)
 
     @dp.recurrence(states=lambda n: range(n + 1))
     def count(n):
