@@ -97,3 +97,12 @@ def test_tables_of_big_integers_are_sized_up_front(name: str, n: int, strategy: 
     with pytest.raises(dp.InvalidInput, match=rf"n={n} is too large for strategy='{strategy}'"):
         problem.solve(n, strategy=strategy)
     assert problem.solve(300, strategy=strategy).value == problem.solve(300, strategy="fast").value
+
+
+# F5: a store path with a NUL byte ("sqlite:///a%00b.db" or a literal "\x00")
+# raised sqlite3's bare ValueError("embedded null byte"). Fix: SQLiteStore's path check
+# (stores/_sqlite.py) refuses it with the others that name no file.
+@pytest.mark.parametrize("url", ["sqlite:////tmp/a\x00b.db", "sqlite:////tmp/a%00b.db"])
+def test_store_path_with_a_nul_byte_is_named(url: str) -> None:
+    with pytest.raises(dp.InvalidInput, match=r"path='/tmp/a\\x00b.db' must name a file"):
+        dp.memoize(store=url)
