@@ -59,7 +59,7 @@ import dptoolkit as dp
 #: CPU seconds one call may take before the watchdog calls it a hang.
 CPU_LIMIT = float(os.environ.get("DPTOOLKIT_FUZZ_CPU", "1.0"))
 #: CPU seconds a brute-force reference may take before it is given up on.
-REFERENCE_LIMIT = 0.5
+REFERENCE_LIMIT = 0.25
 #: Wall seconds, for a call that blocks without using CPU.
 WALL_LIMIT = 20.0
 #: Bytes of memory one call may add.
@@ -691,10 +691,29 @@ def module_reference(problem: dp.Problem) -> Callable[..., Any] | None:
         return None
 
     def judge(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+        if too_big_to_enumerate((args, kw)):
+            raise TimeoutError("too big for an exhaustive search")
         out = brute(*plain(args), **plain(kw))
         return out[0] if isinstance(out, tuple) else out
 
     return judge
+
+
+def too_big_to_enumerate(value: Any) -> bool:
+    """Whether an exponential reference would surely run past its limit (a number > 24 or a
+    collection longer than 12 anywhere): then the strategies are checked against each other."""
+    if isinstance(value, Gen):
+        value = value.items
+    if isinstance(value, np.ndarray):
+        return value.size > 12
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple, str, bytes, set, frozenset)):
+        return len(value) > 12 or any(too_big_to_enumerate(v) for v in value if v is not value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
+            return abs(float(value)) > 24
+    return False
 
 
 def parameters(problem: dp.Problem) -> set[str]:

@@ -162,4 +162,4 @@ def test_cli_through_the_installed_script(tmp_path: pathlib.Path) -> None:
         assert "Traceback" not in err, err
         lines = [line for line in err.strip().splitlines() if not line.startswith("usage:")]
         assert len(lines) == 1, (argv, err)
-        assert b"" == proc.stdout or proc.stdout.strip(), argv
+        assert proc.stdout == b"" or proc.stdout.strip(), argv

@@ -326,6 +326,7 @@ STATES = st.one_of(
     ),
 )
 
+
 @FUZZ
 @given(
     states=STATES,
@@ -334,6 +335,7 @@ STATES = st.one_of(
 )
 def test_recurrence_states_and_goals(states: Any, n: Any, strategy: str) -> None:
     """``tri(n) = n + tri(n - 1)`` with any states, goal and strategy: right, or refused by name."""
+
     def body(k: int) -> int:
         return 0 if k <= 0 else k + tri(k - 1)
 
@@ -341,6 +343,7 @@ def test_recurrence_states_and_goals(states: Any, n: Any, strategy: str) -> None
     if status == "raised":
         assert_refusal(tri, {"states"})
         return
+
     def plain(k: Any) -> Any:  # the same body, as plain Python
         return 0 if k <= 0 else k + plain(k - 1)
 

@@ -30,7 +30,7 @@ def test_memoize_refuses_an_async_generator_function() -> None:
     async def ticks(n: int) -> object:
         yield n
 
-    with pytest.raises(dp.InvalidType, match="func=.*ticks is a generator function"):
+    with pytest.raises(dp.InvalidType, match=r"func=.*ticks is a generator function"):
         dp.memoize(ticks)
 
 
@@ -53,9 +53,9 @@ def test_recurrence_refuses_generator_and_async_bodies() -> None:
     async def later(n: int) -> int:
         return n
 
-    with pytest.raises(dp.InvalidType, match="walk.* is a generator function"):
+    with pytest.raises(dp.InvalidType, match=r"walk.* is a generator function"):
         dp.recurrence(walk)
-    with pytest.raises(dp.InvalidType, match="later.* is an async function"):
+    with pytest.raises(dp.InvalidType, match=r"later.* is an async function"):
         dp.recurrence(states=lambda n: range(n + 1))(later)
 
 
