@@ -236,7 +236,7 @@ def check_function_kind(name: str, func: object, *, allow_async: bool) -> None:
     ...
     dptoolkit.errors.InvalidType: func=evens is a generator function: a cached call would hand out a used-up iterator; return a list or tuple instead
     """
-    target = inspect.unwrap(func) if callable(func) else func  # type: ignore[arg-type]
+    target = inspect.unwrap(func) if callable(func) else func
     label = getattr(func, "__qualname__", None) or show(func)
     if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
         raise InvalidType(
