@@ -287,6 +287,47 @@ def strategy_typo() -> Any:
     return dp.recurrence(states=lambda n: range(n + 1))(lambda n: n).solve(2, strategy="bottomup")
 
 
+def test_memoize_on_methods_answers_like_the_method() -> None:
+    """Methods (an unhashable instance, __slots__ without __weakref__), classmethods,
+    staticmethods: each answers as the undecorated method would, per instance."""
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __init__(self, k: int) -> None:
+            self.k = k
+
+        @dp.memoize
+        def times(self, x: int) -> int:
+            return x * self.k
+
+        @dp.memoize
+        @classmethod
+        def plus(cls, x: int) -> int:
+            return x + 1
+
+        @dp.memoize
+        @staticmethod
+        def minus(x: int) -> int:
+            return x - 1
+
+    class Slotted:
+        __slots__ = ("v",)
+
+        def __init__(self, v: int) -> None:
+            self.v = v
+
+        @dp.memoize
+        def add(self, x: int) -> int:
+            return x + self.v
+
+    a, b = Unhashable(2), Unhashable(3)
+    assert [a.times(5), b.times(5), a.times(5)] == [10, 15, 10]
+    assert [Unhashable.plus(1), a.plus(1), Unhashable.minus(1), b.minus(1)] == [2, 2, 0, 0]
+    with pytest.warns(RuntimeWarning, match="cannot be weakly referenced"):
+        assert [Slotted(1).add(1), Slotted(5).add(1)] == [2, 6]
+
+
 @pytest.mark.parametrize("name", sorted(MISUSE))
 def test_misuse_is_refused_by_name(name: str) -> None:
     """Each misuse either works as plain Python would, or is refused with a named error."""
