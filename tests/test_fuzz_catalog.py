@@ -502,10 +502,17 @@ def graph_args(draw: st.DrawFn, ends: bool, acyclic: bool, weighted: bool = True
 
 def is_weight(w: Any) -> bool:
     return (
-        isinstance(w, numbers.Real)
+        isinstance(w, (numbers.Real, Decimal))
         and not isinstance(w, (bool, np.bool_))
         and math.isfinite(float(w))
     )
+
+
+def kind(w: Any) -> type:
+    """The number kind a weight counts as: int mixes with any, the others only with themselves."""
+    if isinstance(w, numbers.Integral):
+        return int
+    return type(w) if isinstance(w, (Fraction, Decimal)) else float
 
 
 def arc_table(G: Any, kw: dict[str, Any], combine: Callable[..., Any] | None) -> Any:
@@ -514,14 +521,18 @@ def arc_table(G: Any, kw: dict[str, Any], combine: Callable[..., Any] | None) ->
     if weight is not None and not isinstance(weight, str):
         raise Refused("weight")
     arcs: dict[tuple[Any, Any], list[Any]] = {}
+    kinds: set[type] = set()
     for u, v, d in G.edges(data=True):
         w = 1 if weight is None else d.get(weight, 1)
         if not is_weight(w):
             raise Refused("weight")
         w = w.item() if isinstance(w, np.generic) else w
+        kinds.add(kind(w))
         pairs = [(u, v)] if G.is_directed() or u == v else [(u, v), (v, u)]
         for pair in pairs:
             arcs.setdefault(pair, []).append(w)
+    if len(kinds - {int}) > 1:
+        raise Refused("exact and inexact weights mixed")
     if combine is None:
         return arcs
     return {pair: combine(ws) for pair, ws in arcs.items()}
@@ -796,6 +807,8 @@ def judge(problem: dp.Problem, args: tuple[Any, ...], kw: dict[str, Any], strate
         assert same(got.value, expected.value), (
             f"{what} = {got.value!r}, expected {expected.value!r}"
         )
+        inexact = isinstance(got.value, float) and isinstance(expected.value, (Fraction, Decimal))
+        assert not inexact, f"{what}: exact inputs came back inexact: {got.value!r}"
     else:
         for other in problem.strategies:
             again = call(problem.solve, args, {**kw, "strategy": other})
