@@ -296,8 +296,6 @@ def call(
             with watchdog():
                 sol = fn(*fresh_args, **fresh_kwargs)
                 value = sol.value
-                for name in getattr(sol, "witness", None) or {}:
-                    getattr(sol, name)  # witnesses are lazy: read them under the watchdog too
         except Overtime as e:
             if attempt == tries - 1:
                 return Outcome(error=e)
@@ -823,6 +821,13 @@ def judge(problem: dp.Problem, args: tuple[Any, ...], kw: dict[str, Any], strate
                     f"{what} answered {got.value!r}; strategy={other!r} refused: {again.error!r}"
                 )
     if hook.witness is not None:
+        try:  # a witness is lazy: one too big to list is refused when read, by name
+            with watchdog():
+                for name in problem.witness:
+                    getattr(got.solution, name)
+        except dp.DPError as e:
+            assert_refusal(e, params, f"{what}.{problem.witness}")
+            return
         hook.witness(got.solution, args, kw)
 
 
