@@ -668,21 +668,26 @@ def grid_args(draw: st.DrawFn) -> Any:
     return (rows, cols), {"blocked": blocked}
 
 
+def integer(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+
 def grid_reference(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     rows, cols = args
-    if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 1 for x in (rows, cols)):
+    if not all(integer(x) and x >= 1 for x in (rows, cols)):
         raise Refused("rows/cols")
+    rows, cols = int(rows), int(cols)
     blocked = kw.get("blocked", ())
     if blocked is None or isinstance(blocked, (str, bytes, int, np.ndarray)):
         raise Refused("blocked")
     cells = set()
     for cell in blocked:
         ok = isinstance(cell, (tuple, list)) and len(cell) == 2
-        if not ok or not all(isinstance(x, int) and not isinstance(x, bool) for x in cell):
+        if not ok or not all(integer(x) for x in cell):
             raise Refused("blocked")
         if not (0 <= cell[0] < rows and 0 <= cell[1] < cols):
             raise Refused("blocked")
-        cells.add(tuple(cell))
+        cells.add((int(cell[0]), int(cell[1])))
     if rows * cols > 64:
         raise TimeoutError("too big to enumerate")
 
