@@ -701,7 +701,31 @@ def grid_reference(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     return walks(0, 0)
 
 
+def word_break_reference(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+    """Every segmentation, by the module's brute force: the answer is whether there is one."""
+    from dptoolkit.problems import word_break
+
+    if too_big_to_enumerate(args[0]):
+        raise TimeoutError("too long to enumerate")
+    try:
+        segmentations = word_break.brute_force(*plain(args))
+    except dp.DPError as e:
+        raise Refused(str(e)) from None
+    return bool(segmentations)
+
+
+def word_break_witness(sol: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+    from dptoolkit.problems import word_break
+
+    if too_big_to_enumerate(args[0]):
+        return
+    segmentations = word_break.brute_force(*plain(args))
+    assert sol.count == len(segmentations)
+    assert (sol.words is None) if not segmentations else (list(sol.words) in segmentations)
+
+
 HOOKS: dict[str, Hook] = {
+    "word_break": Hook(reference=word_break_reference, witness=word_break_witness),
     "knapsack": Hook(witness=knapsack_witness),
     "lis": Hook(witness=lis_witness),
     "coin_change": Hook(witness=coin_witness),
@@ -746,8 +770,10 @@ def too_big_to_enumerate(value: Any) -> bool:
         return value.size > 12
     if isinstance(value, dict):
         value = [*value.keys(), *value.values()]
-    if isinstance(value, (list, tuple, str, bytes, set, frozenset)):
-        return len(value) > 12 or any(too_big_to_enumerate(v) for v in value if v is not value)
+    if isinstance(value, (str, bytes)):
+        return len(value) > 12
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value) > 12 or any(too_big_to_enumerate(v) for v in value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         with contextlib.suppress(TypeError, ValueError, OverflowError):
             return abs(float(value)) > 24
