@@ -116,7 +116,9 @@ def test_store_path_with_a_nul_byte_is_named(url: str) -> None:
         ("fibonacci", 2**32 - 1, "fast"),  # found by random exploration (as np.uint32)
     ],
 )
-def test_a_number_sequence_run_of_hours_is_refused_up_front(name: str, n: int, strategy: str) -> None:
+def test_a_number_sequence_run_of_hours_is_refused_up_front(
+    name: str, n: int, strategy: str
+) -> None:
     # F6: the size limits counted memory only, so runs that fit but take hours started
     problem = dp.catalog(name)
     with pytest.raises(dp.InvalidInput) as info:
