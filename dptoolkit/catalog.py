@@ -35,6 +35,9 @@ PROBLEM_MODULES: tuple[str, ...] = (
     "rod_cutting",
     "matrix_chain",
     "subset_sum",
+    "alignment",
+    "dtw",
+    "viterbi",
 )
 
 

@@ -1,0 +1,134 @@
+"""The ``fast`` alignment kernel: Gotoh's three tables row by row, in C or numpy.
+
+Private to :mod:`dptoolkit.problems.alignment`. Sequences come as integer
+codes and a dense ``K x K`` float64 score matrix. :func:`score` keeps two rows
+(linear space); :func:`trace` also keeps one byte of back-pointers per cell
+(bits 0-1: the table ``M`` came from, 3 for a local start; bits 2-3: ``X``'s;
+bits 4-5: ``Y``'s) and returns them as a mapping that reads like the
+engine's ``sol.choices``, so one walk serves every strategy.
+
+The numpy twin computes a row of ``Y`` (a gap in ``a``, extended along the
+row) as a running maximum: ``Y[j] = o + (j - 1) e + max_{k < j} (B[k] - k e)``
+with ``B = max(M, X)`` of the same row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _ckernels
+from ._run import check_memory
+
+__all__ = ["MODES", "score", "trace"]
+
+MODES = {"global": 0, "local": 1, "semiglobal": 2}
+NEG = -np.inf
+
+
+class Choices:
+    """Back-pointers read as ``choices[(i, j, t)]`` (the engine's labels)."""
+
+    def __init__(self, ptr: Any, n: int, m: int, end: tuple[int, int, int] | None) -> None:
+        self.ptr, self.n, self.m, self.end = ptr, n, m, end
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: tuple[int, int, int]) -> Any:
+        i, j, t = key
+        if i > self.n:
+            return self.end
+        code = (int(self.ptr[i * (self.m + 1) + j]) >> (2 * t)) & 3
+        return "start" if code == 3 else code
+
+
+def score(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> float:
+    """The best score (linear space)."""
+    if _ckernels.C is not None:
+        return float(_ckernels.C.align(ca, cb, table, float(o), float(e), MODES[mode], False)[0])
+    return _numpy(ca, cb, table, float(o), float(e), mode, None)[0]
+
+
+def trace(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> Choices:
+    """The back-pointers of every cell and the best end cell (one byte per cell)."""
+    n, m = len(ca), len(cb)
+    check_memory("a", f"{n:,} x {m:,} letters", (n + 1) * (m + 1), shown=f"<{n:,} letters>")
+    if _ckernels.C is not None:
+        value, ei, ej, et, raw = _ckernels.C.align(ca, cb, table, float(o), float(e), MODES[mode], True)
+        ptr = np.frombuffer(raw, dtype=np.uint8)
+        end = None if ei < 0 else (ei, ej, et)
+    else:
+        ptr = np.zeros((n + 1) * (m + 1), dtype=np.uint8)
+        value, end = _numpy(ca, cb, table, float(o), float(e), mode, ptr)
+    return Choices(ptr, n, m, end)
+
+
+def _numpy(
+    ca: Any, cb: Any, table: Any, o: float, e: float, mode: str, ptr: Any
+) -> tuple[float, tuple[int, int, int] | None]:
+    n, m = len(ca), len(cb)
+    free = mode == "semiglobal"
+    local = mode == "local"
+    cols = np.arange(m + 1, dtype=np.float64)
+    rows = ptr.reshape(n + 1, m + 1) if ptr is not None else None
+    mp = np.full(m + 1, NEG)
+    mp[0] = 0.0
+    xp = np.full(m + 1, NEG)
+    yp = np.full(m + 1, NEG)
+    yp[1:] = 0.0 if free else o + (cols[1:] - 1) * e
+    if rows is not None:
+        rows[0, 1:] = 2 << 4  # Y(0, j) extends Y(0, j - 1); Y(0, 1) opens from M(0, 0)
+        rows[0, 1:2] = 0
+    best, end = (0.0, None) if local else (NEG, None)
+    if free:
+        best, end = _last(mp, xp, yp, 0, m, best, end, n)
+    zeros = np.zeros(m)
+    for i in range(1, n + 1):
+        s = table[ca[i - 1]][cb] if m else zeros
+        diag = np.vstack((zeros, mp[:-1], xp[:-1], yp[:-1])) if local else np.vstack((mp[:-1], xp[:-1], yp[:-1]))
+        kd = np.argmax(diag, axis=0)
+        mc = np.empty(m + 1)
+        mc[0] = NEG
+        mc[1:] = s + diag[kd, np.arange(m)]
+        up = np.vstack((mp + o, xp + e, yp + o))
+        ku = np.argmax(up, axis=0)
+        xc = up[ku, np.arange(m + 1)]
+        if free:
+            xc[0] = 0.0
+        b = np.maximum(mc, xc)
+        yc = np.empty(m + 1)
+        yc[0] = NEG
+        if m:
+            run = np.maximum.accumulate(b - cols * e)
+            yc[1:] = o + (cols[1:] - 1) * e + run[:-1]
+        if rows is not None:
+            mcode = (kd - 1) % 4 if local else kd  # local: 0 is a start (3)
+            left = np.vstack((mc[:-1] + o, yc[:-1] + e, xc[:-1] + o))
+            kl = np.array([0, 2, 1], dtype=np.uint8)[np.argmax(left, axis=0)]
+            rows[i, 1:] = mcode.astype(np.uint8) | (ku[1:].astype(np.uint8) << 2) | (kl << 4)
+            rows[i, 0] = ku[0] << 2
+        if local and m:
+            k = int(np.argmax(mc[1:])) + 1
+            if mc[k] > best:
+                best, end = float(mc[k]), (i, k, 0)
+        elif free:
+            best, end = _last(mc, xc, yc, i, m, best, end, n)
+        mp, xp, yp = mc, xc, yc
+    if mode == "global":
+        k = int(np.argmax([mp[m], xp[m], yp[m]]))
+        best, end = float((mp[m], xp[m], yp[m])[k]), (n, m, k)
+    return best, end
+
+
+def _last(
+    mc: Any, xc: Any, yc: Any, i: int, m: int, best: float, end: Any, n: int
+) -> tuple[float, Any]:
+    """Semiglobal ends: the last column of row ``i``, or the whole row when ``i == n``."""
+    cells = [(i, q) for q in range(m + 1)] if i == n else [(i, m)]
+    for p, q in cells:
+        for t, table in enumerate((mc, xc, yc)):
+            if table[q] > best:
+                best, end = float(table[q]), (p, q, t)
+    return best, end
