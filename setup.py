@@ -10,5 +10,6 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("dptoolkit._cmemo", ["dptoolkit/_cmemo.c"], optional=True),
+        Extension("dptoolkit._ckernels", ["dptoolkit/_ckernels.c"], optional=True),
     ],
 )
