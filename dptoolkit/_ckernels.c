@@ -6,7 +6,8 @@
  * Arguments are C-contiguous numpy arrays, read through the buffer protocol;
  * the Python callers check every argument before calling here.
  *
- *   align(ca, cb, table, o, e, mode, trace) -> (score, ei, ej, et, bytes|None)
+ *   align(ca, cb, table, o, e, mode, trace) -> (score, ei, ej, et, bytes|None, linear)
+ *   align_walk(pointers, n, m, mode, ei, ej, et, linear) -> (int32 columns, i0, i1, j0, j1)
  *   levenshtein(ca, cb) -> int                   bit-parallel (Myers/Hyyro), int64 codes
  *   osa_unit(ca, cb) -> int                      bit-parallel OSA (Hyyro 2003), int32 codes
  *   edit_table(ca, cb, k, ins, del, sub, tr, variant, full) -> bytes (float64 rows)
@@ -48,6 +49,9 @@ static void rel(Buf *b)
 
 #define LEN(b) ((b).view.len / (b).view.itemsize)
 #define NEG (-INFINITY)
+/* plain comparisons: fmax/fmin may be library calls (NaN rules), and no value here is NaN */
+#define MAX2(p, q) ((p) > (q) ? (p) : (q))
+#define MIN2(p, q) ((p) < (q) ? (p) : (q))
 
 /* ------------------------------------------------------------------ alignment */
 
@@ -88,8 +92,14 @@ static PyObject *align(PyObject *self, PyObject *args)
         if (!raw)
             goto done;
         ptr = (uint8_t *)PyBytes_AS_STRING(raw);
-        memset(ptr, 0, (size_t)((n + 1) * (m + 1)));
+        ptr[0] = 0; /* every other cell is written below */
     }
+    for (Py_ssize_t j = 0; j < 6 * (m + 1); j++)
+        rows[j] = NEG;
+    int linear = o == e;
+    /* linear gaps with back-pointers: p(i, j) in {0 diagonal, 1 up, 2 left} names the table
+     * D(i, j) came from, so a cell's three fields are p of its three neighbours */
+
     double *Mp = rows, *Xp = rows + (m + 1), *Yp = rows + 2 * (m + 1);
     double *Mc = rows + 3 * (m + 1), *Xc = rows + 4 * (m + 1), *Yc = rows + 5 * (m + 1);
     Mp[0] = 0.0;
@@ -99,9 +109,14 @@ static PyObject *align(PyObject *self, PyObject *args)
         Mp[j] = NEG;
         Xp[j] = NEG;
         Yp[j] = free_ends ? 0.0 : o + (double)(j - 1) * e;
-        if (ptr)
-            ptr[j] = (uint8_t)((j == 1 ? 0 : 2) << 4);
+        if (ptr) /* three fields: Y(0, j) extends Y(0, j - 1); linear codes: D came from the left */
+            ptr[j] = linear ? 2 : (uint8_t)((j == 1 ? 0 : 2) << 4);
     }
+    if (linear) /* row 0 of D = max(M, X, Y) */
+        for (Py_ssize_t j = 1; j <= m; j++) {
+            Mp[j] = Yp[j];
+            Yp[j] = NEG;
+        }
     double best = local ? 0.0 : NEG;
     Py_ssize_t ei = -1, ej = -1;
     int et = 0;
@@ -137,15 +152,73 @@ static PyObject *align(PyObject *self, PyObject *args)
             if (prow)
                 prow[0] = (uint8_t)(xk << 2);
         }
-        if (!prow) {
+        if (linear && prow) {
+            /* linear gaps with back-pointers: one code per cell, p = k | fresh << 2, where
+             * k in {0 diagonal, 1 up, 2 left} is the table D(i, j) came from and fresh
+             * says M(i, j) starts a local alignment; the walk reads neighbours' codes */
+            double *Dp = Mp, *Dc = Mc, left = Xc[0];
+            Dc[0] = left;
+            Xc[0] = NEG;
+            prow[0] = 1;
+            for (Py_ssize_t j = 1; j <= m; j++) {
+                /* the score loop's chain (left -> v -> left) stays max-only; the code is
+                 * read off the values with 0/1 arithmetic, off that chain, with no branches
+                 * (ties: diagonal, then up, then left) */
+                double d = Dp[j - 1];
+                int fresh = local & (d <= 0.0);
+                if (local)
+                    d = MAX2(d, 0.0);
+                double mv = srow[cb[j - 1]] + d;
+                double up = Dp[j] + e;
+                left += e;
+                double v = MAX2(mv, up);
+                v = MAX2(v, left);
+                Dc[j] = v;
+                left = v;
+                int not_diag = mv != v, not_up = up != v;
+                prow[j] = (uint8_t)((not_diag + (not_diag & not_up)) | (fresh << 2));
+                if (local && mv > best) {
+                    best = mv;
+                    ei = i;
+                    ej = j;
+                    et = 0;
+                }
+            }
+        } else if (linear) {
+            /* linear gaps, score only: one table D = max(M, X, Y) kept in M (X, Y stay -inf) */
+            double *Dp = Mp, *Dc = Mc, left = Xc[0];
+            Dc[0] = left;
+            Xc[0] = NEG;
+            for (Py_ssize_t j = 1; j <= m; j++) {
+                double d = Dp[j - 1];
+                if (local)
+                    d = MAX2(d, 0.0);
+                double mv = srow[cb[j - 1]] + d;
+                double up = Dp[j] + e;
+                left += e;
+                double v = MAX2(mv, up);
+                v = MAX2(v, left);
+                Dc[j] = v;
+                left = v;
+                if (local && mv > best) {
+                    best = mv;
+                    ei = i;
+                    ej = j;
+                    et = 0;
+                }
+            }
+        } else if (!prow) {
             double ml = Mc[0], xl = Xc[0], yl = Yc[0];
             for (Py_ssize_t j = 1; j <= m; j++) {
-                double d = fmax(fmax(Mp[j - 1], Xp[j - 1]), Yp[j - 1]);
+                double d = MAX2(Mp[j - 1], Xp[j - 1]);
+                d = MAX2(d, Yp[j - 1]);
                 if (local)
-                    d = fmax(d, 0.0);
+                    d = MAX2(d, 0.0);
                 double mv = srow[cb[j - 1]] + d;
-                double xv = fmax(fmax(Mp[j], Yp[j]) + o, Xp[j] + e);
-                double yv = fmax(fmax(ml, xl) + o, yl + e);
+                double xv = MAX2(Mp[j], Yp[j]) + o;
+                xv = MAX2(xv, Xp[j] + e);
+                double yv = MAX2(ml, xl) + o;
+                yv = MAX2(yv, yl + e);
                 Mc[j] = mv;
                 Xc[j] = xv;
                 Yc[j] = yv;
@@ -221,8 +294,10 @@ static PyObject *align(PyObject *self, PyObject *args)
         ei = n;
         ej = m;
     }
+    if (linear && trace && mode != 1 && ei >= 0) /* the walk enters the table D came from */
+        et = ptr[ei * (m + 1) + ej] & 3;
 #undef CONSIDER
-    result = Py_BuildValue("(dnniO)", best, ei, ej, et, raw ? raw : Py_None);
+    result = Py_BuildValue("(dnniOi)", best, ei, ej, et, raw ? raw : Py_None, linear && trace);
 done:
     Py_XDECREF(raw);
     PyMem_Free(rows);
@@ -230,6 +305,94 @@ done:
     rel(&bb);
     rel(&bt);
     return result;
+}
+
+/* The walk back from the end cell through the three tables, as problems/alignment.py's
+ * _walk does over the engine's choices: columns (i, j) in order, -1 for a gap. */
+static int align_label(const uint8_t *p, Py_ssize_t w, int linear, Py_ssize_t i, Py_ssize_t j, int t)
+{
+    if (linear) {
+        if (t == 0)
+            return (p[i * w + j] & 4) ? 3 : p[(i - 1) * w + j - 1] & 3;
+        return (t == 1 ? p[(i - 1) * w + j] : p[i * w + j - 1]) & 3;
+    }
+    return (p[i * w + j] >> (2 * t)) & 3;
+}
+
+static PyObject *align_walk(PyObject *self, PyObject *args)
+{
+    PyObject *oraw;
+    Py_ssize_t n, m, i, j;
+    int mode, t, linear;
+    if (!PyArg_ParseTuple(args, "Snninnip", &oraw, &n, &m, &mode, &i, &j, &t, &linear))
+        return NULL;
+    const uint8_t *p = (const uint8_t *)PyBytes_AS_STRING(oraw);
+    Py_ssize_t w = m + 1, cap = n + m + 1, len = 0;
+    int32_t *cols = PyMem_Malloc(sizeof(int32_t) * 2 * (size_t)cap);
+    if (!cols)
+        return PyErr_NoMemory();
+#define PUSH(ci, cj)                                                                               \
+    do {                                                                                           \
+        cols[2 * len] = (int32_t)(ci);                                                             \
+        cols[2 * len + 1] = (int32_t)(cj);                                                         \
+        len++;                                                                                     \
+    } while (0)
+    int semi = mode == 2;
+    Py_ssize_t end_i = i, end_j = j, si = 0, sj = 0;
+    if (semi) {
+        for (Py_ssize_t q = n - 1; q >= i; q--)
+            PUSH(q, -1);
+        for (Py_ssize_t q = m - 1; q >= j; q--)
+            PUSH(-1, q);
+    }
+    while (i || j) {
+        if (t == 0) {
+            int lab = align_label(p, w, linear, i, j, 0);
+            i--;
+            j--;
+            PUSH(i, j);
+            if (lab == 3)
+                break;
+            t = lab;
+        } else if (t == 1) {
+            if (j == 0 && semi) {
+                si = i;
+                for (Py_ssize_t q = i - 1; q >= 0; q--)
+                    PUSH(q, -1);
+                break;
+            }
+            t = align_label(p, w, linear, i, j, 1);
+            i--;
+            PUSH(i, -1);
+        } else {
+            if (i == 0 && semi) {
+                sj = j;
+                for (Py_ssize_t q = j - 1; q >= 0; q--)
+                    PUSH(-1, q);
+                break;
+            }
+            t = align_label(p, w, linear, i, j, 2);
+            j--;
+            PUSH(-1, j);
+        }
+    }
+#undef PUSH
+    if (mode == 1) {
+        si = i;
+        sj = j;
+    }
+    for (Py_ssize_t lo = 0, hi = len - 1; lo < hi; lo++, hi--) {
+        int32_t a0 = cols[2 * lo], a1 = cols[2 * lo + 1];
+        cols[2 * lo] = cols[2 * hi];
+        cols[2 * lo + 1] = cols[2 * hi + 1];
+        cols[2 * hi] = a0;
+        cols[2 * hi + 1] = a1;
+    }
+    PyObject *out = PyBytes_FromStringAndSize((const char *)cols, (Py_ssize_t)sizeof(int32_t) * 2 * len);
+    PyMem_Free(cols);
+    if (!out)
+        return NULL;
+    return Py_BuildValue("(Nnnnn)", out, si, end_i, sj, end_j);
 }
 
 /* ------------------------------------------------------------------ bit-parallel edit distance */
@@ -543,11 +706,17 @@ static PyObject *dtw(PyObject *self, PyObject *args)
                 cur[j] = INFINITY;
         const double *xi = x + i * d;
         for (Py_ssize_t j = lo; j < hi; j++) {
-            const double *yj = y + j * d;
-            double c = 0.0;
-            for (Py_ssize_t q = 0; q < d; q++) {
-                double diff = xi[q] - yj[q];
-                c += squared ? diff * diff : fabs(diff);
+            double c;
+            if (d == 1) {
+                double diff = xi[0] - y[j];
+                c = squared ? diff * diff : fabs(diff);
+            } else {
+                const double *yj = y + j * d;
+                c = 0.0;
+                for (Py_ssize_t q = 0; q < d; q++) {
+                    double diff = xi[q] - yj[q];
+                    c += squared ? diff * diff : fabs(diff);
+                }
             }
             double best;
             int k = 0;
@@ -557,9 +726,14 @@ static PyObject *dtw(PyObject *self, PyObject *args)
                 double dg = (i && j) ? prev[j - 1] : INFINITY;
                 double up = i ? prev[j] : INFINITY;
                 double left = j ? cur[j - 1] : INFINITY;
-                best = dg;
-                if (up < best) { best = up; k = 1; }
-                if (left < best) { best = left; k = 2; }
+                if (mv) {
+                    best = dg;
+                    if (up < best) { best = up; k = 1; }
+                    if (left < best) { best = left; k = 2; }
+                } else {
+                    best = MIN2(dg, up);
+                    best = MIN2(best, left);
+                }
             }
             cur[j] = c + best;
             if (mv)
@@ -679,6 +853,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"align", align, METH_VARARGS, "Gotoh alignment rows: (score, ei, ej, et, pointers or None)."},
+    {"align_walk", align_walk, METH_VARARGS, "Columns of the walk back: (int32 pairs, i0, i1, j0, j1)."},
     {"levenshtein", levenshtein, METH_VARARGS, "Unit-cost Levenshtein distance, bit-parallel."},
     {"osa_unit", osa_unit, METH_VARARGS, "Unit-cost OSA distance, bit-parallel."},
     {"edit_table", edit_table, METH_VARARGS, "Weighted edit-distance table (bytes of float64)."},

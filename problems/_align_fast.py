@@ -21,17 +21,25 @@ import numpy as np
 from . import _ckernels
 from ._run import check_memory
 
-__all__ = ["MODES", "score", "trace"]
+__all__ = ["MODES", "columns", "score", "trace"]
 
 MODES = {"global": 0, "local": 1, "semiglobal": 2}
 NEG = -np.inf
 
 
 class Choices:
-    """Back-pointers read as ``choices[(i, j, t)]`` (the engine's labels)."""
+    """Back-pointers read as ``choices[(i, j, t)]`` (the engine's labels).
 
-    def __init__(self, ptr: Any, n: int, m: int, end: tuple[int, int, int] | None) -> None:
-        self.ptr, self.n, self.m, self.end = ptr, n, m, end
+    Three fields per cell (``linear=False``), or, from the C kernel's
+    linear-gap path, one code per cell ``k | fresh << 2``: ``k`` the table
+    ``D = max(M, X, Y)`` came from, ``fresh`` that ``M`` starts a local
+    alignment there; a cell's labels are then its neighbours' ``k``.
+    """
+
+    def __init__(
+        self, ptr: Any, n: int, m: int, end: tuple[int, int, int] | None, *, linear: bool = False
+    ) -> None:
+        self.ptr, self.n, self.m, self.end, self.linear = ptr, n, m, end, linear
 
     def __contains__(self, key: object) -> bool:
         return True
@@ -40,7 +48,14 @@ class Choices:
         i, j, t = key
         if i > self.n:
             return self.end
-        code = (int(self.ptr[i * (self.m + 1) + j]) >> (2 * t)) & 3
+        w = self.m + 1
+        if self.linear:
+            if t == 0:
+                if self.ptr[i * w + j] & 4:
+                    return "start"
+                return int(self.ptr[(i - 1) * w + j - 1]) & 3
+            return int(self.ptr[(i - 1) * w + j] if t == 1 else self.ptr[i * w + j - 1]) & 3
+        code = (int(self.ptr[i * w + j]) >> (2 * t)) & 3
         return "start" if code == 3 else code
 
 
@@ -56,13 +71,29 @@ def trace(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> Choice
     n, m = len(ca), len(cb)
     check_memory("a", f"{n:,} x {m:,} letters", (n + 1) * (m + 1), shown=f"<{n:,} letters>")
     if _ckernels.C is not None:
-        value, ei, ej, et, raw = _ckernels.C.align(ca, cb, table, float(o), float(e), MODES[mode], True)
-        ptr = np.frombuffer(raw, dtype=np.uint8)
+        value, ei, ej, et, raw, linear = _ckernels.C.align(
+            ca, cb, table, float(o), float(e), MODES[mode], True
+        )
         end = None if ei < 0 else (ei, ej, et)
+        return Choices(raw, n, m, end, linear=bool(linear))
     else:
         ptr = np.zeros((n + 1) * (m + 1), dtype=np.uint8)
         value, end = _numpy(ca, cb, table, float(o), float(e), mode, ptr)
     return Choices(ptr, n, m, end)
+
+
+def columns(
+    choices: Choices, mode: str
+) -> tuple[list[tuple[int, int]], tuple[tuple[int, int], tuple[int, int]]] | None:
+    """The walk back in C (columns, span) for pointers the C kernel made, else ``None``."""
+    if _ckernels.C is None or not isinstance(choices.ptr, bytes) or choices.end is None:
+        return None
+    ei, ej, et = choices.end
+    raw, i0, i1, j0, j1 = _ckernels.C.align_walk(
+        choices.ptr, choices.n, choices.m, MODES[mode], ei, ej, et, choices.linear
+    )
+    flat = np.frombuffer(raw, dtype=np.int32).reshape(-1, 2).tolist()
+    return [(p, q) for p, q in flat], ((i0, i1), (j0, j1))
 
 
 def _numpy(

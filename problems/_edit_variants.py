@@ -346,6 +346,10 @@ def _codes(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Any, Any, int]
     return ca, cb, len(index)
 
 
+def _points(s: str) -> Any:
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.int32)
+
+
 def _matrix(ca: Any, cb: Any, k: int, c: Costs, full: bool) -> Any:
     """The distance table (``full``) or its last row, in C or numpy."""
     n, m = len(ca), len(cb)
@@ -419,15 +423,20 @@ def _walk_table(table: Any, a: Sequence[Hashable], b: Sequence[Hashable], c: Cos
 
 def fast(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
     """The ``fast`` Solution: C or numpy rows for the value, a full table for the script."""
-    ca, cb, k = _codes(a, b)
-    if _ckernels.C is not None and c.variant == "osa" and (c.insert, c.delete, c.substitute, c.transpose) == (1, 1, 1, 1):
-        value: Any = _ckernels.C.osa_unit(ca, cb)
+    unit = (c.insert, c.delete, c.substitute, c.transpose) == (1, 1, 1, 1)
+    if _ckernels.C is not None and c.variant == "osa" and unit:
+        if isinstance(a, str) and isinstance(b, str):  # code points as they are: no dict pass
+            value: Any = _ckernels.C.osa_unit(_points(a), _points(b))
+        else:
+            value = _ckernels.C.osa_unit(*_codes(a, b)[:2])
     else:
+        ca, cb, k = _codes(a, b)
         value = _matrix(ca, cb, k, c, False)[0, -1]
 
     def operations() -> list[Operation]:
         n, m = len(a), len(b)
         check_memory("a", f"<{n:,} items>", 8 * (n + 1) * (m + 1), shown=f"<{n:,} items>")
+        ca, cb, k = _codes(a, b)
         return _walk_table(_matrix(ca, cb, k, c, True), a, b, c)
 
     return dp.Solution(c.number(value), strategy="fast", lazy={"operations": operations})

@@ -217,6 +217,9 @@ def _text(item: Hashable) -> str:
 
 def _rows(a: Any, b: Any, cols: list[tuple[int, int]]) -> tuple[str, str]:
     """Rows from columns ``(i, j)``: ``-1`` marks a gap on that side."""
+    if isinstance(a, str) and isinstance(b, str):
+        a_, b_ = a + "-", b + "-"  # index -1 is the gap
+        return "".join([a_[i] for i, _ in cols]), "".join([b_[j] for _, j in cols])
     top = "".join("-" if i < 0 else _text(a[i]) for i, _ in cols)
     bottom = "".join("-" if j < 0 else _text(b[j]) for _, j in cols)
     return top, bottom
@@ -449,7 +452,11 @@ def solve(
         def witness() -> tuple[tuple[str, str], Span]:
             if not traced:
                 choices = _align_fast.trace(ca, cb, table, sc.open, sc.extend, mode)
-                traced.append(_walk(choices, a, b, mode))
+                walked = _align_fast.columns(choices, mode)
+                if walked is None:
+                    traced.append(_walk(choices, a, b, mode))
+                else:
+                    traced.append((_rows(a, b, walked[0]), walked[1]))
             return traced[0]
 
         return dp.Solution(
