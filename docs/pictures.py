@@ -26,6 +26,9 @@ import sys
 import dptoolkit as dp
 from dptoolkit import cli
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import sequence_pictures
+
 DOCS = pathlib.Path(__file__).resolve().parent
 IMAGES = DOCS / "problems" / "img"
 
@@ -59,6 +62,10 @@ def problem_pictures() -> dict[str, dict[str, str]]:
         shown = " ".join(cli._shell_word(a) for a in problem.example)
         file = f"{problem.name}.png"
         target = str(IMAGES / file)
+        if problem.name in sequence_pictures.DRAW:  # drawn with the witness path through the table
+            manifest[problem.name] = sequence_pictures.draw(problem.name, IMAGES)
+            sys.stdout.write(f"drew {target}\n")
+            continue
         if _is_two_dimensional(problem):
             _run(["solve", problem.name, *words, "--table", target])
             alt = f"{problem.name}: the filled bottom-up table of the example"

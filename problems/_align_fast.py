@@ -71,14 +71,14 @@ def trace(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> Choice
     n, m = len(ca), len(cb)
     check_memory("a", f"{n:,} x {m:,} letters", (n + 1) * (m + 1), shown=f"<{n:,} letters>")
     if _ckernels.C is not None:
-        value, ei, ej, et, raw, linear = _ckernels.C.align(
+        _, ei, ej, et, raw, linear = _ckernels.C.align(
             ca, cb, table, float(o), float(e), MODES[mode], True
         )
         end = None if ei < 0 else (ei, ej, et)
         return Choices(raw, n, m, end, linear=bool(linear))
     else:
         ptr = np.zeros((n + 1) * (m + 1), dtype=np.uint8)
-        value, end = _numpy(ca, cb, table, float(o), float(e), mode, ptr)
+        _value, end = _numpy(ca, cb, table, float(o), float(e), mode, ptr)
     return Choices(ptr, n, m, end)
 
 
@@ -118,7 +118,11 @@ def _numpy(
     zeros = np.zeros(m)
     for i in range(1, n + 1):
         s = table[ca[i - 1]][cb] if m else zeros
-        diag = np.vstack((zeros, mp[:-1], xp[:-1], yp[:-1])) if local else np.vstack((mp[:-1], xp[:-1], yp[:-1]))
+        diag = (
+            np.vstack((zeros, mp[:-1], xp[:-1], yp[:-1]))
+            if local
+            else np.vstack((mp[:-1], xp[:-1], yp[:-1]))
+        )
         kd = np.argmax(diag, axis=0)
         mc = np.empty(m + 1)
         mc[0] = NEG

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["C", "IMPLEMENTATION"]
+__all__ = ["IMPLEMENTATION", "C"]
 
 C: Any = None
 if os.environ.get("DPTOOLKIT_PURE_PYTHON", "") != "1":
     try:
-        from dptoolkit import _ckernels as C  # type: ignore[attr-defined,no-redef]
+        from dptoolkit import _ckernels as C  # type: ignore[no-redef]
     except ImportError:  # pragma: no cover - depends on the build
         C = None
 

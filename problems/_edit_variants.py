@@ -70,7 +70,11 @@ class Costs:
     @property
     def unit(self) -> bool:
         """Plain Levenshtein with unit costs (the bit-parallel path)."""
-        return self.variant == "levenshtein" and (self.insert, self.delete, self.substitute) == (1, 1, 1)
+        return self.variant == "levenshtein" and (self.insert, self.delete, self.substitute) == (
+            1,
+            1,
+            1,
+        )
 
     @property
     def integral(self) -> bool:
@@ -130,7 +134,7 @@ def recurrence(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
         if j == 0:
             return i * dele
         same = a[i - 1] == b[j - 1]
-        cands = [
+        cands: list[tuple[Any, Any]] = [
             (distance(i - 1, j - 1) + (0 if same else sub), "match" if same else "substitute"),
             (distance(i - 1, j) + dele, "delete"),
             (distance(i, j - 1) + ins, "insert"),
@@ -139,10 +143,10 @@ def recurrence(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
             cands.append((distance(i - 2, j - 2) + tr, ("transpose", i - 2, j - 2)))
         elif damerau and not same:
             k = seen_a[i].get(b[j - 1], 0)  # last row before i holding b[j-1]
-            l = _last_col(b, j, a[i - 1])  # last column before j holding a[i-1]
-            if k and l:
-                cost = distance(k - 1, l - 1) + (i - k - 1) * dele + tr + (j - l - 1) * ins
-                cands.append((cost, ("transpose", k - 1, l - 1)))
+            col = _last_col(b, j, a[i - 1])  # last column before j holding a[i-1]
+            if k and col:
+                cost = distance(k - 1, col - 1) + (i - k - 1) * dele + tr + (j - col - 1) * ins
+                cands.append((cost, ("transpose", k - 1, col - 1)))
         return dp.choose(cands, best=min)
 
     return distance
@@ -168,9 +172,9 @@ def children(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
             if a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 yield (i - 2, j - 2)
         elif c.variant == "damerau" and not same:
-            k, l = seen_a[i].get(b[j - 1], 0), _last_col(b, j, a[i - 1])
-            if k and l:
-                yield (k - 1, l - 1)
+            k, col = seen_a[i].get(b[j - 1], 0), _last_col(b, j, a[i - 1])
+            if k and col:
+                yield (k - 1, col - 1)
 
     return kids
 
@@ -182,12 +186,12 @@ def walk(choices: Any, n: int, m: int) -> list[Operation]:
     while i and j:
         label = state(choices, (i, j))
         if isinstance(label, tuple):  # a transposition block ending at (i, j)
-            _, k, l = label
-            block = [("transpose", k, l)]
-            block += [("delete", p, l + 1) for p in range(k + 1, i - 1)]
-            block += [("insert", i - 1, q) for q in range(l + 1, j - 1)]
+            _, k, col = label
+            block = [("transpose", k, col)]
+            block += [("delete", p, col + 1) for p in range(k + 1, i - 1)]
+            block += [("insert", i - 1, q) for q in range(col + 1, j - 1)]
             ops.extend(reversed(block))
-            i, j = k, l
+            i, j = k, col
         elif label == "delete":
             i -= 1
             ops.append(("delete", i, j))
@@ -217,14 +221,18 @@ def apply(a: Sequence[Hashable], b: Sequence[Hashable], operations: list[Any]) -
     k = 0
 
     def bad(at: int) -> dp.InvalidInput:
-        return dp.InvalidInput(f"operations[{at}]={show(operations[at])} does not apply at a[{i}], b[{j}]")
+        return dp.InvalidInput(
+            f"operations[{at}]={show(operations[at])} does not apply at a[{i}], b[{j}]"
+        )
 
     def close() -> None:
         nonlocal i, j, block
         assert block is not None
         p, q = block
         if not (i < len(a) and j < len(b) and a[i] == b[q] and a[p] == b[j]):
-            raise dp.InvalidInput(f"the transposition at a[{p}], b[{q}] does not close at a[{i}], b[{j}]")
+            raise dp.InvalidInput(
+                f"the transposition at a[{p}], b[{q}] does not close at a[{i}], b[{j}]"
+            )
         out.append(b[j])
         i, j, block = i + 1, j + 1, None
 
@@ -233,7 +241,9 @@ def apply(a: Sequence[Hashable], b: Sequence[Hashable], operations: list[Any]) -
         try:
             kind, oi, oj = op
         except (TypeError, ValueError):
-            raise dp.InvalidType(f"operations[{k}]={show(op)} must be a (kind, i, j) triple") from None
+            raise dp.InvalidType(
+                f"operations[{k}]={show(op)} must be a (kind, i, j) triple"
+            ) from None
         if block is not None and not (kind in ("delete", "insert") and (oi, oj) == (i, j)):
             close()
         if (oi, oj) != (i, j):
@@ -260,13 +270,21 @@ def apply(a: Sequence[Hashable], b: Sequence[Hashable], operations: list[Any]) -
     if block is not None:
         close()
     if (i, j) != (len(a), len(b)):
-        raise dp.InvalidInput(f"operations stop at ({i}, {j}), not at the ends ({len(a)}, {len(b)})")
+        raise dp.InvalidInput(
+            f"operations stop at ({i}, {j}), not at the ends ({len(a)}, {len(b)})"
+        )
     return out
 
 
 def script_cost(operations: Sequence[Operation], c: Costs) -> Any:
     """The cost of a script under the weights of *c*."""
-    price = {"match": 0, "substitute": c.substitute, "delete": c.delete, "insert": c.insert, "transpose": c.transpose}
+    price = {
+        "match": 0,
+        "substitute": c.substitute,
+        "delete": c.delete,
+        "insert": c.insert,
+        "transpose": c.transpose,
+    }
     return sum(price[kind] for kind, _, _ in operations)
 
 
@@ -302,12 +320,12 @@ def edit_search(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
         nexts: list[tuple[Any, tuple[Hashable, ...]]] = []
         for p in range(len(s) + 1):
             if len(s) < limit:
-                nexts += [(c.insert, s[:p] + (x,) + s[p:]) for x in symbols]
+                nexts += [(c.insert, (*s[:p], x, *s[p:])) for x in symbols]
             if p < len(s):
                 nexts.append((c.delete, s[:p] + s[p + 1 :]))
-                nexts += [(c.substitute, s[:p] + (x,) + s[p + 1 :]) for x in symbols if x != s[p]]
+                nexts += [(c.substitute, (*s[:p], x, *s[p + 1 :])) for x in symbols if x != s[p]]
             if c.variant != "levenshtein" and p + 1 < len(s) and s[p] != s[p + 1]:
-                nexts.append((c.transpose, s[:p] + (s[p + 1], s[p]) + s[p + 2 :]))
+                nexts.append((c.transpose, (*s[:p], s[p + 1], s[p], *s[p + 2 :])))
         for step, t in nexts:
             if cost + step < best.get(t, cost + step + 1):
                 best[t] = cost + step
@@ -392,10 +410,12 @@ def _matrix(ca: Any, cb: Any, k: int, c: Costs, full: bool) -> Any:
     return table if full else prev.reshape(1, m + 1)
 
 
-def _walk_table(table: Any, a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> list[Operation]:
+def _walk_table(
+    table: Any, a: Sequence[Hashable], b: Sequence[Hashable], c: Costs
+) -> list[Operation]:
     """Read a script back from a full table by re-checking which candidate gives each cell."""
     D = table.tolist()
-    ins, dele, sub, tr = (float(v) for v in (c.insert, c.delete, c.substitute, c.transpose))
+    ins, dele, sub, _tr = (float(v) for v in (c.insert, c.delete, c.substitute, c.transpose))
     seen_a = _last_seen(a) if c.variant == "damerau" else []
     labels: dict[tuple[int, int], Any] = {}
     i, j = len(a), len(b)
@@ -415,9 +435,9 @@ def _walk_table(table: Any, a: Sequence[Hashable], b: Sequence[Hashable], c: Cos
             labels[i, j] = ("transpose", i - 2, j - 2)
             i, j = i - 2, j - 2
         else:
-            k, l = seen_a[i].get(b[j - 1], 0), _last_col(b, j, a[i - 1])
-            labels[i, j] = ("transpose", k - 1, l - 1)
-            i, j = k - 1, l - 1
+            k, col = seen_a[i].get(b[j - 1], 0), _last_col(b, j, a[i - 1])
+            labels[i, j] = ("transpose", k - 1, col - 1)
+            i, j = k - 1, col - 1
     return walk(labels, len(a), len(b)) if labels else walk({}, len(a), len(b))
 
 

@@ -27,12 +27,12 @@ __all__ = ["MATRICES", "Scheme", "load_matrix", "make_scheme"]
 
 
 def _read(name: str) -> dict[tuple[str, str], int]:
-    text = resources.files(__package__).joinpath("_matrices", f"{name}.txt").read_text("ascii")
+    text = resources.files(__package__).joinpath(f"_matrices/{name}.txt").read_text("ascii")
     rows = [line.split() for line in text.splitlines() if line.strip() and line[0] != "#"]
     letters = rows[0]
     scores: dict[tuple[str, str], int] = {}
     for row in rows[1:]:
-        for y, value in zip(letters, row[1:]):
+        for y, value in zip(letters, row[1:], strict=False):
             scores[row[0], y] = int(value)
     return scores
 
@@ -104,7 +104,8 @@ def _penalty(name: str, value: object) -> int | float:
 
 def _check_table(matrix: object) -> tuple[dict[tuple[Any, Any], int | float], str]:
     if isinstance(matrix, str):
-        return load_matrix(matrix), repr(matrix.upper())
+        shipped: dict[tuple[Any, Any], int | float] = dict(load_matrix(matrix))
+        return shipped, repr(matrix.upper())
     if not isinstance(matrix, Mapping):
         raise InvalidType(
             f"matrix={show(matrix)} must be a matrix name ('BLOSUM62', 'PAM250') "

@@ -15,8 +15,9 @@ as BLOSUM62); a *run* of ``L`` consecutive gap positions in one row scores
   last letter of either row score 0 (an overlap, or one sequence inside
   the other).
 
-The witness ``.aligned`` is the pair of rows ``(a_row, b_row)`` (strings;
-items of a list are joined by their ``str``) and ``.span`` the aligned
+The witness ``.aligned`` is the pair of rows ``(a_row, b_row)``: strings
+for two strings, else lists of the items, with ``"-"`` for a gap in both
+cases; ``.span`` is the aligned
 ranges ``((i0, i1), (j0, j1))`` of ``a`` and ``b``, half-open: the local
 substrings, the whole sequences for global, and the overlap without the
 free end gaps for semiglobal (whose rows show the whole sequences).
@@ -111,7 +112,7 @@ def _setup(a: object, b: object, mode: object, **scores: object) -> tuple[Any, A
     a = check_symbols("a", a)
     b = check_symbols("b", b)
     mode = check_choice("mode", mode, MODES)
-    return a, b, mode, make_scheme(a, b, **scores)  # type: ignore[arg-type]
+    return a, b, mode, make_scheme(a, b, **scores)
 
 
 def build(
@@ -152,11 +153,14 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
         if i > n:  # the goal: the best end cell; the other states of the extra row are unused
             if j or t:
                 return 0
+            ends: list[tuple[Any, Any]]
             if mode == "global":
                 ends = [(best(n, m, u), (n, m, u)) for u in (M, X, Y)]
             elif local:
                 ends = [(0, None)]
-                ends += [(best(p, q, M), (p, q, M)) for p in range(1, n + 1) for q in range(1, m + 1)]
+                ends += [
+                    (best(p, q, M), (p, q, M)) for p in range(1, n + 1) for q in range(1, m + 1)
+                ]
             else:
                 ends = [(best(n, q, u), (n, q, u)) for q in range(m + 1) for u in (M, X, Y)]
                 ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, X, Y)]
@@ -173,7 +177,11 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
             if j == 0 and free_ends:
                 return 0
             return dp.choose(
-                [(best(i - 1, j, M) + o, M), (best(i - 1, j, X) + e, X), (best(i - 1, j, Y) + o, Y)],
+                [
+                    (best(i - 1, j, M) + o, M),
+                    (best(i - 1, j, X) + e, X),
+                    (best(i - 1, j, Y) + o, Y),
+                ],
                 best=max,
             )
         if j == 0:
@@ -211,21 +219,15 @@ def _children(n: int, m: int, mode: str) -> Any:
     return children
 
 
-def _text(item: Hashable) -> str:
-    return item if isinstance(item, str) else str(item)
-
-
-def _rows(a: Any, b: Any, cols: list[tuple[int, int]]) -> tuple[str, str]:
-    """Rows from columns ``(i, j)``: ``-1`` marks a gap on that side."""
+def _rows(a: Any, b: Any, cols: list[tuple[int, int]]) -> tuple[Any, Any]:
+    """Rows from columns ``(i, j)`` (``-1`` marks a gap): strings, or lists of items."""
     if isinstance(a, str) and isinstance(b, str):
         a_, b_ = a + "-", b + "-"  # index -1 is the gap
         return "".join([a_[i] for i, _ in cols]), "".join([b_[j] for _, j in cols])
-    top = "".join("-" if i < 0 else _text(a[i]) for i, _ in cols)
-    bottom = "".join("-" if j < 0 else _text(b[j]) for _, j in cols)
-    return top, bottom
+    return [a[i] if i >= 0 else "-" for i, _ in cols], [b[j] if j >= 0 else "-" for _, j in cols]
 
 
-def _walk(choices: Any, a: Any, b: Any, mode: str) -> tuple[tuple[str, str], Span]:
+def _walk(choices: Any, a: Any, b: Any, mode: str) -> tuple[tuple[Any, Any], Span]:
     """Walk back from the goal through the three tables; the rows and the span."""
     n, m = len(a), len(b)
     end = state(choices, (n + 1, 0, 0))
@@ -320,7 +322,7 @@ def score_rows(
                 total += sc.gap(run_end - k)
             k = run_end
         del other
-    for x, y in zip(top, bottom):
+    for x, y in zip(top, bottom, strict=False):
         if x == "-" and y == "-":
             raise dp.InvalidInput(f"rows={rows!r} have a column of two gaps")
         if x != "-" and y != "-":
@@ -369,8 +371,11 @@ def brute_force(a: Sequence[Hashable], b: Sequence[Hashable], **options: Any) ->
     best: int | float = 0 if mode == "local" else NEG
     for x, y in pieces:
         for cols in _alignments(len(x), len(y)):
-            rows = ([x[i] if i >= 0 else "-" for i, _ in cols], [y[j] if j >= 0 else "-" for _, j in cols])
-            best = max(best, score_rows(rows, **options))  # type: ignore[arg-type]
+            rows = (
+                [x[i] if i >= 0 else "-" for i, _ in cols],
+                [y[j] if j >= 0 else "-" for _, j in cols],
+            )
+            best = max(best, score_rows(rows, **options))
     return best
 
 
@@ -447,9 +452,9 @@ def solve(
         ca, cb, table = sc.codes(a, b)
         value = _align_fast.score(ca, cb, table, sc.open, sc.extend, mode)
 
-        traced: list[tuple[tuple[str, str], Span]] = []
+        traced: list[tuple[tuple[Any, Any], Span]] = []
 
-        def witness() -> tuple[tuple[str, str], Span]:
+        def witness() -> tuple[tuple[Any, Any], Span]:
             if not traced:
                 choices = _align_fast.trace(ca, cb, table, sc.open, sc.extend, mode)
                 walked = _align_fast.columns(choices, mode)
@@ -465,11 +470,13 @@ def solve(
             lazy={"aligned": lambda: witness()[0], "span": lambda: witness()[1]},
         )
     rec = _recurrence(a, b, mode, sc)
-    sol = run(rec, (n + 1, 0, 0), strategy, children=_children(n, m, mode), visits=3 * (n + 2) * (m + 1))
+    sol = run(
+        rec, (n + 1, 0, 0), strategy, children=_children(n, m, mode), visits=3 * (n + 2) * (m + 1)
+    )
     choices = sol.choices
-    walked: list[tuple[tuple[str, str], Span]] = []
+    walked: list[tuple[tuple[Any, Any], Span]] = []
 
-    def walk() -> tuple[tuple[str, str], Span]:
+    def walk() -> tuple[tuple[Any, Any], Span]:
         if not walked:
             walked.append(_walk(choices, a, b, mode))
         return walked[0]

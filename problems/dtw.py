@@ -73,6 +73,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -151,14 +152,14 @@ def _coster(cost: str) -> Any:
 
         def c(p: Point, q: Point) -> Any:
             if isinstance(p, tuple):
-                return sum(abs(u - v) for u, v in zip(p, q))
+                return sum(abs(u - v) for u, v in zip(p, q, strict=False))
             return abs(p - q)
 
     else:
 
         def c(p: Point, q: Point) -> Any:
             if isinstance(p, tuple):
-                return sum((u - v) * (u - v) for u, v in zip(p, q))
+                return sum((u - v) * (u - v) for u, v in zip(p, q, strict=False))
             return (p - q) * (p - q)
 
     return c
@@ -234,7 +235,11 @@ def _walk(choices: Any, n: int, m: int) -> list[tuple[int, int]]:
 
 
 def path_cost(
-    x: Sequence[Point], y: Sequence[Point], path: Sequence[tuple[int, int]], *, cost: str = "absolute"
+    x: Sequence[Point],
+    y: Sequence[Point],
+    path: Sequence[tuple[int, int]],
+    *,
+    cost: str = "absolute",
 ) -> Any:
     """The cost of a warping path, after checking that it is one (the definition).
 
@@ -247,7 +252,7 @@ def path_cost(
     path = list(path)
     if not path or path[0] != (0, 0) or path[-1] != (len(xs) - 1, len(ys) - 1):
         raise dp.InvalidInput(f"path={show(path)} must run from (0, 0) to the last pair")
-    for (i, j), (p, q) in zip(path, path[1:]):
+    for (i, j), (p, q) in itertools.pairwise(path):
         if (p - i, q - j) not in ((1, 0), (0, 1), (1, 1)):
             raise dp.InvalidInput(f"path steps from {(i, j)} to {(p, q)}, not by one")
     c = _coster(cost)
@@ -281,6 +286,10 @@ def brute_force(
 
 
 # ---------------------------------------------------------------- fast
+
+
+def _integral(points: list[Point]) -> bool:
+    return all(isinstance(v, int) for p in points for v in (p if isinstance(p, tuple) else (p,)))
 
 
 def _arrays(xs: list[Point], ys: list[Point]) -> tuple[Any, Any]:
@@ -349,8 +358,8 @@ def solve(
     Returns
     -------
     dp.Solution
-        ``.value`` the cost (an ``int`` for integer series in the engine
-        strategies, a ``float`` from ``fast``); ``.path`` the pairs
+        ``.value`` the cost (an ``int`` for integer series, else a
+        ``float``); ``.path`` the pairs
         ``(i, j)`` from ``(0, 0)`` to ``(n - 1, m - 1)``.
 
     Raises
@@ -365,7 +374,7 @@ def solve(
     Examples
     --------
     >>> solve([1, 2, 3, 3], [1, 3], cost="squared", strategy="top_down").path
-    [(0, 0), (1, 1), (2, 1), (3, 1)]
+    [(0, 0), (1, 0), (2, 1), (3, 1)]
     """
     xs, ys, w, cost = _check(x, y, window, cost)
     strategy = pick(strategy, STRATEGIES, problem="dtw")
@@ -373,7 +382,9 @@ def solve(
     if strategy == "fast":
         fx, fy = _arrays(xs, ys)
         squared = cost == "squared"
-        value = _fast(fx, fy, w, squared, None)
+        value: Any = _fast(fx, fy, w, squared, None)
+        if _integral(xs) and _integral(ys) and abs(value) < 2**53:
+            value = int(value)  # integer series: the float sums are exact, as the engine's
 
         def path() -> list[tuple[int, int]]:
             check_memory("x", f"<{n:,} points>", n * m, shown=f"<{n:,} points>")

@@ -120,7 +120,9 @@ def _probabilities(name: str, values: Any, shape: tuple[int, ...], *, exact: boo
     if bad.any():
         where = tuple(int(k) for k in np.argwhere(bad)[0])
         index = "".join(f"[{k}]" for k in where)
-        raise dp.InvalidInput(f"{name}{index}={float(arr[where])!r} must be a probability in [0, 1]")
+        raise dp.InvalidInput(
+            f"{name}{index}={float(arr[where])!r} must be a probability in [0, 1]"
+        )
     sums = arr.sum(axis=-1)
     off = (np.abs(sums - 1) > TOLERANCE) if exact else (sums > 1 + TOLERANCE)
     if np.any(off):
@@ -132,7 +134,9 @@ def _probabilities(name: str, values: Any, shape: tuple[int, ...], *, exact: boo
     return arr
 
 
-def _model(observations: object, states: object, start_p: object, trans_p: object, emit_p: object) -> Model:
+def _model(
+    observations: object, states: object, start_p: object, trans_p: object, emit_p: object
+) -> Model:
     names = list(check_symbols("states", states))
     if not names:
         raise dp.InvalidInput("states=[] must list at least one state")
@@ -163,7 +167,10 @@ def _model(observations: object, states: object, start_p: object, trans_p: objec
         start = _probabilities("start_p", row(start_p, "start_p", names), (n,), exact=True)
         trans_t = table_of(trans_p, "trans_p")
         trans = _probabilities(
-            "trans_p", [row(trans_t[s], f"trans_p[{s!r}]", names) for s in names], (n, n), exact=True
+            "trans_p",
+            [row(trans_t[s], f"trans_p[{s!r}]", names) for s in names],
+            (n, n),
+            exact=True,
         )
         emit_t = table_of(emit_p, "emit_p")
         for s in names:
@@ -196,7 +203,11 @@ def _model(observations: object, states: object, start_p: object, trans_p: objec
 
 
 def build(
-    observations: Sequence[Hashable], states: Sequence[Hashable], start_p: Any, trans_p: Any, emit_p: Any
+    observations: Sequence[Hashable],
+    states: Sequence[Hashable],
+    start_p: Any,
+    trans_p: Any,
+    emit_p: Any,
 ) -> tuple[Recurrence, tuple[int, int]]:
     """The Viterbi recurrence and its goal ``(len(observations), 0)``.
 
@@ -254,7 +265,12 @@ def _walk(choices: Any, model: Model, value: float) -> list[Hashable] | None:
 
 
 def path_log_probability(
-    path: Sequence[Hashable], observations: Any, states: Any, start_p: Any, trans_p: Any, emit_p: Any
+    path: Sequence[Hashable],
+    observations: Any,
+    states: Any,
+    start_p: Any,
+    trans_p: Any,
+    emit_p: Any,
 ) -> float:
     """The natural log of the joint probability of *path* and *observations* (the definition).
 
@@ -277,9 +293,7 @@ def path_log_probability(
     return total
 
 
-def brute_force(
-    observations: Any, states: Any, start_p: Any, trans_p: Any, emit_p: Any
-) -> float:
+def brute_force(observations: Any, states: Any, start_p: Any, trans_p: Any, emit_p: Any) -> float:
     """The best log-probability over *all* state sequences (``S^T`` of them; tiny models).
 
     Examples
@@ -287,7 +301,7 @@ def brute_force(
     >>> round(brute_force("HT", "ab", {"a": 0.5, "b": 0.5},
     ...     {"a": {"a": 0.5, "b": 0.5}, "b": {"a": 0.5, "b": 0.5}},
     ...     {"a": {"H": 1}, "b": {"T": 1}}), 6)
-    -2.079442
+    -1.386294
     """
     model = _model(observations, states, start_p, trans_p, emit_p)
     return max(

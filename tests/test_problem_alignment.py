@@ -124,7 +124,9 @@ def test_every_strategy_matches_all_alignments(strategy, mode, a, b, gaps, misma
 
 
 @pytest.mark.parametrize("mode", MODES)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     a=st.text(alphabet="ACGT", min_size=1, max_size=30),  # Biopython refuses empty sequences
     b=st.text(alphabet="ACGT", min_size=1, max_size=30),
@@ -154,7 +156,9 @@ def test_proteins_with_matrices_against_biopython(kernel, matrix, mode):
         assert sol.value == biopython(a, b, mode, **scores)
         check_witness(a, b, sol, mode, **scores)
         if len(a) * len(b) < 900:
-            assert sol.value == alignment.solve(a, b, mode=mode, strategy="top_down", **scores).value
+            assert (
+                sol.value == alignment.solve(a, b, mode=mode, strategy="top_down", **scores).value
+            )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -190,7 +194,9 @@ def test_float_scores_and_user_matrix():
     sol = alignment.solve("aab", "ab", matrix=matrix, gap=-0.25)
     assert isinstance(sol.value, float)
     assert sol.value == pytest.approx(alignment.brute_force("aab", "ab", matrix=matrix, gap=-0.25))
-    assert alignment.solve("ab", "ab").value == 2 and isinstance(alignment.solve("ab", "ab").value, int)
+    assert alignment.solve("ab", "ab").value == 2 and isinstance(
+        alignment.solve("ab", "ab").value, int
+    )
 
 
 def test_lists_of_words():

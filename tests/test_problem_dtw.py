@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from dptoolkit.problems import _ckernels, dtw
@@ -26,7 +28,7 @@ def kernel(request, monkeypatch):
 def recost(x, y, path, cost):
     """Check a warping path by hand and sum its costs."""
     assert path[0] == (0, 0) and path[-1] == (len(x) - 1, len(y) - 1)
-    for (i, j), (p, q) in zip(path, path[1:]):
+    for (i, j), (p, q) in itertools.pairwise(path):
         assert (p - i, q - j) in ((1, 0), (0, 1), (1, 1))
     if cost == "absolute":
         return sum(abs(x[i] - y[j]) for i, j in path)
@@ -38,7 +40,12 @@ series = st.lists(st.integers(-3, 3), min_size=1, max_size=5)
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 @settings(max_examples=60, deadline=None)
-@given(x=series, y=series, cost=st.sampled_from(["absolute", "squared"]), extra=st.sampled_from([None, 0, 1, 2]))
+@given(
+    x=series,
+    y=series,
+    cost=st.sampled_from(["absolute", "squared"]),
+    extra=st.sampled_from([None, 0, 1, 2]),
+)
 def test_every_strategy_matches_all_warping_paths(strategy, x, y, cost, extra):
     window = None if extra is None else abs(len(x) - len(y)) + extra
     sol = dtw.solve(x, y, window=window, cost=cost, strategy=strategy)
@@ -50,7 +57,9 @@ def test_every_strategy_matches_all_warping_paths(strategy, x, y, cost, extra):
 
 
 @pytest.mark.parametrize("cost", ["absolute", "squared"])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     x=st.lists(st.floats(-100, 100), min_size=1, max_size=40),
     y=st.lists(st.floats(-100, 100), min_size=1, max_size=40),

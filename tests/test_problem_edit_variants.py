@@ -28,11 +28,19 @@ def kernel(request, monkeypatch):
 def replay_cost(a, b, ops, costs):
     """Replay by hand (the module's replay is checked separately) and price the script."""
     assert edit_distance.apply_operations(a, b, ops) == b
-    price = {"match": 0, "substitute": costs[2], "delete": costs[1], "insert": costs[0], "transpose": costs[3]}
+    price = {
+        "match": 0,
+        "substitute": costs[2],
+        "delete": costs[1],
+        "insert": costs[0],
+        "transpose": costs[3],
+    }
     return sum(price[k] for k, _, _ in ops)
 
 
-weights = st.sampled_from([(1, 1, 1, 1), (2, 3, 1, 3), (1, 1, 3, 1), (1, 2, 2, 2), (0.5, 1.5, 1.0, 1.0)])
+weights = st.sampled_from(
+    [(1, 1, 1, 1), (2, 3, 1, 3), (1, 1, 3, 1), (1, 2, 2, 2), (0.5, 1.5, 1.0, 1.0)]
+)
 tiny = st.text(alphabet="abc", max_size=4)
 
 
@@ -43,7 +51,14 @@ tiny = st.text(alphabet="abc", max_size=4)
 def test_every_strategy_matches_the_definition(strategy, variant, a, b, w):
     ins, dele, sub, tr = w
     sol = edit_distance.solve(
-        a, b, insert=ins, delete=dele, substitute=sub, transpose=tr, variant=variant, strategy=strategy
+        a,
+        b,
+        insert=ins,
+        delete=dele,
+        substitute=sub,
+        transpose=tr,
+        variant=variant,
+        strategy=strategy,
     )
     costs = _edit_variants.check_costs(ins, dele, sub, tr, variant)
     assert sol.value == pytest.approx(_edit_variants.brute_force(a, b, costs))
@@ -57,11 +72,15 @@ def test_osa_is_between_damerau_and_levenshtein(a, b):
     osa = edit_distance.solve(a, b, variant="osa").value
     dam = edit_distance.solve(a, b, variant="damerau").value
     assert dam <= osa <= lev
-    assert _edit_variants.edit_search(a, b, _edit_variants.check_costs(1, 1, 1, 1, "damerau")) == dam
+    assert (
+        _edit_variants.edit_search(a, b, _edit_variants.check_costs(1, 1, 1, 1, "damerau")) == dam
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(a=st.text(alphabet="abcd", max_size=25), b=st.text(alphabet="abcd", max_size=25))
 def test_against_rapidfuzz(kernel, variant, a, b):
     rf = pytest.importorskip("rapidfuzz.distance")
@@ -110,8 +129,12 @@ def test_known_answers():
     assert sol.operations == [("match", 0, 0), ("transpose", 1, 1), ("match", 3, 3)]
     assert edit_distance.solve("kitten", "sitting", substitute=2).value == 5
     assert isinstance(edit_distance.solve("ab", "ba", transpose=1.5, variant="osa").value, float)
-    cba = edit_distance.solve("cxba", "abc", variant="damerau")  # a transposition with a deletion inside
-    assert cba.value == _edit_variants.edit_search("cxba", "abc", _edit_variants.check_costs(1, 1, 1, 1, "damerau"))
+    cba = edit_distance.solve(
+        "cxba", "abc", variant="damerau"
+    )  # a transposition with a deletion inside
+    assert cba.value == _edit_variants.edit_search(
+        "cxba", "abc", _edit_variants.check_costs(1, 1, 1, 1, "damerau")
+    )
 
 
 def test_replay_refuses_broken_transpositions():
@@ -130,7 +153,11 @@ def test_replay_refuses_broken_transpositions():
         ({"delete": "1"}, dp.InvalidType, "delete='1'"),
         ({"substitute": float("nan")}, dp.InvalidInput, "substitute=nan"),
         ({"transpose": float("inf")}, dp.InvalidInput, "transpose=inf"),
-        ({"variant": "damerau", "transpose": 0.5}, dp.InvalidInput, "transpose=0.5 must be at least"),
+        (
+            {"variant": "damerau", "transpose": 0.5},
+            dp.InvalidInput,
+            "transpose=0.5 must be at least",
+        ),
         ({"variant": "osa", "strategy": "greedy"}, dp.InvalidInput, "strategy='greedy'"),
     ],
 )

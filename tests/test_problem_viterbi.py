@@ -34,7 +34,11 @@ def kernel(request, monkeypatch):
 
 
 def stochastic(draw, rows, cols, zeros=True):
-    values = st.sampled_from([0.0, 0.1, 0.5, 1.0, 2.0, 3.0]) if zeros else st.sampled_from([0.1, 1.0, 2.0, 5.0])
+    values = (
+        st.sampled_from([0.0, 0.1, 0.5, 1.0, 2.0, 3.0])
+        if zeros
+        else st.sampled_from([0.1, 1.0, 2.0, 5.0])
+    )
     m = np.array([[draw(values) for _ in range(cols)] for _ in range(rows)])
     m[m.sum(axis=1) == 0, 0] = 1.0
     return m / m.sum(axis=1, keepdims=True)
@@ -75,14 +79,18 @@ def test_every_strategy_matches_all_state_sequences(strategy, model):
         assert math.log(joint(sol.path, *model)) == pytest.approx(best, rel=1e-9, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(model=models(max_states=5, max_symbols=4, max_t=40))
 def test_fast_matches_bottom_up(kernel, model):
     fast = viterbi.solve(*model)
     slow = viterbi.solve(*model, strategy="bottom_up")
     assert fast.value == pytest.approx(slow.value, rel=1e-12)
     if fast.path is not None:
-        assert viterbi.path_log_probability(fast.path, *model) == pytest.approx(fast.value, rel=1e-9)
+        assert viterbi.path_log_probability(fast.path, *model) == pytest.approx(
+            fast.value, rel=1e-9
+        )
 
 
 def test_against_hmmlearn(kernel):
@@ -106,7 +114,9 @@ def test_against_hmmlearn(kernel):
 
 def test_textbook_example_every_strategy():
     for strategy in STRATEGIES:
-        sol = viterbi.solve(["normal", "cold", "dizzy"], STATES, START, TRANS, EMIT, strategy=strategy)
+        sol = viterbi.solve(
+            ["normal", "cold", "dizzy"], STATES, START, TRANS, EMIT, strategy=strategy
+        )
         assert sol.path == ["Healthy", "Healthy", "Fever"]
         assert math.exp(sol.value) == pytest.approx(0.01512)
 
@@ -117,11 +127,13 @@ def test_no_underflow_on_100000_observations(kernel):
     sol = viterbi.solve(obs, STATES, START, TRANS, EMIT)
     assert math.isfinite(sol.value) and sol.value < -50_000
     assert len(sol.path) == 100_000
-    assert viterbi.path_log_probability(sol.path, obs, STATES, START, TRANS, EMIT) == pytest.approx(sol.value)
-    short = obs[:3000]
-    assert viterbi.solve(short, STATES, START, TRANS, EMIT, strategy="bottom_up").value == pytest.approx(
-        viterbi.solve(short, STATES, START, TRANS, EMIT).value
+    assert viterbi.path_log_probability(sol.path, obs, STATES, START, TRANS, EMIT) == pytest.approx(
+        sol.value
     )
+    short = obs[:3000]
+    assert viterbi.solve(
+        short, STATES, START, TRANS, EMIT, strategy="bottom_up"
+    ).value == pytest.approx(viterbi.solve(short, STATES, START, TRANS, EMIT).value)
 
 
 def test_impossible_observations():
@@ -135,23 +147,55 @@ def test_impossible_observations():
         (([], STATES, START, TRANS, EMIT), dp.InvalidInput, "observations must not be empty"),
         ((["cold"], [], START, TRANS, EMIT), dp.InvalidInput, "states=[]"),
         ((["cold"], ["a", "a"], START, TRANS, EMIT), dp.InvalidInput, "repeated state"),
-        ((["cold"], STATES, {"Healthy": 0.6, "Fever": 0.6}, TRANS, EMIT), dp.InvalidInput, "start_p sums to 1.2"),
-        ((["cold"], STATES, {"Healthy": 1.5, "Fever": -0.5}, TRANS, EMIT), dp.InvalidInput, "[0, 1]"),
-        ((["cold"], STATES, {"Healthy": 1, "Flu": 0}, TRANS, EMIT), dp.InvalidInput, "'Flu', which is not a state"),
-        ((["cold"], STATES, START, {"Healthy": TRANS["Healthy"]}, EMIT), dp.InvalidInput, "no entry for state 'Fever'"),
+        (
+            (["cold"], STATES, {"Healthy": 0.6, "Fever": 0.6}, TRANS, EMIT),
+            dp.InvalidInput,
+            "start_p sums to 1.2",
+        ),
+        (
+            (["cold"], STATES, {"Healthy": 1.5, "Fever": -0.5}, TRANS, EMIT),
+            dp.InvalidInput,
+            "[0, 1]",
+        ),
+        (
+            (["cold"], STATES, {"Healthy": 1, "Flu": 0}, TRANS, EMIT),
+            dp.InvalidInput,
+            "'Flu', which is not a state",
+        ),
+        (
+            (["cold"], STATES, START, {"Healthy": TRANS["Healthy"]}, EMIT),
+            dp.InvalidInput,
+            "no entry for state 'Fever'",
+        ),
         ((["cold"], STATES, START, TRANS, 5), dp.InvalidInput, "emit_p"),
         ((["cold"], STATES, START, TRANS, {"Healthy": 1, "Fever": 2}), dp.InvalidType, "emit_p"),
         ((["cold"], STATES, "x", TRANS, EMIT), dp.InvalidType, "start_p='x'"),
-        (([0, 3], ["a"], np.ones(1), np.ones((1, 1)), np.full((1, 3), 1 / 3)), dp.InvalidInput, "observations[1]=3"),
-        (([0, 0.5], ["a"], np.ones(1), np.ones((1, 1)), np.ones((1, 1))), dp.InvalidType, "observations[1]=0.5"),
-        (([0], ["a", "b"], np.ones(1), np.ones((1, 1)), np.ones((1, 1))), dp.InvalidInput, "emit_p must have shape (2, 1)"),
+        (
+            ([0, 3], ["a"], np.ones(1), np.ones((1, 1)), np.full((1, 3), 1 / 3)),
+            dp.InvalidInput,
+            "observations[1]=3",
+        ),
+        (
+            ([0, 0.5], ["a"], np.ones(1), np.ones((1, 1)), np.ones((1, 1))),
+            dp.InvalidType,
+            "observations[1]=0.5",
+        ),
+        (
+            ([0], ["a", "b"], np.ones(1), np.ones((1, 1)), np.ones((1, 1))),
+            dp.InvalidInput,
+            "emit_p must have shape (2, 1)",
+        ),
         (([0], ["a"], np.ones(1), np.ones((1, 1)), np.ones(1)), dp.InvalidInput, "(S, K)"),
-        (([0], ["a"], np.array([np.nan]), np.ones((1, 1)), np.ones((1, 1))), dp.InvalidInput, "start_p[0]=nan"),
+        (
+            ([0], ["a"], np.array([np.nan]), np.ones((1, 1)), np.ones((1, 1))),
+            dp.InvalidInput,
+            "start_p[0]=nan",
+        ),
         ((["cold"] * 30, STATES, START, TRANS, EMIT, "naive"), dp.BudgetExceeded, "naive"),
     ],
 )
 def test_bad_input(args, error, fragment):
-    *model, = args
+    (*model,) = args
     strategy = model.pop() if len(model) == 6 else "auto"
     with pytest.raises(error) as info:
         viterbi.solve(*model, strategy=strategy)

@@ -321,7 +321,14 @@ def _part_b(quick: bool) -> list[Row]:
     return rows
 
 
-_PART_B: tuple[Bench, ...] = (_part_b,)
+def _sequences(quick: bool) -> list[Row]:
+    """Alignment, edit-distance variants, DTW and Viterbi against their libraries."""
+    sequences: Any = importlib.import_module(".sequences", __package__)
+    rows: list[Row] = sequences.run(quick)
+    return rows
+
+
+_PART_B: tuple[Bench, ...] = (_part_b, _sequences)
 # --- end of part B ------------------------------------------------------------
 
 

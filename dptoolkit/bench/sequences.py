@@ -12,6 +12,7 @@ score of two 100,000-letter strings.
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import math
@@ -35,7 +36,9 @@ def _optional(module: str) -> Any:
         return None
 
 
-def _alternate(subjects: list[tuple[str, Callable[[], Any], str]], rounds: int) -> list[tuple[str, float, str]]:
+def _alternate(
+    subjects: list[tuple[str, Callable[[], Any], str]], rounds: int
+) -> list[tuple[str, float, str]]:
     """Least CPU time of each subject, the subjects run in turn within each round."""
     best = [math.inf] * len(subjects)
     for _ in range(rounds):
@@ -49,7 +52,7 @@ def _alternate(subjects: list[tuple[str, Callable[[], Any], str]], rounds: int) 
             finally:
                 if enabled:
                     gc.enable()
-    return [(name, seconds, note) for (name, _, note), seconds in zip(subjects, best)]
+    return [(name, seconds, note) for (name, _, note), seconds in zip(subjects, best, strict=False)]
 
 
 def _rows(case: str, entries: list[tuple[str, float, str]]) -> list[Row]:
@@ -76,7 +79,11 @@ def _edit(quick: bool) -> list[Row]:
         f"edit distance {n:,} x {n:,} DNA, value",
         _alternate(
             [
-                ("rapidfuzz Levenshtein.distance", lambda: rf.Levenshtein.distance(a, b), "baseline"),
+                (
+                    "rapidfuzz Levenshtein.distance",
+                    lambda: rf.Levenshtein.distance(a, b),
+                    "baseline",
+                ),
                 ("edit_distance.solve fast", lambda: ed.solve(a, b).value, "bit-parallel, C"),
             ],
             rounds=5,
@@ -89,7 +96,11 @@ def _edit(quick: bool) -> list[Row]:
         _alternate(
             [
                 ("rapidfuzz OSA.distance", lambda: rf.OSA.distance(a, b), "baseline"),
-                ("edit_distance.solve osa fast", lambda: ed.solve(a, b, variant="osa").value, "bit-parallel, C"),
+                (
+                    "edit_distance.solve osa fast",
+                    lambda: ed.solve(a, b, variant="osa").value,
+                    "bit-parallel, C",
+                ),
                 (
                     "edit_distance.solve osa + operations",
                     lambda: ed.solve(a, b, variant="osa").operations,
@@ -124,7 +135,11 @@ def _alignment(quick: bool) -> list[Row]:
             f"{mode} alignment {n:,} x {n:,} DNA, score",
             _alternate(
                 [
-                    ("Biopython PairwiseAligner.score", lambda al_=aligner: al_.score(a, b), "baseline"),
+                    (
+                        "Biopython PairwiseAligner.score",
+                        functools.partial(aligner.score, a, b),
+                        "baseline",
+                    ),
                     ("alignment.solve fast", ours, "C rows"),
                     ("alignment.solve + .aligned", rows_too, "witness"),
                 ],
@@ -141,13 +156,22 @@ def _alignment(quick: bool) -> list[Row]:
         open_gap_score=-11,
         extend_gap_score=-1,
     )
-    opts: dict[str, Any] = {"mode": "local", "matrix": "BLOSUM62", "gap_open": -11, "gap_extend": -1}
+    opts: dict[str, Any] = {
+        "mode": "local",
+        "matrix": "BLOSUM62",
+        "gap_open": -11,
+        "gap_extend": -1,
+    }
     rows += _rows(
         f"BLOSUM62 affine local {p:,} x {p:,} protein, score",
         _alternate(
             [
                 ("Biopython PairwiseAligner.score", lambda: aligner.score(x, y), "baseline"),
-                ("alignment.solve fast", lambda: al.solve(x, y, **opts).value, "C rows, three tables"),
+                (
+                    "alignment.solve fast",
+                    lambda: al.solve(x, y, **opts).value,
+                    "C rows, three tables",
+                ),
                 ("alignment.solve + .aligned", lambda: al.solve(x, y, **opts).aligned, "witness"),
             ],
             rounds=5,
@@ -169,7 +193,11 @@ def _dtw(quick: bool) -> list[Row]:
         f"DTW {n:,} x {n:,}, squared cost",
         _alternate(
             [
-                ("dtaidistance distance_fast (C)", lambda: ddtw.distance_fast(x, y), "baseline; returns sqrt"),
+                (
+                    "dtaidistance distance_fast (C)",
+                    lambda: ddtw.distance_fast(x, y),
+                    "baseline; returns sqrt",
+                ),
                 ("dtw.solve fast", lambda: dt.solve(x, y, cost="squared").value, "C rows"),
                 ("dtw.solve + .path", lambda: dt.solve(x, y, cost="squared").path, "witness"),
             ],
@@ -198,9 +226,21 @@ def _viterbi(quick: bool) -> list[Row]:
         f"Viterbi {T:,} observations, {S} states, {K} symbols",
         _alternate(
             [
-                ("hmmlearn CategoricalHMM.decode", lambda: model.decode(column, algorithm="viterbi"), "baseline; value and path"),
-                ("viterbi.solve fast", lambda: vt.solve(obs, states, start, trans, emit).value, "C"),
-                ("viterbi.solve + .path", lambda: vt.solve(obs, states, start, trans, emit).path, "witness"),
+                (
+                    "hmmlearn CategoricalHMM.decode",
+                    lambda: model.decode(column, algorithm="viterbi"),
+                    "baseline; value and path",
+                ),
+                (
+                    "viterbi.solve fast",
+                    lambda: vt.solve(obs, states, start, trans, emit).value,
+                    "C",
+                ),
+                (
+                    "viterbi.solve + .path",
+                    lambda: vt.solve(obs, states, start, trans, emit).path,
+                    "witness",
+                ),
             ],
             rounds=5,
         ),
