@@ -93,8 +93,10 @@ raise_invalid(const char *name, PyObject *value, const char *tail)
     Py_XDECREF(shown);
 }
 
-/* The key of fast_key(args, typed): args[0] for a lone exact int or str,
- * else the args tuple, followed by the arguments' types when typed. */
+/* The key rule, mirrored once from dptoolkit.keys.fast_key (the one Python
+ * statement of it): args[0] for a lone exact int or str, else the args tuple,
+ * followed by the arguments' types when typed. _cmemo.fast_key exposes it so
+ * a test can check that both agree. */
 static PyObject *
 make_key(PyObject *const *args, Py_ssize_t nargs, int typed)
 {
@@ -759,6 +761,26 @@ cmemo_exec(PyObject *module)
     return rc;
 }
 
+/* fast_key(args, typed=False): make_key from Python, for the agreement test */
+static PyObject *
+cmemo_fast_key(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"args", "typed", NULL};
+    PyObject *tuple;
+    int typed = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|p:fast_key", kwlist, &PyTuple_Type, &tuple,
+                                     &typed)) {
+        return NULL;
+    }
+    return make_key(&PyTuple_GET_ITEM(tuple, 0), PyTuple_GET_SIZE(tuple), typed);
+}
+
+static PyMethodDef cmemo_methods[] = {
+    {"fast_key", (PyCFunction)(void (*)(void))cmemo_fast_key, METH_VARARGS | METH_KEYWORDS,
+     "fast_key(args, typed=False): the C hit path's key (mirrors dptoolkit.keys.fast_key)."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyModuleDef_Slot cmemo_slots[] = {
     {Py_mod_exec, cmemo_exec},
 #if PY_VERSION_HEX >= 0x030C0000
@@ -777,6 +799,7 @@ static struct PyModuleDef cmemo_module = {
     .m_name = "dptoolkit._cmemo",
     .m_doc = "The C hit path of dptoolkit's @memoize (see dptoolkit._fastpath).",
     .m_size = 0,
+    .m_methods = cmemo_methods,
     .m_slots = cmemo_slots,
 };
 

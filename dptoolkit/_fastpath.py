@@ -17,7 +17,7 @@ The contract (also in ``docs/internals.md``, "The C hit path"); a call
 ``wrapper(*args, **kwargs)``:
 
 1. keyword arguments present, or ``enabled`` false: ``miss(*args, **kwargs)``;
-2. the key is ``fast_key(args, typed)``;
+2. the key is ``fast_key(args, typed)`` (the key rule, :func:`dptoolkit.keys.fast_key`);
 3. hashing the key raises ``TypeError``: ``miss(*args)`` (any other exception
    from hashing propagates);
 4. the key is in ``cache``: ``hits += 1``, ``cache.move_to_end(key)`` when
@@ -41,11 +41,12 @@ from __future__ import annotations
 import importlib
 import os
 import types
-from collections.abc import Callable, Generator, Hashable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from ._validate import show
 from .errors import InvalidType
+from .keys import fast_key
 
 __all__ = [
     "IMPLEMENTATION",
@@ -59,52 +60,6 @@ __all__ = [
 ]
 
 _MISSING: Any = object()
-_FAST_TYPES = frozenset({int, str})
-
-
-def fast_key(args: tuple[Any, ...], typed: bool = False) -> Hashable:
-    """The cache key the hit path uses for the positional arguments *args*.
-
-    Parameters
-    ----------
-    args : tuple
-        The positional arguments of one call (keyword arguments never reach
-        the hit path).
-    typed : bool, default False
-        Whether arguments of different types are cached separately.
-
-    Returns
-    -------
-    Hashable
-        ``args[0]`` when there is exactly one argument whose type is exactly
-        ``int`` or ``str``; otherwise the tuple *args*, followed by the
-        arguments' types when *typed*. The key may still be unhashable (an
-        argument that is a list): the caller decides what to do then.
-
-    Examples
-    --------
-    >>> fast_key((5,))
-    5
-    >>> fast_key((5, "a"))
-    (5, 'a')
-    >>> fast_key((2.0,), typed=True)
-    (2.0, <class 'float'>)
-    >>> fast_key((True,))
-    (True,)
-
-    Notes
-    -----
-    The same rule as :func:`functools.lru_cache`'s: a lone ``int`` or ``str``
-    is its own key (it hashes fast and cannot be confused with a tuple
-    key), while ``bool`` or an ``int`` subclass is not exactly ``int``, so
-    ``f(True)`` and ``f(1)`` are cached apart even when not *typed*.
-    """
-    if len(args) == 1 and type(args[0]) in _FAST_TYPES:
-        key: Hashable = args[0]
-        return key
-    if typed:
-        return args + tuple(type(a) for a in args)
-    return args
 
 
 def _check_args(cache: object, miss: object, lru: bool) -> Any:
@@ -253,12 +208,7 @@ class PyFastWrapper:
     def __call__(self, /, *args: Any, **kwargs: Any) -> Any:
         if kwargs or not self._enabled:
             return self._miss(*args, **kwargs)
-        if len(args) == 1 and type(args[0]) in _FAST_TYPES:
-            key: Any = args[0]
-        elif self._typed:
-            key = args + tuple(type(a) for a in args)
-        else:
-            key = args
+        key = fast_key(args, self._typed)
         try:
             value = self._get(key, _MISSING)
         except TypeError:

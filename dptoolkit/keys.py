@@ -2,9 +2,11 @@
 
 The memo engine keys its in-process cache with :func:`make_key`. For the calls
 the C hit path can see (positional arguments, all hashable) the key is exactly
-``dptoolkit._fastpath.fast_key(args, typed)``: the argument itself for one
-``int`` or ``str``, otherwise the ``args`` tuple (followed by the argument
-types when ``typed``). Everything else goes through :func:`freeze`.
+:func:`fast_key`: the argument itself for one ``int`` or ``str``, otherwise the
+``args`` tuple (followed by the argument types when ``typed``). That rule is
+written once, in :func:`fast_key`; the C hit path (``make_key`` in
+``dptoolkit/_cmemo.c``, exposed as ``_cmemo.fast_key``) mirrors it, and a test
+checks both agree. Everything else goes through :func:`freeze`.
 
 Freezing
 --------
@@ -58,7 +60,7 @@ from typing import Any
 from ._validate import show
 from .errors import InvalidType
 
-__all__ = ["freeze", "make_key"]
+__all__ = ["fast_key", "freeze", "make_key"]
 
 
 class _Marker:
@@ -78,7 +80,53 @@ FROZEN = _Marker("frozen")
 #: Separates positional from keyword arguments in a key (as functools does).
 KWARGS = _Marker("kwargs")
 
-_FAST_TYPES = (int, str)
+_FAST_TYPES = frozenset({int, str})
+
+
+def fast_key(args: tuple[Any, ...], typed: bool = False) -> Hashable:
+    """The cache key of a call with positional arguments *args* only: THE key rule.
+
+    Parameters
+    ----------
+    args : tuple
+        The positional arguments of one call (keyword arguments never reach
+        the hit path).
+    typed : bool, default False
+        Whether arguments of different types are cached separately.
+
+    Returns
+    -------
+    Hashable
+        ``args[0]`` when there is exactly one argument whose type is exactly
+        ``int`` or ``str``; otherwise the tuple *args*, followed by the
+        arguments' types when *typed*. The key may still be unhashable (an
+        argument that is a list): the caller decides what to do then.
+
+    Examples
+    --------
+    >>> fast_key((5,))
+    5
+    >>> fast_key((5, "a"))
+    (5, 'a')
+    >>> fast_key((2.0,), typed=True)
+    (2.0, <class 'float'>)
+    >>> fast_key((True,))
+    (True,)
+
+    Notes
+    -----
+    The same rule as :func:`functools.lru_cache`'s: a lone ``int`` or ``str``
+    is its own key (it hashes fast and cannot be confused with a tuple
+    key), while ``bool`` or an ``int`` subclass is not exactly ``int``, so
+    ``f(True)`` and ``f(1)`` are cached apart even when not *typed*. This is
+    the only Python function that states the rule; everything else calls it.
+    """
+    if len(args) == 1 and type(args[0]) in _FAST_TYPES:
+        key: Hashable = args[0]
+        return key
+    if typed:
+        return args + tuple([type(a) for a in args])
+    return args
 
 
 def _freeze_list(value: Any) -> Hashable:
@@ -256,7 +304,7 @@ def make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hash
     Returns
     -------
     Hashable
-        ``_fastpath.fast_key(args, typed)`` when there are no keyword
+        :func:`fast_key` ``(args, typed)`` when there are no keyword
         arguments and everything is hashable; otherwise a key built from the
         frozen arguments (keyword arguments in name order, so ``f(a=1, b=2)``
         and ``f(b=2, a=1)`` share an entry).
@@ -276,12 +324,10 @@ def make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hash
     True
     """
     if not kwargs:
-        if len(args) == 1 and type(args[0]) in _FAST_TYPES:
-            single: Hashable = args[0]
-            return single
-        key: tuple[Any, ...] = args
-        if typed:
-            key = args + tuple([type(v) for v in args])
+        fast = fast_key(args, typed)
+        if type(fast) is not tuple:  # a lone int or str: its own key
+            return fast
+        key: tuple[Any, ...] = fast
         for value in args:
             if type(value) in UNHASHABLE:
                 break

@@ -287,7 +287,7 @@ def run_trace(
     rec: Recurrence, goal: tuple[Any, ...], strategy: str, max_calls: int | None
 ) -> Trace:
     """Run *rec* on *goal* with every call recorded (used by ``Recurrence.trace``)."""
-    from .recurrence import _cycle_error, _depth_allowance, _outside, _routed, _Run
+    from .recurrence import _seam  # the strategy seam: see its docstring
 
     budget = TRACE_MAX_CALLS if max_calls is None else max_calls
     memo = strategy == "top_down"
@@ -295,7 +295,7 @@ def run_trace(
     key = rec._key
     normalize = rec._normalize
     arity, varargs = rec._arity, rec._varargs
-    max_depth = _depth_allowance()
+    max_depth = _seam.depth_allowance()
 
     parents: list[int] = []
     states: list[Any] = []
@@ -332,9 +332,9 @@ def run_trace(
             return value
         if state in live:
             cycle_at = next(i for i, p in enumerate(path) if states[p] == state)
-            raise _cycle_error(rec, [states[p] for p in path[cycle_at:]] + [state])
+            raise _seam.cycle_error(rec, [states[p] for p in path[cycle_at:]] + [state])
         if member is not None and not member(state):
-            _outside(rec, args, rec._state_args(states[parent]) if parent >= 0 else None)
+            _seam.outside(rec, args, rec._state_args(states[parent]) if parent >= 0 else None)
         if len(path) >= max_depth:
             raise BudgetExceeded(
                 f"trace reached recursion depth {len(path):,} at {rec._fmt(args)}, deeper than "
@@ -363,7 +363,9 @@ def run_trace(
 
     body = rec._rebind(call)
     try:
-        with _routed(rec, call, _Run(lambda: states[path[-1]] if path else None, choices)):
+        with _seam.routed(
+            rec, call, _seam.Run(lambda: states[path[-1]] if path else None, choices)
+        ):
             value = call(*goal)
     except RecursionError as exc:
         raise BudgetExceeded(

@@ -378,7 +378,11 @@ def solve(
         children=children,
         visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
     )
-    return sol.with_fields(lazy={"items": lambda: _walk(sol, goal)})
+    return sol.with_fields(
+        lazy={"items": lambda: _walk(sol, goal)},
+        step=lambda state, label: label[1],  # sol.count(), sol.witnesses(): one item set each
+        witness_of=lambda each: {"items": _walk(each, goal)},
+    )
 
 
 PROBLEMS = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import pytest
@@ -161,7 +160,7 @@ def test_build_gives_the_one_recurrence_and_its_goal(problem: dp.Problem) -> Non
 def test_the_value_and_witness_never_build_the_bottom_up_table(
     problem: dp.Problem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recurrence = sys.modules["dptoolkit.recurrence"]
+    recurrence = importlib.import_module("dptoolkit.recurrence._bottom_up")
     built: list[int] = []
     real = recurrence._to_table
 

@@ -24,6 +24,8 @@ import pytest
 
 import dptoolkit as dp
 from dptoolkit import cli
+from dptoolkit.cli import _common, _format
+from dptoolkit.cli import compare as cli_compare
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,11 +46,11 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 def jsonable(value: Any) -> Any:
     """What the library's value looks like after a JSON round trip through the CLI."""
-    return json.loads(json.dumps(cli._jsonable(value)))
+    return json.loads(json.dumps(_format._jsonable(value)))
 
 
 def example_solution(problem: dp.Problem, strategy: str = "auto") -> dp.Solution:
-    args = [json.loads(json.dumps(cli._jsonable(a))) for a in problem.example]
+    args = [json.loads(json.dumps(_format._jsonable(a))) for a in problem.example]
     if problem.coerce is not None:
         args = list(problem.coerce(args))
     return problem.solve(*args, strategy=strategy)
@@ -102,7 +104,10 @@ def test_list_json_is_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
         assert entry["usage"].startswith(f"dptoolkit solve {problem.name}")
 
 
-def test_list_table_has_a_row_per_problem(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_table_has_a_row_per_problem(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # a pipe: whole rows, one per problem
     status, out, _ = run(capsys, "list")
     assert status == 0
     lines = out.splitlines()
@@ -112,6 +117,22 @@ def test_list_table_has_a_row_per_problem(capsys: pytest.CaptureFixture[str]) ->
     for row, problem in zip(rows, dp.catalog(), strict=True):
         assert row.startswith(problem.name + " ")
         assert problem.time in row and ", ".join(problem.strategies) in row
+
+
+@pytest.mark.parametrize("columns", [200, 120, 100, 80, 60, 40])
+def test_list_fits_the_terminal_width(
+    columns: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    status, out, _ = run(capsys, "list")
+    assert status == 0
+    assert max(len(line) for line in out.splitlines()) <= columns, out
+    words = " ".join(out.split())
+    for problem in dp.catalog():  # wrapped, never cut: every word of every summary is there
+        assert problem.name in out
+        assert " ".join(problem.summary.split()) in words or all(
+            w in words for w in problem.summary.split()
+        ), problem.name
 
 
 @pytest.mark.parametrize("name", [p.name for p in dp.catalog()])
@@ -128,8 +149,15 @@ def test_show_explains_and_solves_the_example(
     assert f"dptoolkit solve {name}" in out
     if problem.example:
         sol = example_solution(problem)
-        shown = cli._field_lines([("value", sol.value), *cli._witness(problem, sol).items()])
-        assert "\n".join("  " + line for line in shown) in out, out
+        value_line = rf"^  value +({re.escape(_format._text(sol.value))}|\(row: from)"
+        assert re.search(value_line, out, re.M), out
+        for field, value in _common._witness(problem, sol).items():
+            assert f"  {field} " in out, (field, out)
+            if isinstance(value, (list, tuple)) and len(_format._text(value)) <= 72:
+                assert _format._text(value) in out, (field, out)
+    # plain text: no reST markup reaches the terminal
+    for markup in ("``", ":func:", ":class:", ":mod:", ":math:", "::\n"):
+        assert markup not in out, (markup, out)
 
 
 # --------------------------------------------------------------------------
@@ -146,7 +174,10 @@ def test_solve_knapsack_matches_the_library(capsys: pytest.CaptureFixture[str]) 
     status, out, _ = run(capsys, "solve", "knapsack", "[1,3,5,2]", "[10,20,100,22]", "10")
     assert status == 0
     assert re.search(rf"^value\s+{sol.value}$", out, re.M)
-    assert re.search(rf"^items\s+{re.escape(str(list(sol.items)))}$", out, re.M)
+    items = re.escape(str(list(sol.items)))
+    # the witness says what its numbers are (issue 11)
+    assert re.search(rf"^items\s+{items}  \(0-based indices into weights and values\)$", out, re.M)
+    assert out.startswith("knapsack (strategy: fast, chosen by auto)\n"), out
 
 
 def test_solve_reads_strings_aliases_and_strategies(capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,7 +205,7 @@ def test_solve_json_of_every_example_matches_the_library(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     problem = dp.catalog(name)
-    words = [json.dumps(cli._jsonable(a)) for a in problem.example]
+    words = [json.dumps(_format._jsonable(a)) for a in problem.example]
     record = run_json(capsys, "solve", name, *words, "--json")
     sol = example_solution(problem)
     assert record["value"] == jsonable(sol.value)
@@ -185,16 +216,16 @@ def test_solve_json_of_every_example_matches_the_library(
 
 def test_json_values_are_json_safe() -> None:
     value = {"d": {(1, 2): math.inf, 3: -math.inf}, "t": (1, (2, 3)), "s": {2, 1}, "n": math.nan}
-    assert cli._jsonable(value) == {
+    assert _format._jsonable(value) == {
         "d": {"[1, 2]": "inf", "3": "-inf"},
         "t": [1, [2, 3]],
         "s": [1, 2],
         "n": "nan",
     }
     np = pytest.importorskip("numpy")
-    assert cli._jsonable(np.array([[1, 2]], dtype=np.int64)) == [[1, 2]]
-    assert type(cli._jsonable(np.int64(7))) is int
-    json.dumps(cli._jsonable(value), allow_nan=False)  # strict JSON: no Infinity/NaN tokens
+    assert _format._jsonable(np.array([[1, 2]], dtype=np.int64)) == [[1, 2]]
+    assert type(_format._jsonable(np.int64(7))) is int
+    json.dumps(_format._jsonable(value), allow_nan=False)  # strict JSON: no Infinity/NaN tokens
 
 
 # --------------------------------------------------------------------------
@@ -210,7 +241,18 @@ def test_trace_fibonacci_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.count("(hit)") == 3
     counts = run_json(capsys, "trace", "fibonacci", "5", "--json")
     assert (counts["calls"], counts["hits"], counts["misses"]) == (9, 3, 6)
-    assert counts["tree"] == out.strip()
+    # the tree is data (issue 11): one node per call, in call order, with its children
+    library5 = rec.trace(*goal)
+    nodes = counts["nodes"]
+    assert counts["root"] == 0 and counts["shown"] == 9 and counts["truncated"] is False
+    assert [n["state"] for n in nodes] == [r.state for r in library5.records]
+    assert [(n["parent"], n["hit"], n["depth"]) for n in nodes] == [
+        (r.parent, r.hit, r.depth) for r in library5.records
+    ]
+    for node in nodes:
+        assert node["children"] == [m["id"] for m in nodes if m["parent"] == node["id"]]
+        assert f"{node['call']} = {node['value']}" in out
+    assert nodes[0]["call"] == "fib(5)" and nodes[0]["value"] == counts["value"] == 5
     naive = run_json(capsys, "trace", "fibonacci", "5", "--strategy", "naive", "--json")
     assert naive["calls"] == 15 and naive["hits"] == 0
     top = run_json(capsys, "trace", "fibonacci", "10", "--json")
@@ -227,6 +269,13 @@ def test_trace_cuts_long_trees(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert "more calls not shown" in out
     assert len(out.splitlines()) < 15
+    # the hint names the CLI's flag, not the library's render(max_nodes=...)
+    assert "render(" not in out and "--limit 0 shows all" in out
+    cut = run_json(
+        capsys, "trace", "fibonacci", "12", "--strategy", "naive", "--limit", "5", "--json"
+    )
+    assert cut["shown"] == 5 and cut["truncated"] is True and cut["calls"] == 465
+    assert all(child < 5 for node in cut["nodes"] for child in node["children"])
 
 
 # --------------------------------------------------------------------------
@@ -276,7 +325,8 @@ def test_compare_marks_disagreement_and_draws_progress(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = _fake_problem({"naive": 1, "top_down": 1, "bottom_up": 2})
-    monkeypatch.setattr(cli, "_problem", lambda name: fake)
+    monkeypatch.setattr(cli_compare, "_problem", lambda name: fake)
+    monkeypatch.setitem(sys.modules, "rich", None)  # the plain bar (without the cli extra)
     tty = _TTY()
     monkeypatch.setattr(sys, "stderr", tty)
     status = cli.main(["compare", "fake", "3"])
@@ -290,6 +340,15 @@ def test_compare_marks_disagreement_and_draws_progress(
     monkeypatch.setattr(sys, "stderr", quiet)
     assert cli.main(["compare", "fake", "3", "--no-progress", "--strategy", "naive"]) == 0
     assert quiet.getvalue() == ""
+
+
+def test_compare_with_some_strategies_refusing_still_compares_the_rest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, "compare", "fibonacci", "40", "--no-progress")
+    assert status == 0, err
+    assert re.search(r"^naive .*skipped .*BudgetExceeded", out, re.M)
+    assert "all 3 strategies agree: value 102334155" in out
 
 
 # --------------------------------------------------------------------------
@@ -340,6 +399,10 @@ BAD = [
     (["trace", "fibonacci", "-1"], ["fibonacci", "n=-1"]),
     (["trace", "fibonacci", "5", "--strategy", "bottom_up"], ["--strategy", "bottom_up"]),
     (["compare", "fibonacci", "5", "--strategy", "greedy"], ["strategy='greedy'"]),
+    # every strategy refuses the input: bad input, not a table of refusals (issue 15)
+    (["compare", "fibonacci", "-3"], ["dptoolkit compare: error: fibonacci: n=-3"]),
+    (["compare", "fibonacci", "-3", "--json"], ["fibonacci", "n=-3"]),
+    (["compare", "fibonacci", "40", "--strategy", "naive"], ["strategy='naive' would make"]),
     (["show", "fibonaci"], ["did you mean 'fibonacci'"]),
     (["frobnicate"], ["invalid choice", "frobnicate"]),
     (["solve"], ["required", "NAME"]),

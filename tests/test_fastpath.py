@@ -91,6 +91,69 @@ def test_exact_int_and_str_only_are_bare_keys() -> None:
     assert isinstance(fast_key((MyStr("x"),)), tuple)
 
 
+class _IntSub(int):
+    pass
+
+
+class _StrSub(str):
+    pass
+
+
+# every kind of argument the key rule distinguishes, and some it does not
+_KEY_BATTERY: list[tuple[Any, ...]] = [
+    (),
+    (0,),
+    (5,),
+    (-(2**70),),
+    ("",),
+    ("ab",),
+    (True,),
+    (False,),
+    (None,),
+    (2.0,),
+    (float("nan"),),
+    (1 + 2j,),
+    (b"ab",),
+    ((1, 2),),
+    ((),),
+    (frozenset({1}),),
+    (_IntSub(3),),
+    (_StrSub("x"),),
+    ([1, 2],),
+    ({"a": 1},),
+    (1, 2),
+    (1, "a"),
+    ("a", "b", "c"),
+    (None, None),
+    ([1], 2),
+    (int,),
+    (_IntSub,),
+]
+
+
+@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize("args", _KEY_BATTERY, ids=repr)
+def test_c_and_python_key_rules_agree(args: tuple[Any, ...], typed: bool) -> None:
+    """The C hit path's key is dptoolkit.keys.fast_key's, argument by argument."""
+    c_fast_key = c_impl_module().fast_key
+    python = fast_key(args, typed)
+    c = c_fast_key(args, typed)
+    assert type(c) is type(python)
+    if type(python) is tuple:
+        assert len(c) == len(python)
+        assert all(x is y for x, y in zip(c, python))  # the very arguments and types
+    else:
+        assert c is python  # a lone int or str: the argument itself
+
+
+def c_impl_module() -> Any:
+    if _fastpath._cmemo is None:
+        if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
+            pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension dptoolkit._cmemo is not built")
+        pytest.skip("the C extension dptoolkit._cmemo is not built")
+    return _fastpath._cmemo
+
+
 def test_wrapper_uses_fast_key(impl: Any) -> None:
     miss = Recorder()
     cache: dict[Any, Any] = {5: "int", (5.0,): "float", (1, 2): "pair", (): "none"}

@@ -39,10 +39,10 @@ def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 def waiters_blocked(count: int) -> None:
     """Return once *count* threads wait for a computation in flight (white-box)."""
-    from dptoolkit import memo
+    from dptoolkit.memo import _flight
 
     deadline = time.monotonic() + TIMEOUT
-    while len(memo._waiting) < count:
+    while _flight.waiting_count() < count:
         assert time.monotonic() < deadline, "the waiters never blocked"
         time.sleep(0.001)
 

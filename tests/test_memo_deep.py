@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import dptoolkit as dp
-from dptoolkit import _deep, _fastpath
+from dptoolkit import _fastpath
+from dptoolkit.memo import _deep
 
 LIMIT = sys.getrecursionlimit()
 

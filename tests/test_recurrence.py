@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import math
 import sys
 import threading
@@ -579,8 +580,8 @@ def test_with_fields_makes_a_new_solution_and_keeps_the_rest() -> None:
 
 
 def test_with_fields_leaves_the_table_unbuilt(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the module, not the decorator that dptoolkit.recurrence names
-    recurrence = sys.modules["dptoolkit.recurrence"]
+    # the strategy module that builds the table
+    recurrence = importlib.import_module("dptoolkit.recurrence._bottom_up")
     built = []
     real = recurrence._to_table
     monkeypatch.setattr(recurrence, "_to_table", lambda *a: built.append(1) or real(*a))
@@ -627,7 +628,7 @@ def test_a_declared_space_past_sys_maxsize_is_a_budget_error() -> None:
 def test_top_down_past_the_memo_depth_bound_is_a_budget_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys.modules["dptoolkit._deep"], "MAX_DEPTH", 2000)
+    monkeypatch.setattr(sys.modules["dptoolkit.memo._deep"], "MAX_DEPTH", 2000)
 
     @dp.recurrence(states=lambda n: range(n + 1))
     def count(n):

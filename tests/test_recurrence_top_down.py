@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 import dptoolkit as dp
-from dptoolkit._fold import fold
+from dptoolkit.recurrence._codegen import fold
 
-# the module, not the decorator that dptoolkit.recurrence names
-recurrence_module = importlib.import_module("dptoolkit.recurrence")
+# the strategy module that calls fold
+recurrence_module = importlib.import_module("dptoolkit.recurrence._top_down")
 
 
 @pytest.fixture(params=["folded", "wrapped"])

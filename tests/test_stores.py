@@ -427,6 +427,45 @@ def test_tampered_entries_raise_store_error_and_run_nothing(tmp_path: Path) -> N
     assert not marker.exists()
 
 
+@pytest.mark.parametrize(
+    ("column", "planted"),
+    [("expires", "soon"), ("expires", b"\x00\x01"), ("value", "text, not bytes")],
+)
+def test_tampered_columns_are_store_errors_and_lose_nothing(
+    tmp_path: Path, column: str, planted: object
+) -> None:
+    # a non-numeric expiry (or a TEXT value) planted by another program: a
+    # StoreError naming the file, never a raw TypeError, and every entry stays
+    path = tmp_path / "planted.db"
+    store = SQLiteStore(path)
+    bound = store.bind(square)
+    bound.set((1,), {}, 1)
+    bound.set(
+        (2,),
+        {},
+        4,
+    )
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            f"UPDATE dptoolkit_entries SET {column} = ? WHERE key = ?",
+            (planted, bound.key((1,), {})),
+        )
+    conn.close()
+    for _ in range(2):  # refused every time, not deleted on the first refusal
+        with pytest.raises(dp.StoreError, match=r"planted\.db.*left untouched") as info:
+            bound.get((1,), {})
+        assert not isinstance(info.value.__cause__, TypeError)
+    assert bound.get((2,), {}) == (True, 4)
+    assert len(store) == 2
+    with sqlite3.connect(path) as conn:
+        (kept,) = conn.execute(
+            f"SELECT {column} FROM dptoolkit_entries WHERE key = ?", (bound.key((1,), {}),)
+        ).fetchone()
+    conn.close()
+    assert kept == planted
+    store.close()
+
+
 class _Exploit:
     """Unpickling this would create a file: the store must never unpickle."""
 

@@ -48,6 +48,28 @@ def test_a_fresh_decorator_reads_through_to_the_file(tmp_path: Path) -> None:
     assert again.cache_info().hits == 3
 
 
+def test_a_tampered_expiry_is_a_store_error_through_memoize(tmp_path: Path) -> None:
+    # issue 15: a non-numeric `expires` written by another program raised a raw
+    # TypeError from inside the store; now a StoreError naming the file, and
+    # the entry is still there afterwards
+    path = tmp_path / "planted.db"
+    url = f"sqlite:///{path}"
+    calls: list[int] = []
+    fib = define(FIB, "fib", {"dp": dp, "STORE": url, "CALLS": calls})
+    assert fib(10) == 55
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE dptoolkit_entries SET expires = 'never'")
+        (before,) = conn.execute("SELECT count(*) FROM dptoolkit_entries").fetchone()
+    conn.close()
+    again = define(FIB, "fib", {"dp": dp, "STORE": url, "CALLS": calls})
+    with pytest.raises(dp.StoreError, match=r"planted\.db.*expiry time is 'never'"):
+        again(10)
+    with sqlite3.connect(path) as conn:
+        (after,) = conn.execute("SELECT count(*) FROM dptoolkit_entries").fetchone()
+    conn.close()
+    assert after == before == 11
+
+
 def test_a_changed_function_recomputes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/v.db"
     calls: list[int] = []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Row", "format_rows", "per_call", "time_once", "timed"]
+__all__ = ["Row", "fmt_time", "format_rows", "measured", "per_call", "time_once", "timed"]
 
 
 @dataclass(frozen=True)
@@ -73,23 +74,37 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def measured(seconds: float) -> bool:
+    """Was this figure timed? Suites mark a missing tool with NaN (or 0) seconds."""
+    return math.isfinite(seconds) and seconds > 0
+
+
+def fmt_time(seconds: float) -> str:
+    """Seconds as a person reads them (``2.0 ms``); ``n/a`` for a figure not measured."""
+    if not measured(seconds):
+        return "n/a"
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.2f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
 def format_rows(rows: Sequence[Row]) -> str:
-    """Render benchmark rows as a Markdown table (also readable as plain text)."""
+    """Render benchmark rows as a Markdown table (also readable as plain text).
 
-    def fmt_time(seconds: float) -> str:
-        if seconds < 1e-6:
-            return f"{seconds * 1e9:.0f} ns"
-        if seconds < 1e-3:
-            return f"{seconds * 1e6:.2f} us"
-        if seconds < 1:
-            return f"{seconds * 1e3:.1f} ms"
-        return f"{seconds:.2f} s"
-
+    A row that was not measured (its tool is missing) reads ``n/a`` with no
+    ratio, whatever the suite put in its seconds.
+    """
     lines = ["| suite | case | subject | time | ratio | note |", "|---|---|---|---|---|---|"]
     for row in rows:
-        ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
+        ok = measured(row.seconds)
+        ratio = "" if row.ratio is None or not ok else f"{row.ratio:.2f}x"
+        note = row.note or ("" if ok else "not measured")
         lines.append(
             f"| {row.suite} | {row.case} | {row.subject} | {fmt_time(row.seconds)} "
-            f"| {ratio} | {row.note} |"
+            f"| {ratio} | {note} |"
         )
     return "\n".join(lines)

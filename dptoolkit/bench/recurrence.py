@@ -7,7 +7,9 @@
   on) and against ``functools.cache`` recursion, which needs a raised
   recursion limit where deep (raised here only, inside a worker thread with a
   large stack, and restored);
-* ``top_down`` LCS of two 1,500-character strings (depth ~3,000): completes.
+* ``top_down`` LCS of two 1,500-character strings (depth ~3,000): completes;
+* ``count()`` after a solve and ``solve(k=K)`` for K = 1, 10, 100
+  (:mod:`._recurrence_many`).
 
 Run ``python -m dptoolkit.bench recurrence`` (``--quick`` for small sizes).
 """
@@ -291,4 +293,9 @@ def run(quick: bool = False) -> list[Row]:
     )
     base = _deep(lambda: time_once(lambda: functools_lcs(a, b)))
     rows.append(_row(case, "functools.cache (raised limit)", base, alone, "one run"))
+
+    # -- more than one answer: count() and k= ------------------------------------------
+    from ._recurrence_many import run as run_many
+
+    rows += run_many(quick)
     return rows

@@ -34,6 +34,9 @@ outermost call) rather than unwound forever.
 Counting: a miss is counted when a value is computed, so ``misses`` equals
 the number of distinct calls computed; ``hits`` also count the re-reads of
 pending results made while resuming (about one per segment).
+
+Imports :mod:`._state` and :mod:`._flight` (never the miss paths, which import
+it); only the sync miss path (:mod:`._sync`) calls into it.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ from __future__ import annotations
 import operator
 import sys
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
+
+from ._flight import CACHE, KEY, long_cycle, new
+from ._state import CacheState, Raised
 
 __all__ = ["MAX_DEPTH", "PROBE", "Raised", "ThreadState", "Unwind", "drive", "probe", "state"]
 
@@ -72,32 +78,17 @@ class Unwind(BaseException):
     Attributes
     ----------
     call:
-        ``(miss, key, args, kwargs, keepalive)`` of the call to compute first.
+        ``(cache, key, args, kwargs, keepalive)`` of the call to compute first
+        (*cache* the :class:`._state.CacheState` whose ``miss`` computes it).
     frames:
-        The in-flight records of the memoized calls it unwinds (a copy of
-        ``ThreadState.chain`` when it was raised), outermost first; each has
-        its function's miss at index 6 and its key at index 7.
+        The flights (:mod:`._flight`) of the memoized calls it unwinds (a copy
+        of ``ThreadState.chain`` when it was raised), outermost first.
     """
 
     def __init__(self, call: tuple[Any, ...], frames: list[list[Any]]) -> None:
         super().__init__("dptoolkit internal: unwinding a deep memoized recursion")
         self.call = call
         self.frames = frames
-
-
-class Raised(tuple[BaseException, Any]):
-    """``(error, traceback)``: an exception kept to be raised again.
-
-    A kept exception (a ``cache_errors`` entry, a pending call's failure in a
-    driver session, a failed flight other threads wait for) is raised again
-    as ``raise kept[0].with_traceback(kept[1])``, from the traceback it had
-    when it was kept: raising one instance again and again would otherwise
-    lengthen its traceback by the frames of every raise, without bound.
-    Being a tuple, ``Raised((error, error.__traceback__))`` runs no Python
-    code, so it is safe at the recursion limit.
-    """
-
-    __slots__ = ()
 
 
 class ThreadState:
@@ -121,7 +112,7 @@ class ThreadState:
         is pending, because user code swallowed it, raises it again).
     resume:
         The driver session's results of pending calls that the cache does
-        not hold (``miss -> {key: (ok, value or Raised)}``); ``None`` when
+        not hold (``cache -> {key: (ok, value or Raised)}``); ``None`` when
         there are none (so a plain cache costs nothing per call).
     """
 
@@ -133,7 +124,7 @@ class ThreadState:
         self.probe: Any = None
         self.driving = False
         self.unwinding: Unwind | None = None
-        self.resume: dict[Callable[..., Any], dict[Hashable, tuple[bool, Any]]] | None = None
+        self.resume: dict[CacheState, dict[Hashable, tuple[bool, Any]]] | None = None
 
     def reset(self) -> None:
         """Forget the budget (the next outermost call measures its own)."""
@@ -210,7 +201,7 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
         This thread's state (``st.chain`` is empty: the caller is the
         outermost memoized frame and has released everything it held).
     first
-        ``(miss, key, args, kwargs, keepalive)`` of the outermost call, which
+        ``(cache, key, args, kwargs, keepalive)`` of the outermost call, which
         ``st.unwinding`` (the :class:`Unwind` that reached it) interrupted.
 
     Returns
@@ -230,11 +221,11 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
     assert unwind is not None
     st.driving = True
     st.unwinding = None
-    # the calls unwound above the pending ones: miss -> {keys}
-    virtual: dict[Callable[..., Any], set[Hashable]] = {}
+    # the calls unwound above the pending ones: cache -> {keys}
+    virtual: dict[CacheState, set[Hashable]] = {}
     # pending[i] = (call, the calls unwound between pending[i-1] and it, virtual
     # depth); the unwound calls are kept as (miss, [keys]) when they all belong
-    # to one function (the usual case), else as (None, [(miss, key), ...]),
+    # to one function (the usual case), else as (None, [(cache, key), ...]),
     # never as flights: those hold arguments the collector would trace
     pending: list[tuple[tuple[Any, ...], tuple[Any, list[Any]], int]] = [(first, (None, []), 0)]
 
@@ -248,30 +239,31 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
             )
         unwound: tuple[Any, list[Any]] = (None, [])
         if frames:
-            if len(set(map(_miss_of, frames))) == 1:  # one function: bulk operations
-                miss = frames[0][6]
+            if len(set(map(_cache_of, frames))) == 1:  # one function: bulk operations
+                cache = frames[0][CACHE]
                 keys = list(map(_key_of, frames))
-                above = virtual.get(miss)
+                above = virtual.get(cache)
                 if above is None:
-                    above = virtual[miss] = set()
+                    above = virtual[cache] = set()
                 size = len(above)
                 above.update(keys)
                 if len(above) != size + len(keys):  # a call repeats: find it
                     above.difference_update(keys)
                     _find_repeat(above, frames)
-                unwound = (miss, keys)
+                unwound = (cache, keys)
             else:
                 for flight in frames:
-                    above = virtual.get(flight[6])
+                    above = virtual.get(flight[CACHE])
                     if above is None:
-                        above = virtual[flight[6]] = set()
-                    if flight[7] in above:
-                        raise _long_cycle(flight)
-                    above.add(flight[7])
-                unwound = (None, [(flight[6], flight[7]) for flight in frames])
-        above = virtual.get(u.call[0])
-        if above is not None and u.call[1] in above:
-            raise _long_cycle([None, 0, None, None, u.call[2], u.call[3], u.call[0], u.call[1]])
+                        above = virtual[flight[CACHE]] = set()
+                    if flight[KEY] in above:
+                        raise long_cycle(flight)
+                    above.add(flight[KEY])
+                unwound = (None, [(flight[CACHE], flight[KEY]) for flight in frames])
+        cache, key, args, kwargs = u.call[:4]
+        above = virtual.get(cache)
+        if above is not None and key in above:
+            raise long_cycle(new(None, args, kwargs, cache, key))
         u.frames = []
         pending.append((u.call, unwound, depth))
 
@@ -282,9 +274,9 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
         st.probe = False
         while True:
             call = pending[-1][0]
-            miss = call[0]
+            cache, key, args, kwargs = call[:4]
             try:
-                value = miss(*call[2], **call[3])
+                value = cache.miss(*args, **kwargs)
             except Unwind as u:
                 st.unwinding = None
                 push(u)
@@ -305,41 +297,29 @@ def drive(st: ThreadState, first: tuple[Any, ...]) -> Any:
             if owner is not None:
                 virtual[owner].difference_update(unwound)
             else:
-                for miss_, key in unwound:
-                    virtual[miss_].discard(key)
-            if outcome[0] and miss._dp_keeps and call[1] in miss._dp_data:
+                for cache_, key_ in unwound:
+                    virtual[cache_].discard(key_)
+            if outcome[0] and cache.keeps and key in cache.data:
                 continue  # the retry finds it in the cache
             if st.resume is None:
                 st.resume = {}
-            done = st.resume.get(miss)
+            done = st.resume.get(cache)
             if done is None:
-                done = st.resume[miss] = {}
-            done[call[1]] = outcome
+                done = st.resume[cache] = {}
+            done[key] = outcome
     finally:
         st.driving = False
         st.resume = None
         st.reset()
 
 
-_miss_of = operator.itemgetter(6)
-_key_of = operator.itemgetter(7)
+_cache_of = operator.itemgetter(CACHE)
+_key_of = operator.itemgetter(KEY)
 
 
 def _find_repeat(above: set[Hashable], frames: list[list[Any]]) -> None:
     seen = set(above)
     for flight in frames:
-        if flight[7] in seen:
-            raise _long_cycle(flight)
-        seen.add(flight[7])
-
-
-def _long_cycle(flight: list[Any]) -> Exception:
-    from .errors import CycleError
-    from .memo import _call_repr, _state_of
-
-    call = _call_repr(getattr(flight[6], "_dp_name", "?"), flight[4], flight[5])
-    state = _state_of(flight[4], flight[5])
-    return CycleError(
-        f"{call} needs its own result: a dependency cycle longer than the live depth budget",
-        cycle=[state, state],
-    )
+        if flight[KEY] in seen:
+            raise long_cycle(flight)
+        seen.add(flight[KEY])

@@ -1,12 +1,28 @@
-"""Fold a few lines of bookkeeping into a copy of a function, recompiled from its source.
+"""Code generation for the strategies: templates run with ``exec``, folding, ``dis`` scans.
 
+Everything the engine compiles at run time lives here, so one module holds the
+tricks that must be proved faithful:
+
+* :func:`fold` -- a few lines of bookkeeping folded into a copy of a function,
+  recompiled from its source (``top_down``'s per-state code, see below);
+* :data:`COMPUTE` and :func:`compute_prologue` -- the wrapper ``top_down`` memoizes
+  when folding is not possible;
+* :func:`compile_reader`, :func:`flat_expr`, :func:`factory`,
+  :func:`set_defaults`, :func:`can_generate` -- ``bottom_up``'s table readers,
+  generated with the body's own parameter names;
+* :func:`global_names`, :func:`writes_globals`, :func:`may_pass_keywords`,
+  :func:`builtins_in_scope` -- what a body's bytecode may do, read with
+  :mod:`dis` and its code objects.
+
+Folding
+-------
 The recurrence engine's ``top_down`` must run a little code of its own each
-time a state is computed (check the state, make it the one :func:`choose`
-records for, restore it afterwards). In a wrapper that is one more Python
-frame per level of recursion, and the memo engine's deep recursion pays for
-every frame it unwinds. :func:`fold` instead compiles a copy of the body
-with that code in front of it and the body inside ``try``/``finally``, so
-the memoized function is the body itself.
+time a state is computed (check the state, make it the one
+:func:`~dptoolkit.choose` records for, restore it afterwards). In a wrapper
+that is one more Python frame per level of recursion, and the memo engine's
+deep recursion pays for every frame it unwinds. :func:`fold` instead compiles
+a copy of the body with that code in front of it and the body inside
+``try``/``finally``, so the memoized function is the body itself.
 
 It only ever does so when it can prove the copy faithful: the function's
 source (read with :mod:`inspect`) is parsed, compiled unchanged, and the
@@ -16,19 +32,43 @@ keeps its wrapper. Lambdas, generators, functions without source, source
 edited since import, class bodies with mangled names: all fall back. The
 copy keeps the file name and line numbers, so tracebacks, debuggers and
 coverage see the original lines.
+
+Imports no other module of the engine (the recurrence only for type
+checking); the strategies and the decorator import it.
 """
 
 from __future__ import annotations
 import __future__
 
 import ast
+import builtins
+import dis
 import functools
 import inspect
 import sys
 import types
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["fold"]
+from ..spaces import _state_guard
+
+if TYPE_CHECKING:
+    from ._decorator import Recurrence
+
+__all__ = [
+    "COMPUTE",
+    "builtins_in_scope",
+    "can_generate",
+    "compile_reader",
+    "compute_prologue",
+    "factory",
+    "flat_expr",
+    "fold",
+    "global_names",
+    "may_pass_keywords",
+    "set_defaults",
+    "writes_globals",
+]
 
 #: Names the folded code may use; a body already using one is not folded.
 PREFIX = "_dp_"
@@ -73,7 +113,7 @@ def fold(
 
     Examples
     --------
-    >>> from dptoolkit._fold import fold
+    >>> from dptoolkit.recurrence._codegen import fold
     >>> import types
     >>> def twice(x):
     ...     return 2 * x
@@ -96,18 +136,9 @@ def fold(
     # bound by an import in the module: the copy must declare those imports
     globs = func.__globals__
     imported = frozenset(
-        n for n in _global_names(code) if isinstance(globs.get(n), types.ModuleType)
+        n for n in global_names(code) if isinstance(globs.get(n), types.ModuleType)
     )
     return _fold(code, imported, prologue, epilogue, names)
-
-
-@functools.lru_cache(maxsize=256)
-def _global_names(code: types.CodeType) -> frozenset[str]:
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _global_names(const)
-    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=256)
@@ -278,3 +309,187 @@ def _same(a: types.CodeType, b: types.CodeType) -> bool:
         elif type(x) is not type(y) or repr(x) != repr(y):
             return False
     return True
+
+
+# --------------------------------------------------------------------------
+# What a body's code may do
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def writes_globals(code: types.CodeType) -> bool:
+    """True if *code* (or code nested in it) assigns or deletes a global name."""
+    for instr in dis.get_instructions(code):
+        if instr.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+            return True
+    return any(isinstance(c, types.CodeType) and writes_globals(c) for c in code.co_consts)
+
+
+@functools.lru_cache(maxsize=256)
+def may_pass_keywords(code: types.CodeType, names: tuple[str, ...]) -> bool:
+    """True if *code* may call something with a keyword among *names* (or ``**kwargs``).
+
+    Keyword names of a call are a constant tuple of strings, so a body whose
+    constants name no parameter cannot call itself by keyword.
+    """
+    wanted = set(names)
+    for const in code.co_consts:
+        if isinstance(const, tuple) and any(c in wanted for c in const if isinstance(c, str)):
+            return True
+        if isinstance(const, types.CodeType) and may_pass_keywords(const, names):
+            return True
+    for instr in dis.get_instructions(code):
+        if instr.opname == "CALL_FUNCTION_EX" and (instr.arg or 0) & 1:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def global_names(code: types.CodeType) -> frozenset[str]:
+    """The names *code* (or code nested in it) may read as globals or attributes."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= global_names(const)
+    return frozenset(names)
+
+
+# --------------------------------------------------------------------------
+# top_down: the function it memoizes
+# --------------------------------------------------------------------------
+
+# The function top_down memoizes runs once per state computed (a miss): it
+# checks the state against the declared space, pushes it on the stack of
+# states being computed (the top is the state choose records for; popped in
+# ``finally``, as the memo engine's unwind passes through) and runs the body.
+# A box of exact ints is tested inline; any other state goes to ``_dp_slow``,
+# the general test, which raises for a state outside. Best, that bookkeeping
+# is folded into a copy of the body itself (:func:`fold`): one Python frame per
+# level, as with ``dp.memoize`` alone, and few more slots in it (frames are
+# copied whenever the memo engine unwinds a deep recursion). Else it is a
+# wrapper generated with the body's parameter names (no ``*args`` tuple).
+COMPUTE = """
+def _dp_make(_dp_body, _dp_stack, _dp_slow, _dp_type, _dp_int, _dp_k):
+    def _dp_compute({params}):
+{prologue}
+        try:
+            return _dp_body({params})
+        finally:
+{epilogue}
+    def _dp_set_body(body):
+        nonlocal _dp_body
+        _dp_body = body
+    return _dp_compute, _dp_set_body
+"""
+
+
+def compute_prologue(
+    space: Iterable[Any] | None,
+    member: Callable[[Any], bool] | None,
+    names: tuple[str, ...],
+    state: str,
+    exact: str,
+) -> tuple[str, tuple[Any, ...]]:
+    """The first lines of the function top_down memoizes, and the constants they read."""
+    push = f"_dp_stack.append({state})\n"
+    if member is None:
+        return push, ()
+    guard = _state_guard(space, names, exact=exact, constants="_dp_k")
+    if guard is None:
+        return f"_dp_slow({state})\n{push}", ()
+    test, constants = guard
+    return f"if not ({test}):\n    _dp_slow({state})\n{push}", constants
+
+
+def builtins_in_scope(func: types.FunctionType, names: tuple[str, ...]) -> bool:
+    """True if *names*, read in *func*'s body, are the builtins (nothing shadows them)."""
+    code = func.__code__
+    local = set(code.co_varnames) | set(code.co_freevars) | set(code.co_cellvars)
+    builtins_ = func.__globals__.get("__builtins__")
+    if isinstance(builtins_, types.ModuleType):
+        builtins_ = builtins_.__dict__
+    if not isinstance(builtins_, dict):
+        return False
+    return all(
+        n not in local and n not in func.__globals__ and builtins_.get(n) is getattr(builtins, n)
+        for n in names
+    )
+
+
+# --------------------------------------------------------------------------
+# bottom_up: table readers
+# --------------------------------------------------------------------------
+
+# A reader is generated per recurrence so that a table read is one Python
+# call with the body's own parameter names (defaults and keywords work).
+# ``_dp_make(_dp_U, _dp_slow, ...)`` returns the reader and a hit counter;
+# a read that finds no value goes to ``_dp_slow(state)``, which raises.
+_READER = """
+def _dp_make(_dp_U, _dp_slow, {args}):
+    _dp_hits = 0
+    def {name}({params}):
+        nonlocal _dp_hits
+        try:
+{find}
+        except TypeError:
+            pass
+        return _dp_slow(({tuple}))
+    def _dp_count():
+        return _dp_hits
+    return {name}, _dp_count
+"""
+
+
+def compile_reader(rec: Recurrence, args: str, guards: list[str], cell: str) -> Any:
+    """The factory of a reader of *rec* that returns *cell* when every guard holds."""
+    names = rec._names
+    lines = []
+    pad = " " * 12
+    for guard in guards:
+        lines.append(f"{pad}if {guard}:")
+        pad += "    "
+    lines += [
+        f"{pad}_dp_v = {cell}",
+        f"{pad}if _dp_v is not _dp_U:",
+        f"{pad}    _dp_hits += 1",
+        f"{pad}    return _dp_v",
+    ]
+    return factory(
+        _READER.format(
+            args=args,
+            find="\n".join(lines),
+            name="read",
+            params=", ".join(names),
+            tuple="".join(f"{n}, " for n in names),
+        )
+    )
+
+
+def flat_expr(names: Sequence[str], dims: Sequence[str]) -> str:
+    """The row-major offset of a state in a box of sides *dims*, as an expression."""
+    flat = names[0]
+    for p, d in zip(names[1:], dims[1:], strict=True):
+        flat = f"({flat}) * {d} + {p}"
+    return flat
+
+
+def can_generate(rec: Recurrence) -> bool:
+    return (
+        not rec._varargs
+        and rec._arity > 0
+        and all(n.isidentifier() and not n.startswith("_dp_") for n in rec._names)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def factory(source: str) -> Any:
+    """The ``_dp_make`` factory defined by *source* (compiled once per distinct source)."""
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # generated from identifiers only
+    return namespace["_dp_make"]
+
+
+def set_defaults(rec: Recurrence, reader: Any) -> None:
+    body = rec._body
+    if rec._has_defaults and isinstance(body, types.FunctionType):
+        reader.__defaults__ = body.__defaults__

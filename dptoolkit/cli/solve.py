@@ -1,0 +1,70 @@
+"""``dptoolkit solve NAME ARGS...``: the value and the witness of one instance."""
+
+from __future__ import annotations
+
+import argparse
+from typing import IO, Any
+
+from ..errors import DPError
+from ._common import (
+    _draw_table,
+    _number_hint,
+    _prepare,
+    _problem,
+    _solution_lines,
+    _solve,
+    _strategy_label,
+    _table_option,
+    _witness,
+    problem_args,
+)
+from ._format import _dumps
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "solve",
+        help="solve one instance; print the value and the witness",
+        description="Solve one instance of a catalog problem and print the value and "
+        "the witness (the chosen items, the edit script, the path...).",
+    )
+    problem_args(p)
+    p.add_argument(
+        "--strategy",
+        default="auto",
+        help="naive, top_down, bottom_up, fast or auto (default: auto)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: value, strategy, witness fields; inf becomes "inf"',
+    )
+    _table_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    problem = _problem(args.name)
+    call_args, kwargs = _prepare(problem, args.args, args.kw)
+    try:
+        sol = _solve(problem, call_args, kwargs, args.strategy)
+    except DPError as exc:
+        raise _number_hint(exc, args.args, problem.name) from None
+    if args.table:
+        _draw_table(problem, call_args, kwargs, args.table)
+    if args.json:
+        record: dict[str, Any] = {
+            "problem": problem.name,
+            "strategy": sol.strategy,
+            **({"chosen_by": "auto"} if args.strategy == "auto" else {}),
+            "value": sol.value,
+            **_witness(problem, sol),
+        }
+        out.write(_dumps(record) + "\n")
+        return 0
+    lines = [f"{problem.name} (strategy: {_strategy_label(sol, args.strategy)})"]
+    lines += _solution_lines(problem, sol, call_args, kwargs)
+    if args.table:
+        lines.append(f"table drawn to {args.table}")
+    out.write("\n".join(lines) + "\n")
+    return 0

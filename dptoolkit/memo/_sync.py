@@ -1,0 +1,317 @@
+"""The miss path of a synchronous memoized function: single flight, deep recursion.
+
+:func:`build_sync` makes the ``miss`` callable the hit-path wrapper calls
+when it cannot answer: it claims the key (single flight between threads, a
+cycle on one thread named), computes it, stores it, and hands deep
+recursion to the driver (:mod:`._deep`).
+
+Imports :mod:`._state`, :mod:`._flight`, :mod:`._deep`, :mod:`._table`,
+:mod:`._calls`; imported by :mod:`._engine` only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CycleError
+from ..keys import UNHASHABLE, fast_key, freeze
+from . import _deep, _flight
+from ._calls import Calls
+from ._deep import Unwind
+from ._flight import ERROR, GATE, KEY, OUTCOME, OWNER, PENDING, RETRY, STATUS, VALUE
+from ._options import Options
+from ._state import MISSING, CacheState, Raised
+from ._table import Table
+
+if TYPE_CHECKING:
+    from ..stores import BoundStore
+
+__all__ = ["NOT_CACHED", "build_sync"]
+
+#: Exceptions never kept as a cached error (``cache_errors=True``).
+NOT_CACHED = (Unwind, RecursionError, CycleError)
+
+
+def _after_fork_in_child() -> None:
+    _flight.after_fork(getattr(_deep._local, "state", None))
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def build_sync(
+    func: Callable[..., Any],
+    cache: CacheState,
+    table: Table,
+    opts: Options,
+    calls: Calls,
+    bound: BoundStore | None,
+    ref: Callable[[], object] | None,
+) -> None:
+    """Build *cache*'s ``miss`` (and its ``counts``/``reset``) for the function *func*."""
+    keyfunc, condition, cache_errors = opts.key, opts.condition, opts.cache_errors
+    data = table.data
+    get, put = table.get, table.put
+    maxsize = opts.maxsize
+    move = table.move
+    raw = opts.ttl is None  # data holds bare values (no expiry times)
+    inline_put = raw and maxsize != 0  # storing is data[key] = value (then LRU eviction)
+    data_get = data.get
+    simple_key = keyfunc is None and not opts.typed
+    full_key, target, store_call = calls
+    flights = cache.flights
+    claim = flights.setdefault
+    local = _deep._local
+    new_state = _deep.state
+    probe = _deep.probe
+    PROBE = _deep.PROBE
+    unhashable = UNHASHABLE
+    simple = condition is None and bound is None and ref is None
+    hits = misses = 0
+
+    # One miss function for every option set: the option branches cost a few
+    # flag tests per call. Its except clauses stay inline (no helper shared
+    # with another path) because they may run at the recursion limit, where
+    # calling any Python function raises RecursionError again.
+    def miss(*args: Any, **kwargs: Any) -> Any:
+        # The C hit path could not answer this call: find, wait for or compute it.
+        nonlocal hits, misses
+        if kwargs or not simple_key:
+            key = full_key(args, kwargs)
+        elif len(args) == 1 and type(args[0]) in unhashable:
+            # a list, say: frozen without a failed hash first (= make_key(args,
+            # {}, False)); the C path cannot see frozen keys: answer hits here
+            key = (freeze(args[0]),)
+            if raw:
+                entry = data_get(key, MISSING)
+                if entry is not MISSING and type(entry) is not Raised:
+                    hits += 1
+                    if move is not None:
+                        try:  # noqa: SIM105 (suppress() costs a context manager per hit)
+                            move(key)
+                        except KeyError:
+                            pass
+                    return entry
+        else:
+            key = fast_key(args)  # the key rule (keys.fast_key)
+        try:
+            st = local.state
+        except AttributeError:
+            st = new_state()
+        flight = [st, PENDING, None, None, args, kwargs, cache, key]  # the _flight fields
+        try:
+            other = claim(key, flight)
+        except TypeError:
+            key = flight[KEY] = full_key(args, kwargs)
+            other = claim(key, flight)
+        if other is not flight:
+            return join(st, other, args, kwargs)
+        chain = st.chain
+        depth = len(chain)
+        # -- we own the key: look again, then compute ----------------------
+        try:
+            entry = data_get(key, MISSING) if raw else get(key)
+            if entry is not MISSING:
+                return found(key, flight, entry)
+            if depth >= st.budget or st.resume is not None:
+                entry = deep_checks(st, key, flight, depth)
+                if entry is not MISSING:
+                    return found(key, flight, entry)
+            if simple:
+                sargs = args
+                keep = True
+            else:
+                sargs = args if ref is None else target(args)
+                keep = condition is None or bool(condition(*args, **kwargs))
+        except BaseException:
+            if flight[STATUS] == PENDING:  # still ours: release it (C operations only)
+                flight[STATUS] = RETRY
+                del flights[key]
+                if flight[GATE] is not None:
+                    flight[GATE].release()
+            raise
+        chain.append(flight)
+        try:
+            if simple or bound is None or not keep:
+                value = func(*sargs, **kwargs) if kwargs else func(*sargs)
+            else:
+                value = through_store(sargs, args, kwargs)
+        except BaseException as exc:
+            chain.pop()
+            # Release the key first, with C operations only: this may run at the
+            # recursion limit, where any Python call raises RecursionError again.
+            # (And no local variable may hold the unwind: frames it passes
+            # would form reference cycles with its traceback.)
+            if exc is st.unwinding:  # an unwind passing through: once per level, lean
+                flight[STATUS] = RETRY  # the key will be computed again
+                del flights[key]
+                if flight[GATE] is not None:
+                    flight[GATE].release()
+                if depth or st.driving:
+                    # drop the traceback so far: the frames below are freed now,
+                    # not kept (and traced by the collector) until the driver
+                    exc.__traceback__ = None
+                    raise
+            else:
+                if (
+                    st.unwinding is not None
+                    or not isinstance(exc, Exception)  # KeyboardInterrupt: others go on
+                    or (depth and isinstance(exc, RecursionError))
+                ):
+                    flight[STATUS] = RETRY
+                else:
+                    flight[OUTCOME] = Raised((exc, exc.__traceback__))  # C only, as above
+                    flight[STATUS] = ERROR
+                del flights[key]
+                if flight[GATE] is not None:
+                    flight[GATE].release()
+                if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
+                    failed(st, key, args, kwargs, depth, keep, exc)
+                    raise
+                # user code replaced the unwind with another exception: resume it
+                if depth or st.driving:
+                    raise st.unwinding from None
+        else:
+            chain.pop()
+            if st.unwinding is not None:  # user code swallowed an unwind: resume it
+                _flight.release(flights, key, flight, RETRY, None)
+                return failed(st, key, args, kwargs, depth, keep, st.unwinding)
+            misses += 1
+            if keep:
+                try:
+                    if inline_put:
+                        data[key] = value  # (a key's __eq__ may run, and raise)
+                    else:
+                        put(key, value)  # runs the timer, user code
+                except BaseException:
+                    _flight.release(flights, key, flight, RETRY, None)  # never leave it claimed
+                    raise
+                if inline_put and maxsize is not None and len(data) > maxsize:
+                    try:  # noqa: SIM105 (least recently used first)
+                        data.popitem(last=False)  # type: ignore[call-arg]
+                    except KeyError:  # emptied meanwhile by another thread
+                        pass
+            flight[OUTCOME] = value
+            flight[STATUS] = VALUE
+            del flights[key]
+            if flight[GATE] is not None:
+                flight[GATE].release()
+            if not depth and st.budget != PROBE and not st.driving:
+                st.reset()
+            return value
+        # An unwind reached the outermost memoized call: drive from here, out of
+        # the handler, so what the driven calls raise never gets it as __context__.
+        return _deep.drive(st, (cache, key, args, kwargs, keepalive(args)))
+
+    def keepalive(args: tuple[Any, ...]) -> object:
+        # what the driver holds while a call is pending: a method's instance
+        return None if ref is None else target(args)[0]
+
+    def deep_checks(st: _deep.ThreadState, key: Hashable, flight: list[Any], depth: int) -> Any:
+        # past the depth budget (probe or unwind), or in a driver session
+        if st.resume is not None:
+            done = st.resume.get(cache)
+            if done is not None:
+                outcome = done.get(key)
+                if outcome is not None:
+                    return outcome[1]  # a value, or a Raised to raise again
+        if depth >= st.budget and probe(st, depth, 2):
+            args, kwargs = flight[_flight.ARGS], flight[_flight.KWARGS]
+            st.unwinding = Unwind((cache, key, args, kwargs, keepalive(args)), st.chain[:])
+            raise st.unwinding
+        return MISSING
+
+    def found(key: Hashable, flight: list[Any], entry: Any) -> Any:
+        # the value was there after all (another thread, a frozen key, a resume)
+        nonlocal hits
+        hits += 1
+        if move is not None and key in data:
+            try:  # noqa: SIM105 (as above)
+                move(key)
+            except KeyError:
+                pass
+        if type(entry) is Raised:
+            _flight.release(flights, key, flight, ERROR, entry)
+            raise entry[0].with_traceback(entry[1])
+        _flight.release(flights, key, flight, VALUE, entry)
+        return entry
+
+    def through_store(sargs: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        # the store seam: get; else lock, get again, compute, set
+        nonlocal hits, misses
+        assert bound is not None
+        skey = store_call(args, kwargs)
+        found_, value = bound.get(*skey)
+        if not found_:
+            with bound.lock(*skey):
+                found_, value = bound.get(*skey)
+                if not found_:
+                    value = func(*sargs, **kwargs)
+                    bound.set(*skey, value)
+                    return value
+        hits += 1
+        misses -= 1  # the caller counts a miss for every value it stores
+        return value
+
+    def failed(
+        st: _deep.ThreadState,
+        key: Hashable,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        depth: int,
+        keep: bool,
+        exc: BaseException,
+    ) -> Any:
+        # the computation raised (its flight is released): a swallowed unwind to
+        # resume, a RecursionError to turn into an unwind, or an error to count
+        # (and cache, with cache_errors) before the caller re-raises it
+        nonlocal misses
+        if st.unwinding is not None:  # swallowed by user code: resume unwinding
+            if depth or st.driving:
+                raise st.unwinding
+            return _deep.drive(st, (cache, key, args, kwargs, keepalive(args)))
+        if depth and isinstance(exc, RecursionError):
+            # a level costs more than the budget assumed: unwind, retry shallower
+            _deep.shrink(st, depth)
+            st.unwinding = Unwind((cache, key, args, kwargs, keepalive(args)), st.chain[:])
+            raise st.unwinding from None
+        misses += 1
+        if cache_errors and keep and isinstance(exc, Exception) and not isinstance(exc, NOT_CACHED):
+            put(key, Raised((exc, exc.__traceback__)))
+        if not depth and not st.driving:
+            st.reset()
+        return MISSING
+
+    def join(
+        st: _deep.ThreadState, other: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        # the key is in flight: ours (a cycle) or another thread's (wait for it)
+        nonlocal hits
+        if other[OWNER] is st:
+            raise _flight.own_cycle(st.chain, other)
+        status, outcome = _flight.wait(st, other)
+        if status == VALUE:
+            hits += 1
+            return outcome
+        if status == ERROR:
+            hits += 1  # answered without computing, as a value would be
+            raise outcome[0].with_traceback(outcome[1])
+        return miss(*args, **kwargs)  # the owner unwound: try again
+
+    def counts() -> tuple[int, int]:
+        return int(cache.wrapper.hits) + hits, misses
+
+    def reset() -> None:
+        nonlocal hits, misses
+        hits = misses = 0
+        cache.wrapper.hits = 0
+
+    cache.miss = miss
+    cache.counts = counts
+    cache.reset = reset
+    # a stored value stays until the driver's retry reads it (see _deep.drive)
+    cache.keeps = raw and maxsize is None and condition is None
+    _flight.register(cache)

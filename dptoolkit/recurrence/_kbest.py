@@ -1,0 +1,246 @@
+"""The K best answers of one recurrence: a value that carries K entries through ``+`` and choose.
+
+``rec.solve(*goal, k=K)`` runs the body unchanged, but every sub-result it
+reads is a :class:`KBest`: up to *K* ``(value, trace)`` entries, best first,
+where a trace says which choices built the value. The operations a body may
+apply to sub-results are the semiring's:
+
+* ``sub + c``, ``c + sub``, ``sub - c`` for a constant number *c* -- every
+  entry moves by *c*;
+* ``a + b`` of two sub-results -- the K best sums (a split into two parts,
+  as interval recurrences do);
+* :func:`~dptoolkit.choose` -- the K best entries over all candidates, each
+  traced through the candidate's label (:func:`choose_k`).
+
+Anything else (comparing sub-results, ``max``/``min``, multiplying, using one
+as a number or a truth value) raises :class:`~dptoolkit.InvalidInput` naming
+the operation, since the K best values cannot follow it. Imports only the
+package's errors and validation.
+"""
+
+from __future__ import annotations
+
+import heapq
+import inspect
+import math
+import numbers
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
+from typing import Any, NoReturn
+
+from .._validate import show
+from ..errors import InvalidInput
+
+__all__ = ["KBest", "Lifted", "Refused", "choices_of", "choose_k", "entries_of", "lift", "refusal"]
+
+_VALUE = itemgetter(0)
+
+# a trace: None (a base case), ("c", state, label, trace) (a choice), or
+# ("j", trace, trace) (two parts added)
+Trace = Any
+
+
+class Refused(InvalidInput):
+    """What a body did that K-best cannot follow (the solve names the recurrence and K)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _refuse(what: str) -> NoReturn:
+    raise Refused(what)
+
+
+def refusal(name: str, k: int, what: str) -> InvalidInput:
+    """The error a ``k=`` solve raises for a body that did *what*."""
+    return InvalidInput(
+        f"k={k} follows only bodies that combine sub-results by + of constants and "
+        f"dp.choose; the body of {name} {what}"
+    )
+
+
+_PLAIN_NUMBERS = (int, float)
+
+
+def _constant(other: Any) -> bool:
+    kind = type(other)
+    if kind in _PLAIN_NUMBERS:
+        return True
+    return isinstance(other, numbers.Number) and kind is not bool
+
+
+class KBest:
+    """Up to K ``(value, trace)`` entries, best first; *maximize* is None while unknown."""
+
+    __slots__ = ("entries", "k", "maximize")
+
+    def __init__(self, entries: list[tuple[Any, Trace]], k: int, maximize: bool | None) -> None:
+        self.entries = entries
+        self.k = k
+        self.maximize = maximize
+
+    def __repr__(self) -> str:
+        return f"KBest({[v for v, _ in self.entries]!r})"
+
+    def _shift(self, c: Any) -> KBest:
+        return KBest([(v + c, t) for v, t in self.entries], self.k, self.maximize)
+
+    def __add__(self, other: Any) -> KBest:
+        if isinstance(other, KBest):
+            return _sums(self, other)
+        if _constant(other):
+            return self._shift(other)
+        _refuse(f"added {show(other)} (not a number) to a sub-result")
+
+    def __radd__(self, other: Any) -> KBest:
+        if _constant(other):
+            return self._shift(other)
+        _refuse(f"added a sub-result to {show(other)} (not a number)")
+
+    def __sub__(self, other: Any) -> KBest:
+        if _constant(other):
+            return self._shift(-other)
+        _refuse("subtracted a sub-result from another")
+
+    def __rsub__(self, other: Any) -> NoReturn:
+        _refuse("subtracted a sub-result from a constant (its order reverses)")
+
+    def _compare(self, other: Any) -> NoReturn:
+        _refuse("compared sub-results (max(), min(), sorted() and < compare: use dp.choose)")
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+    def __eq__(self, other: object) -> NoReturn:
+        _refuse("compared sub-results with == (use dp.choose)")
+
+    __ne__ = __eq__
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> NoReturn:
+        _refuse("used a sub-result as a truth value")
+
+    def _number(self) -> NoReturn:
+        _refuse("used a sub-result as a number (int(), float(), round(), an index)")
+
+    __int__ = __float__ = __index__ = __round__ = __complex__ = _number
+
+    def _arith(self, other: Any = None) -> NoReturn:
+        _refuse("multiplied, divided or negated a sub-result")
+
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _arith
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __neg__ = __pos__ = __abs__ = _arith
+
+
+def lift(result: Any, k: int) -> KBest:
+    """A state's result as a KBest (a base case's constant is one entry)."""
+    if isinstance(result, KBest):
+        return result
+    if not _constant(result):
+        _refuse(f"returned {show(result)}, not a number")
+    return KBest([(result, None)], k, None)
+
+
+class Lifted:
+    """A body whose result is lifted to a KBest: what a ``k=`` run's derived recurrence runs.
+
+    Not a plain function, so the strategies call it as it is (no folding, no
+    rebinding); it has the body's signature, so its states are the body's.
+    """
+
+    def __init__(
+        self, func: Callable[..., Any], k: int, signature: inspect.Signature | None, name: str
+    ) -> None:
+        self.func = func
+        self.k = k
+        self.__signature__ = signature
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args: Any) -> KBest:
+        return lift(self.func(*args), self.k)
+
+
+def _direction(a: KBest, b: KBest) -> bool | None:
+    if a.maximize is not None and b.maximize is not None and a.maximize != b.maximize:
+        _refuse("added a sub-result chosen with best=min to one chosen with best=max")
+    return a.maximize if a.maximize is not None else b.maximize
+
+
+def _sums(a: KBest, b: KBest) -> KBest:
+    """The K best ``x + y`` over the entries of *a* and *b* (a frontier over the sorted lists)."""
+    k = a.k
+    maximize = _direction(a, b)
+    xs, ys = a.entries, b.entries
+    if len(xs) == 1 or len(ys) == 1 or maximize is None:
+        pairs = [(x + y, ("j", s, t)) for x, s in xs for y, t in ys]
+        return KBest(pairs[:k], k, maximize)
+    sign = -1 if maximize else 1
+    out: list[tuple[Any, Trace]] = []
+    heap = [(sign * (xs[0][0] + ys[0][0]), 0, 0)]
+    seen = {(0, 0)}
+    while heap and len(out) < k:
+        _, i, j = heapq.heappop(heap)
+        out.append((xs[i][0] + ys[j][0], ("j", xs[i][1], ys[j][1])))
+        for p, q in ((i + 1, j), (i, j + 1)):
+            if p < len(xs) and q < len(ys) and (p, q) not in seen:
+                seen.add((p, q))
+                heapq.heappush(heap, (sign * (xs[p][0] + ys[q][0]), p, q))
+    return KBest(out, k, maximize)
+
+
+def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, k: int) -> KBest:
+    """The K best entries over *candidates*, each traced through its label (first wins ties)."""
+    sources: list[tuple[Any, list[tuple[Any, Trace]]]] = []
+    for item in candidates:
+        try:
+            value, label = item
+        except (TypeError, ValueError):
+            raise InvalidInput(f"candidate {show(item)} must be a (value, label) pair") from None
+        if isinstance(value, KBest):
+            if value.maximize is not None and value.maximize != maximize:
+                _refuse("chose with best=min among sub-results chosen with best=max (or back)")
+            sources.append((label, value.entries))
+        elif _constant(value):
+            sources.append((label, [(value, None)]))
+        else:
+            _refuse(f"gave dp.choose the value {show(value)}, not a number")
+    if not sources:
+        raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
+    pool: list[tuple[Any, Trace]] = []
+    for label, entries in sources:
+        pool += [(v, ("c", state, label, t)) for v, t in entries]
+    if len(sources) > 1:
+        # sorted runs, one per candidate: timsort merges them in linear time, stably
+        # (with reverse=True too), so the first candidate wins ties
+        pool.sort(key=_VALUE, reverse=maximize)
+    del pool[k:]
+    return KBest(pool, k, maximize)
+
+
+def finite(entries: list[tuple[Any, Trace]]) -> list[tuple[Any, Trace]]:
+    """The entries that are answers: an infinite value marks an infeasible one."""
+    return [(v, t) for v, t in entries if not (isinstance(v, float) and math.isinf(v))]
+
+
+def choices_of(trace: Trace) -> dict[Any, Any]:
+    """The ``{state: label}`` choices a trace records (iterative: any depth)."""
+    out: dict[Any, Any] = {}
+    stack = [trace]
+    while stack:
+        node = stack.pop()
+        while node is not None:
+            if node[0] == "c":
+                out[node[1]] = node[2]
+                node = node[3]
+            else:
+                stack.append(node[2])
+                node = node[1]
+    return out
+
+
+def entries_of(result: Any) -> Iterator[tuple[Any, Trace]]:
+    """The finite entries of a goal's result, best first."""
+    if isinstance(result, KBest):
+        yield from finite(result.entries)
+    else:
+        yield from finite([(result, None)])

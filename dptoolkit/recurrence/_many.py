@@ -1,0 +1,184 @@
+"""Every optimal answer of one solve: counting and listing them from the recorded ties.
+
+A solve records, for each state, the label :func:`~dptoolkit.choose` picked
+(``choices``) and, where candidates tied for the best, every tied label, the
+picked one first (``ties``). With a *step* saying where a label leads
+(``step(state, label)`` -> the next state, ``None`` at the end, or a list of
+states when the choice splits the problem in parts), the optimal choices form
+a DAG from the goal. Here:
+
+* :func:`count` -- the number of optimal choice paths (trees), a DP over that
+  DAG: ``count(s) = sum over tied labels l of prod over the parts c of
+  step(s, l) of count(c)``, 1 at a state without a choice. Exact ints; it
+  visits each reachable state once (no enumeration).
+* :class:`Hook` -- how a problem maps choices to witnesses (``step``,
+  ``witness_of``, ``count_by`` of ``Solution.with_fields``); :func:`freeze`
+  makes a witness hashable, so no two are yielded alike.
+* :func:`paths` -- every optimal choice path, lazily, as a ``{state: label}``
+  dict: the first comes after one walk.
+
+Different parts of one choice must be disjoint subproblems (as interval
+splits are): a state reached twice in one witness is counted, not merged.
+Imports only the package's errors and validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .._validate import show
+from ..errors import CycleError, InvalidType
+
+__all__ = ["Hook", "check_step", "count", "freeze", "paths"]
+
+Step = Callable[[Any, Any], Any]
+
+_NO_CHOICE = object()
+
+
+def _parts(step: Step, state: Any, label: Any) -> tuple[Any, ...]:
+    nxt = step(state, label)
+    if nxt is None:
+        return ()
+    if isinstance(nxt, list):
+        return tuple(n for n in nxt if n is not None)
+    return (nxt,)
+
+
+def _labels(choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], state: Any) -> list[Any]:
+    """The optimal labels of *state* (the picked one first); [] for a state without a choice."""
+    try:
+        tied = ties.get(state)
+        if tied is not None:
+            return tied
+        label = choices.get(state, _NO_CHOICE)
+    except TypeError:  # an unhashable "state" from a step: no choice there
+        return []
+    return [] if label is _NO_CHOICE else [label]
+
+
+def check_step(step: Any) -> Step:
+    if not callable(step):
+        raise InvalidType(f"step={show(step)} must be callable: step(state, label) -> next state")
+    return step  # type: ignore[no-any-return]
+
+
+def count(choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], goal: Any, step: Step) -> int:
+    """The number of optimal choice paths from *goal* (iterative: no recursion limit)."""
+    done: dict[Any, int] = {}
+    live: set[Any] = set()
+    # each frame: (state, its labels, parts of each label) -- expanded once, then summed
+    stack: list[tuple[Any, list[tuple[Any, ...]] | None]] = [(goal, None)]
+    while stack:
+        state, expanded = stack.pop()
+        if expanded is None:
+            if state in done:
+                continue
+            labels = _labels(choices, ties, state)
+            if not labels:
+                done[state] = 1
+                continue
+            if state in live:
+                raise CycleError(f"the choices lead back to state {show(state)}", cycle=[state])
+            live.add(state)
+            parts = [_parts(step, state, label) for label in labels]
+            stack.append((state, parts))
+            for group in parts:
+                for part in group:
+                    if part not in done:
+                        stack.append((part, None))
+            continue
+        missing = [p for group in expanded for p in group if p not in done]
+        if missing:  # a part was pushed before it could be finished (a shared sub-state)
+            stack.append((state, expanded))
+            for part in missing:
+                if part in live:
+                    raise CycleError(f"the choices lead back to state {show(part)}", cycle=[part])
+                stack.append((part, None))
+            continue
+        total = 0
+        for group in expanded:
+            product = 1
+            for part in group:
+                product *= done[part]
+            total += product
+        live.discard(state)
+        done[state] = total
+    return done[goal]
+
+
+def paths(
+    choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], goal: Any, step: Step
+) -> Iterator[dict[Any, Any]]:
+    """Every optimal choice path from *goal* as ``{state: label}``, lazily, depth first."""
+    # a partial path: (chosen as a linked list of (state, label, rest, length), pending as a
+    # linked list of (state, rest)); nothing is copied when a partial path branches. A path
+    # longer than there are choices must come back to a state: a cycle.
+    most = len(choices) + 1
+    stack: list[tuple[Any, Any]] = [(None, (goal, None))]
+    while stack:
+        chosen, pending = stack.pop()
+        while pending is not None:
+            state, pending = pending
+            labels = _labels(choices, ties, state)
+            if labels:
+                break
+        else:
+            out: dict[Any, Any] = {}
+            while chosen is not None:
+                state, label, chosen, _ = chosen
+                out[state] = label
+            yield out
+            continue
+        length = 1 if chosen is None else chosen[3] + 1
+        if length > most:
+            raise CycleError(f"the choices lead back to state {show(state)}", cycle=[state])
+        for label in reversed(labels):
+            rest = pending
+            for part in reversed(_parts(step, state, label)):
+                rest = (part, rest)
+            stack.append(((state, label, chosen, length), rest))
+
+
+class Hook:
+    """How a problem maps choices to its witnesses (see ``Solution.with_fields``)."""
+
+    __slots__ = ("count_by", "step", "witness_of")
+
+    def __init__(
+        self,
+        step: Callable[[Any, Any], Any] | None = None,
+        witness_of: Callable[[Any], Mapping[str, Any]] | None = None,
+        count_by: Callable[[Any], int] | None = None,
+    ) -> None:
+        for name, func in (("step", step), ("witness_of", witness_of), ("count_by", count_by)):
+            if func is not None and not callable(func):
+                raise InvalidType(f"{name}={show(func)} must be callable")
+        self.step = step
+        self.witness_of = witness_of
+        self.count_by = count_by
+
+    def updated(self, step: Any, witness_of: Any, count_by: Any) -> Hook:
+        if step is None and witness_of is None and count_by is None:
+            return self
+        return Hook(
+            step if step is not None else self.step,
+            witness_of if witness_of is not None else self.witness_of,
+            count_by if count_by is not None else self.count_by,
+        )
+
+
+def freeze(value: Any) -> Any:
+    """A hashable stand-in for a witness (lists, dicts and sets frozen, recursively)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(freeze(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted(((repr(k), freeze(v)) for k, v in value.items()), key=repr)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted((freeze(v) for v in value), key=repr)))
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return value
