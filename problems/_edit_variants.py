@@ -414,7 +414,7 @@ def _walk_table(
     table: Any, a: Sequence[Hashable], b: Sequence[Hashable], c: Costs
 ) -> list[Operation]:
     """Read a script back from a full table by re-checking which candidate gives each cell."""
-    D = table.tolist()
+    D = table  # read cell by cell: converting the whole table would cost more than the walk
     ins, dele, sub, _tr = (float(v) for v in (c.insert, c.delete, c.substitute, c.transpose))
     seen_a = _last_seen(a) if c.variant == "damerau" else []
     labels: dict[tuple[int, int], Any] = {}

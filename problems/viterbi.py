@@ -189,17 +189,34 @@ def _model(
         emit = _probabilities("emit_p", emit, (n, k), exact=False)
         start = _probabilities("start_p", start_p, (n,), exact=True)
         trans = _probabilities("trans_p", trans_p, (n, n), exact=True)
-        seq = check_sequence("observations", observations)
-        obs = np.zeros(len(seq), dtype=np.int64)
-        for t, o in enumerate(seq):
-            if isinstance(o, bool) or not isinstance(o, (int, np.integer)):
-                raise dp.InvalidType(f"observations[{t}]={show(o)} must be an integer symbol")
-            if not 0 <= o < k:
-                raise dp.InvalidInput(f"observations[{t}]={o} must be a symbol in range({k})")
-            obs[t] = o
+        obs = _symbols(observations, k)
     if len(obs) == 0:
         raise dp.InvalidInput("observations must not be empty")
     return Model(names, obs, _logs(start), _logs(trans), _logs(emit))
+
+
+def _symbols(observations: object, k: int) -> Any:
+    """Integer symbols in ``range(k)`` as an int64 array (a numpy integer array is checked at once)."""
+    if (
+        isinstance(observations, np.ndarray)
+        and observations.ndim == 1
+        and observations.dtype.kind in "iu"
+    ):
+        obs = observations.astype(np.int64)
+        bad = np.flatnonzero((obs < 0) | (obs >= k))
+        if len(bad):
+            t = int(bad[0])
+            raise dp.InvalidInput(f"observations[{t}]={int(obs[t])} must be a symbol in range({k})")
+        return obs
+    seq = check_sequence("observations", observations)
+    obs = np.zeros(len(seq), dtype=np.int64)
+    for t, o in enumerate(seq):
+        if isinstance(o, bool) or not isinstance(o, (int, np.integer)):
+            raise dp.InvalidType(f"observations[{t}]={show(o)} must be an integer symbol")
+        if not 0 <= o < k:
+            raise dp.InvalidInput(f"observations[{t}]={o} must be a symbol in range({k})")
+        obs[t] = o
+    return obs
 
 
 def build(
