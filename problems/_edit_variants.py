@@ -372,6 +372,8 @@ def _matrix(ca: Any, cb: Any, k: int, c: Costs, full: bool) -> Any:
     """The distance table (``full``) or its last row, in C or numpy."""
     n, m = len(ca), len(cb)
     code = VARIANTS.index(c.variant)
+    if full or code == 2:  # the whole table (Damerau reads any earlier row)
+        check_memory("a", None, 8 * (n + 1) * (m + 1), shown=f"<{n:,} items> with b of {m:,}")
     args = (float(c.insert), float(c.delete), float(c.substitute), float(c.transpose))
     if _ckernels.C is not None:
         raw = _ckernels.C.edit_table(ca, cb, k, *args, code, full)
@@ -454,8 +456,6 @@ def fast(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
         value = _matrix(ca, cb, k, c, False)[0, -1]
 
     def operations() -> list[Operation]:
-        n, m = len(a), len(b)
-        check_memory("a", f"<{n:,} items>", 8 * (n + 1) * (m + 1), shown=f"<{n:,} items>")
         ca, cb, k = _codes(a, b)
         return _walk_table(_matrix(ca, cb, k, c, True), a, b, c)
 
