@@ -36,7 +36,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_choice, check_number, show
 
-from . import _ckernels
+from . import _ckernels, _strings
 from ._run import check_memory, run, state
 
 __all__ = [
@@ -364,6 +364,20 @@ def _codes(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Any, Any, int]
     return ca, cb, len(index)
 
 
+def masks_fit(ca: Any, cb: Any) -> bool:
+    """Whether the bit-parallel kernels' match masks fit :data:`_strings.MASK_BUDGET`.
+
+    One mask of ``len(pattern) / 64`` words per distinct symbol of the
+    pattern (the shorter sequence); a long pattern of mostly distinct symbols
+    would need gigabytes.
+    """
+    pattern = ca if len(ca) < len(cb) else cb
+    words = (len(pattern) + 63) // 64
+    if 8 * words * len(pattern) <= _strings.MASK_BUDGET:
+        return True
+    return 8 * words * len(np.unique(pattern)) <= _strings.MASK_BUDGET
+
+
 def _points(s: str) -> Any:
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.int32)
 
@@ -446,11 +460,11 @@ def _walk_table(
 def fast(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
     """The ``fast`` Solution: C or numpy rows for the value, a full table for the script."""
     unit = (c.insert, c.delete, c.substitute, c.transpose) == (1, 1, 1, 1)
-    if _ckernels.C is not None and c.variant == "osa" and unit:
-        if isinstance(a, str) and isinstance(b, str):  # code points as they are: no dict pass
-            value: Any = _ckernels.C.osa_unit(_points(a), _points(b))
-        else:
-            value = _ckernels.C.osa_unit(*_codes(a, b)[:2])
+    codes = (_points(a), _points(b)) if isinstance(a, str) and isinstance(b, str) else None
+    if codes is None:
+        codes = _codes(a, b)[:2]
+    if _ckernels.C is not None and c.variant == "osa" and unit and masks_fit(*codes):
+        value: Any = _ckernels.C.osa_unit(*codes)  # code points as they are: no dict pass
     else:
         ca, cb, k = _codes(a, b)
         value = _matrix(ca, cb, k, c, False)[0, -1]

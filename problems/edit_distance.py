@@ -210,7 +210,7 @@ def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operat
 
 def _unit_distance(ca: Any, cb: Any) -> int:
     """The unit-cost distance: the C bit-parallel kernel when built, else the Python one."""
-    if _ckernels.C is not None:
+    if _ckernels.C is not None and _edit_variants.masks_fit(ca, cb):
         return int(_ckernels.C.levenshtein(ca.astype("int64"), cb.astype("int64")))
     return _strings.levenshtein(ca, cb)
 

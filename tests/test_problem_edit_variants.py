@@ -170,3 +170,23 @@ def test_bad_input(kwargs, error, fragment):
 def test_naive_refused_for_variants_too():
     with pytest.raises(dp.BudgetExceeded, match="naive"):
         edit_distance.solve("ab" * 10, "ba" * 10, variant="osa", strategy="naive")
+
+
+def test_masks_past_the_budget_fall_back_to_tables(monkeypatch):
+    """A long pattern of many distinct symbols would need huge match masks: the table path runs."""
+    from dptoolkit.problems import _strings
+
+    rng = random.Random(5)
+    a = [rng.randrange(400) for _ in range(300)]
+    b = [rng.randrange(400) for _ in range(280)]
+    expected = [edit_distance.solve(a, b, variant=v).value for v in VARIANTS]
+    monkeypatch.setattr(_strings, "MASK_BUDGET", 1000)
+    ca, cb, _ = _edit_variants._codes(a, b)
+    assert not _edit_variants.masks_fit(ca, cb)
+    assert [edit_distance.solve(a, b, variant=v).value for v in VARIANTS] == expected
+    rf = pytest.importorskip("rapidfuzz.distance")
+    assert expected == [
+        rf.Levenshtein.distance(a, b),
+        rf.OSA.distance(a, b),
+        rf.DamerauLevenshtein.distance(a, b),
+    ]
