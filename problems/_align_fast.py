@@ -59,11 +59,17 @@ class Choices:
         return "start" if code == 3 else code
 
 
-def score(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> float:
-    """The best score (linear space)."""
+def score(
+    ca: Any, cb: Any, table: Any, o: float, e: float, mode: str
+) -> tuple[float, tuple[int, int] | None]:
+    """The best score (linear space), and its end cell ``(i, j)`` (``None``: empty local)."""
     if _ckernels.C is not None:
-        return float(_ckernels.C.align(ca, cb, table, float(o), float(e), MODES[mode], False)[0])
-    return _numpy(ca, cb, table, float(o), float(e), mode, None)[0]
+        value, ei, ej, _, _, _ = _ckernels.C.align(
+            ca, cb, table, float(o), float(e), MODES[mode], False
+        )
+        return float(value), (None if ei < 0 else (ei, ej))
+    value, end = _numpy(ca, cb, table, float(o), float(e), mode, None)
+    return value, (None if end is None else end[:2])
 
 
 def trace(ca: Any, cb: Any, table: Any, o: float, e: float, mode: str) -> Choices:

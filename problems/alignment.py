@@ -450,13 +450,17 @@ def solve(
 
     if strategy == "fast":
         ca, cb, table = sc.codes(a, b)
-        value = _align_fast.score(ca, cb, table, sc.open, sc.extend, mode)
+        value, end = _align_fast.score(ca, cb, table, sc.open, sc.extend, mode)
 
         traced: list[tuple[tuple[Any, Any], Span]] = []
 
         def witness() -> tuple[tuple[Any, Any], Span]:
             if not traced:
-                choices = _align_fast.trace(ca, cb, table, sc.open, sc.extend, mode)
+                if mode == "local":  # a best local alignment lies inside a[:i1], b[:j1]
+                    i1, j1 = end if end is not None else (0, 0)
+                    choices = _align_fast.trace(ca[:i1], cb[:j1], table, sc.open, sc.extend, mode)
+                else:
+                    choices = _align_fast.trace(ca, cb, table, sc.open, sc.extend, mode)
                 walked = _align_fast.columns(choices, mode)
                 if walked is None:
                     traced.append(_walk(choices, a, b, mode))
