@@ -352,3 +352,137 @@ def test_the_plain_bar_estimates_time_left() -> None:
     assert _eta(0.0, 4, 4) is None  # all done
     left = _eta(__import__("time").perf_counter() - 2.0, 1, 3)
     assert left is not None and 3.5 < left < 5.0  # two steps left at ~2 s each
+
+
+@pytest.mark.parametrize(
+    "name", [p.name for p in dp.catalog() if p.example and p.witness and p.name != "matrix_chain"]
+)
+def test_every_example_witness_checks_valid(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    problem = dp.catalog(name)
+    words = [json.dumps(a) for a in problem.example]
+    assert main(["compare", name, *words, "--json", "--no-progress"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    for run in record["runs"]:
+        if "error" in run or "witness" not in run:
+            continue
+        expected = None if name == "all_pairs_shortest_paths" else True
+        assert run["witness_valid"] is expected, (name, run)
+
+
+def test_the_checks_agree_with_every_strategy_on_random_instances() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dptoolkit.cli._witness import check
+
+    small = st.lists(st.integers(0, 6), max_size=6)
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(weights=small, data=st.data(), capacity=st.integers(0, 12), seq=small)
+    def run(weights: list[int], data: Any, capacity: int, seq: list[int]) -> None:
+        values = data.draw(
+            st.lists(st.integers(0, 9), min_size=len(weights), max_size=len(weights))
+        )
+        a = data.draw(st.text("ab", max_size=5))
+        b = data.draw(st.text("ab", max_size=5))
+        for strategy in ("top_down", "bottom_up", "fast"):
+            sol = dp.catalog("knapsack").solve(weights, values, capacity, strategy=strategy)
+            named = {"weights": weights, "values": values, "capacity": capacity}
+            assert check("knapsack", sol.value, {"items": sol.items}, named) is True
+            sol = dp.catalog("lis").solve(seq, strategy=strategy)
+            assert check("lis", sol.value, {"indices": sol.indices}, {"seq": seq}) is True
+            sol = dp.catalog("edit_distance").solve(a, b, strategy=strategy)
+            ops = {"operations": sol.operations}
+            assert check("edit_distance", sol.value, ops, {"a": a, "b": b}) is True
+            assert check("edit_distance", sol.value + 1, ops, {"a": a, "b": b}) is False
+            sol = dp.catalog("lcs").solve(a, b, strategy=strategy)
+            assert check("lcs", sol.value, {"sequence": sol.sequence}, {"a": a, "b": b}) is True
+
+    run()
+
+
+# --------------------------------------------------------------------------
+# solve --count, --all [--limit N], --k K (issue 14 item 5)
+# --------------------------------------------------------------------------
+
+
+def _subsets(weights: list[int], values: list[int], capacity: int) -> list[tuple[int, list[int]]]:
+    """Every feasible 0/1 item set with its value, by enumeration (the definition)."""
+    import itertools
+
+    found = []
+    for size in range(len(weights) + 1):
+        for items in itertools.combinations(range(len(weights)), size):
+            if sum(weights[i] for i in items) <= capacity:
+                found.append((sum(values[i] for i in items), list(items)))
+    return found
+
+
+def test_count_all_and_k_through_the_script(tmp_path: pathlib.Path) -> None:
+    weights, values, capacity = [1, 1, 2, 3], [1, 1, 2, 3], 3
+    every = _subsets(weights, values, capacity)
+    best = max(v for v, _ in every)
+    optimal = sorted(items for v, items in every if v == best)
+    argv = ["solve", "knapsack", json.dumps(weights), json.dumps(values), str(capacity)]
+    done = dptoolkit(tmp_path, *argv, "--count", "--all", "--k", "4")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.splitlines()[0] == "knapsack (strategy: bottom_up, chosen by auto)"
+    assert f"optimal solutions: {len(optimal)}" in out
+    listed = re.findall(r"^  \d+\. items (\[.*\])$", out, re.M)
+    assert sorted(json.loads(x) for x in listed) == optimal
+    record = json.loads(dptoolkit(tmp_path, *argv, "--count", "--all", "--k", "4", "--json").stdout)
+    assert record["count"] == len(optimal)
+    assert sorted(w["items"] for w in record["witnesses"]) == optimal
+    assert all(w["value"] == best for w in record["witnesses"])
+    top = sorted((v for v, _ in every), reverse=True)[:4]
+    assert [e["value"] for e in record["k_best"]] == top
+    first = json.loads(dptoolkit(tmp_path, *argv, "--all", "--limit", "1", "--json").stdout)
+    assert len(first["witnesses"]) == 1 and first["witnesses"][0]["items"] in optimal
+
+
+def test_count_matches_enumeration_on_random_knapsacks(capsys: pytest.CaptureFixture[str]) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, database=None)
+    @given(
+        pairs=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=5),
+        capacity=st.integers(0, 8),
+        k=st.integers(1, 5),
+    )
+    def run(pairs: list[tuple[int, int]], capacity: int, k: int) -> None:
+        weights, values = [w for w, _ in pairs], [v for _, v in pairs]
+        every = _subsets(weights, values, capacity)
+        best = max(v for v, _ in every)
+        argv = ["solve", "knapsack", json.dumps(weights), json.dumps(values), str(capacity)]
+        assert main([*argv, "--count", "--all", "--k", str(k), "--json"]) == 0
+        record = json.loads(capsys.readouterr().out)
+        optimal = sorted(items for v, items in every if v == best)
+        assert record["count"] == len(optimal)
+        assert sorted(w["items"] for w in record["witnesses"]) == optimal
+        assert [e["value"] for e in record["k_best"]] == sorted(
+            (v for v, _ in every), reverse=True
+        )[:k]
+
+    run()
+
+
+def test_questions_a_problem_cannot_answer_are_one_line(tmp_path: pathlib.Path) -> None:
+    done = dptoolkit(tmp_path, "solve", "lcs", "ABCBDAB", "BDCABA", "--count")
+    assert done.returncode == 2 and done.stdout == ""
+    one_line(done.stderr, "lcs: --count is not available", "does not declare")
+    fast = dptoolkit(
+        tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--all", "--strategy", "fast"
+    )
+    assert fast.returncode == 2
+    one_line(fast.stderr, "--all is not available", "strategy='fast'")
+    body = dptoolkit(tmp_path, "solve", "lis", "[3,1,2]", "--k", "2")
+    assert body.returncode == 2
+    one_line(body.stderr, "lis: --k is not available", "k=2")
+    alone = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--limit", "2")
+    assert alone.returncode == 2
+    one_line(alone.stderr, "--limit N goes with --all")
+    zero = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--k", "0")
+    assert zero.returncode == 2
+    one_line(zero.stderr, "--k", "positive integer")

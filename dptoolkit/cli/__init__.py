@@ -7,6 +7,7 @@ subcommands, and ``dptoolkit SUBCOMMAND --help`` for each one:
     dptoolkit show knapsack                          # statement, recurrence, example
     dptoolkit solve knapsack '[1,3,5,2]' '[10,20,100,22]' 10
     dptoolkit solve edit_distance kitten sitting --json
+    dptoolkit solve knapsack '[1,1,2]' '[1,1,2]' 2 --count --all --k 3
     dptoolkit trace fibonacci 5                      # call tree, hits marked
     dptoolkit compare lcs ABCBDAB BDCABA             # every strategy side by side
     dptoolkit bench memo --quick                     # the benchmarks, as ratios
@@ -28,7 +29,14 @@ JSON output
 ``--json`` prints one JSON object (``list --json`` a list of objects).
 Tuples become lists, sets sorted lists, numpy values plain numbers, mapping
 keys strings, and the floats infinity and NaN become the strings ``"inf"``,
-``"-inf"`` and ``"nan"`` (JSON has no such numbers).
+``"-inf"`` and ``"nan"`` (JSON has no such numbers). ``solve --json`` names
+the strategy that ran and, when ``auto`` chose it, ``"chosen_by": "auto"``;
+``trace --json`` gives the call tree as ``nodes`` in call order (each with
+``call``, ``state``, ``value``, ``hit``, ``depth``, ``parent`` and
+``children`` ids); ``compare --json`` gives each run's ``witness`` with
+``witness_same`` and ``witness_valid``; ``solve --count/--all/--k`` add
+``count``, ``witnesses`` and ``k_best`` (with ``k_strategy``); ``bench --json`` each suite's rows,
+``"seconds": null`` where a figure was not measured.
 
 Exit status
 -----------

@@ -232,7 +232,7 @@ def _solution_lines(
     captions: dict[str, str] = {}
     rendered: dict[str, list[str]] = {}
     for name, value in witness.items():
-        text = caption(problem.name, name, named)
+        text = caption(problem.name, name, named) if value is not None else None
         if text:
             captions[name] = text
         lines = render(problem.name, name, value, named)

@@ -170,6 +170,7 @@ def _rich_table(
     """The table drawn by rich for a terminal, or None when rich (the ``cli`` extra)
     is not installed; the columns in *wrap* wrap to fit *width*, the others stay whole."""
     try:
+        import rich  # noqa: F401  (None in sys.modules: rich is disabled)
         from rich.console import Console
         from rich.table import Table
     except ImportError:

@@ -44,6 +44,7 @@ class _RichProgress:
     """rich's progress bar: description, bar, M/N, the step, elapsed time, time remaining."""
 
     def __init__(self, total: int, *, stream: IO[str], title: str) -> None:
+        import rich  # noqa: F401  (None in sys.modules: rich is disabled)
         from rich.console import Console
         from rich.progress import (
             BarColumn,

@@ -307,8 +307,8 @@ def _witness_lines(done: list[_Run]) -> list[str]:
         lines.append(f"witness of {r.strategy} differs: {_fields_text(r)}")
     if all(r.valid for r in [first, *others]):
         lines.append(
-            "both are valid: each is an optimal solution of the same value (checked against "
-            "the problem's definition); ties may be broken differently by each strategy"
+            "both are valid: optimal solutions of the same value, checked against the "
+            "problem's definition (the strategies break ties differently)"
         )
     elif all(r.valid is None for r in [first, *others]):
         lines.append("(the witnesses were not checked: no checker for this problem)")

@@ -6,6 +6,7 @@ import argparse
 from typing import IO, Any
 
 from ..errors import DPError
+from . import _many
 from ._common import (
     _draw_table,
     _number_hint,
@@ -32,7 +33,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--strategy",
         default="auto",
-        help="naive, top_down, bottom_up, fast or auto (default: auto)",
+        help="naive, top_down, bottom_up, fast or auto (default: auto; bottom_up with "
+        "--count or --all, which need the ties an engine strategy records)",
     )
     p.add_argument(
         "--json",
@@ -40,16 +42,20 @@ def add_parser(sub: Any) -> None:
         help='print one JSON object: value, strategy, witness fields; inf becomes "inf"',
     )
     _table_option(p)
+    _many.add_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     problem = _problem(args.name)
     call_args, kwargs = _prepare(problem, args.args, args.kw)
+    more = _many.asked(args)
+    strategy = _many.engine_strategy(args) if more else args.strategy
     try:
-        sol = _solve(problem, call_args, kwargs, args.strategy)
+        sol = _solve(problem, call_args, kwargs, strategy)
     except DPError as exc:
         raise _number_hint(exc, args.args, problem.name) from None
+    found = _many.report(problem, sol, args, call_args, kwargs) if more else {}
     if args.table:
         _draw_table(problem, call_args, kwargs, args.table)
     if args.json:
@@ -59,6 +65,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             **({"chosen_by": "auto"} if args.strategy == "auto" else {}),
             "value": sol.value,
             **_witness(problem, sol),
+            **found,
         }
         out.write(_dumps(record) + "\n")
         return 0
@@ -67,4 +74,6 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.table:
         lines.append(f"table drawn to {args.table}")
     out.write("\n".join(lines) + "\n")
+    if found:
+        _many.write(found, args, out)
     return 0
