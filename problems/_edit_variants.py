@@ -27,7 +27,7 @@ swap.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,26 +157,6 @@ def _last_col(b: Sequence[Hashable], j: int, x: Hashable) -> int:
         if b[q - 1] == x:
             return q
     return 0
-
-
-def children(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
-    seen_a = _last_seen(a) if c.variant == "damerau" else []
-
-    def kids(ij: tuple[int, int]) -> Iterator[tuple[int, int]]:
-        i, j = ij
-        if not (i and j):
-            return
-        yield from ((i - 1, j - 1), (i - 1, j), (i, j - 1))
-        same = a[i - 1] == b[j - 1]
-        if c.variant == "osa" and i > 1 and j > 1 and not same:
-            if a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                yield (i - 2, j - 2)
-        elif c.variant == "damerau" and not same:
-            k, col = seen_a[i].get(b[j - 1], 0), _last_col(b, j, a[i - 1])
-            if k and col:
-                yield (k - 1, col - 1)
-
-    return kids
 
 
 def walk(choices: Any, n: int, m: int) -> list[Operation]:
@@ -482,7 +462,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs, strategy: str)
         return fast(a, b, c)
     rec = recurrence(a, b, c)
     goal = (len(a), len(b))
-    sol = run(rec, goal, strategy, children=children(a, b, c), visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     value = sol.value.item() if hasattr(sol.value, "item") else sol.value
     return sol.with_fields(value=c.number(value), lazy={"operations": lambda: walk(choices, *goal)})

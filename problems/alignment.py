@@ -108,38 +108,11 @@ M, X, Y = 0, 1, 2  # the three tables: pair, gap in b, gap in a
 Span = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _setup(a: object, b: object, mode: object, **scores: object) -> tuple[Any, Any, str, Scheme]:
+def _check(a: object, b: object, mode: object, **scores: object) -> tuple[Any, Any, str, Scheme]:
     a = check_symbols("a", a)
     b = check_symbols("b", b)
     mode = check_choice("mode", mode, MODES)
     return a, b, mode, make_scheme(a, b, **scores)
-
-
-def build(
-    a: Sequence[Hashable],
-    b: Sequence[Hashable],
-    *,
-    mode: str = "global",
-    match: float = 1,
-    mismatch: float = -1,
-    gap: float = -1,
-    gap_open: float | None = None,
-    gap_extend: float | None = None,
-    matrix: Any = None,
-) -> tuple[Recurrence, tuple[int, int, int]]:
-    """The alignment recurrence (Gotoh's three tables) and its goal ``(len(a) + 1, 0, 0)``.
-
-    Examples
-    --------
-    >>> rec, goal = build("ACGT", "AGT")
-    >>> rec.solve(*goal, strategy="top_down").value
-    2
-    """
-    a, b, mode, sc = _setup(
-        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
-    return _recurrence(a, b, mode, sc), (len(a) + 1, 0, 0)
 
 
 def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Scheme) -> Recurrence:
@@ -196,27 +169,31 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
     return best
 
 
-def _children(n: int, m: int, mode: str) -> Any:
-    def children(s: tuple[int, int, int]) -> Iterator[tuple[int, int, int]]:
-        i, j, t = s
-        if i > n:
-            if j or t:
-                return
-            if mode == "global":
-                yield from ((n, m, u) for u in (M, X, Y))
-            elif mode == "local":
-                yield from ((p, q, M) for p in range(1, n + 1) for q in range(1, m + 1))
-            else:
-                yield from ((n, q, u) for q in range(m + 1) for u in (M, X, Y))
-                yield from ((p, m, u) for p in range(n) for u in (M, X, Y))
-        elif t == M and i and j:
-            yield from ((i - 1, j - 1, u) for u in (M, X, Y))
-        elif t == X and i and (j or mode != "semiglobal"):
-            yield from ((i - 1, j, u) for u in (M, X, Y))
-        elif t == Y and j and (i or mode != "semiglobal"):
-            yield from ((i, j - 1, u) for u in (M, X, Y))
+def build(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    *,
+    mode: str = "global",
+    match: float = 1,
+    mismatch: float = -1,
+    gap: float = -1,
+    gap_open: float | None = None,
+    gap_extend: float | None = None,
+    matrix: Any = None,
+) -> tuple[Recurrence, tuple[int, int, int]]:
+    """The alignment recurrence (Gotoh's three tables) and its goal ``(len(a) + 1, 0, 0)``.
 
-    return children
+    Examples
+    --------
+    >>> rec, goal = build("ACGT", "AGT")
+    >>> rec.solve(*goal, strategy="top_down").value
+    2
+    """
+    a, b, mode, sc = _check(
+        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
+        gap_extend=gap_extend, matrix=matrix,
+    )  # fmt: skip
+    return _recurrence(a, b, mode, sc), (len(a) + 1, 0, 0)
 
 
 def _rows(a: Any, b: Any, cols: list[tuple[int, int]]) -> tuple[Any, Any]:
@@ -438,7 +415,7 @@ def solve(
     >>> solve("CCAGTT", "AGT", mode="semiglobal").span
     ((2, 5), (0, 3))
     """
-    a, b, mode, sc = _setup(
+    a, b, mode, sc = _check(
         a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
         gap_extend=gap_extend, matrix=matrix,
     )  # fmt: skip
@@ -474,9 +451,7 @@ def solve(
             lazy={"aligned": lambda: witness()[0], "span": lambda: witness()[1]},
         )
     rec = _recurrence(a, b, mode, sc)
-    sol = run(
-        rec, (n + 1, 0, 0), strategy, children=_children(n, m, mode), visits=3 * (n + 2) * (m + 1)
-    )
+    sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1))
     choices = sol.choices
     walked: list[tuple[tuple[Any, Any], Span]] = []
 

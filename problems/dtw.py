@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -165,21 +165,6 @@ def _coster(cost: str) -> Any:
     return c
 
 
-def build(
-    x: Sequence[Point], y: Sequence[Point], *, window: int | None = None, cost: str = "absolute"
-) -> tuple[Recurrence, tuple[int, int]]:
-    """The DTW recurrence and its goal ``(len(x) - 1, len(y) - 1)``.
-
-    Examples
-    --------
-    >>> rec, goal = build([1, 3, 4], [1, 4])
-    >>> rec.solve(*goal, strategy="bottom_up").value
-    1
-    """
-    xs, ys, w, cost = _check(x, y, window, cost)
-    return _recurrence(xs, ys, w, cost), (len(xs) - 1, len(ys) - 1)
-
-
 def _recurrence(xs: list[Point], ys: list[Point], w: int | None, cost: str) -> Recurrence:
     c = _coster(cost)
     n, m = len(xs), len(ys)
@@ -203,19 +188,19 @@ def _recurrence(xs: list[Point], ys: list[Point], w: int | None, cost: str) -> R
     return warp
 
 
-def _children(w: int | None) -> Any:
-    def children(s: tuple[int, int]) -> Iterator[tuple[int, int]]:
-        i, j = s
-        if w is not None and abs(i - j) > w:
-            return
-        if i and j:
-            yield (i - 1, j - 1)
-        if i and (w is None or abs(i - 1 - j) <= w):
-            yield (i - 1, j)
-        if j and (w is None or abs(j - 1 - i) <= w):
-            yield (i, j - 1)
+def build(
+    x: Sequence[Point], y: Sequence[Point], *, window: int | None = None, cost: str = "absolute"
+) -> tuple[Recurrence, tuple[int, int]]:
+    """The DTW recurrence and its goal ``(len(x) - 1, len(y) - 1)``.
 
-    return children
+    Examples
+    --------
+    >>> rec, goal = build([1, 3, 4], [1, 4])
+    >>> rec.solve(*goal, strategy="bottom_up").value
+    1
+    """
+    xs, ys, w, cost = _check(x, y, window, cost)
+    return _recurrence(xs, ys, w, cost), (len(xs) - 1, len(ys) - 1)
 
 
 def _walk(choices: Any, n: int, m: int) -> list[tuple[int, int]]:
@@ -395,7 +380,7 @@ def solve(
 
         return dp.Solution(value, strategy="fast", lazy={"path": path})
     rec = _recurrence(xs, ys, w, cost)
-    sol = run(rec, (n - 1, m - 1), strategy, children=_children(w), visits=n * m)
+    sol = run(rec, (n - 1, m - 1), strategy, visits=n * m)
     choices = sol.choices
     value = sol.value.item() if hasattr(sol.value, "item") else sol.value
     return sol.with_fields(value=value, lazy={"path": lambda: _walk(choices, n, m)})

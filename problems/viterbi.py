@@ -219,26 +219,6 @@ def _symbols(observations: object, k: int) -> Any:
     return obs
 
 
-def build(
-    observations: Sequence[Hashable],
-    states: Sequence[Hashable],
-    start_p: Any,
-    trans_p: Any,
-    emit_p: Any,
-) -> tuple[Recurrence, tuple[int, int]]:
-    """The Viterbi recurrence and its goal ``(len(observations), 0)``.
-
-    Examples
-    --------
-    >>> rec, goal = build("HT", "ab", {"a": 1, "b": 0}, {"a": {"a": 1}, "b": {"b": 1}},
-    ...                   {"a": {"H": 0.5, "T": 0.5}, "b": {"H": 1}})
-    >>> round(rec.solve(*goal, strategy="bottom_up").value, 6)
-    -1.386294
-    """
-    model = _model(observations, states, start_p, trans_p, emit_p)
-    return _recurrence(model), (len(model.obs), 0)
-
-
 def _recurrence(model: Model) -> Recurrence:
     T, S = len(model.obs), len(model.states)
     obs = model.obs.tolist()
@@ -258,14 +238,24 @@ def _recurrence(model: Model) -> Recurrence:
     return best
 
 
-def _children(T: int, S: int) -> Any:
-    def children(ts: tuple[int, int]) -> list[tuple[int, int]]:
-        t, s = ts
-        if t == T:
-            return [] if s else [(T - 1, r) for r in range(S)]
-        return [] if t == 0 else [(t - 1, r) for r in range(S)]
+def build(
+    observations: Sequence[Hashable],
+    states: Sequence[Hashable],
+    start_p: Any,
+    trans_p: Any,
+    emit_p: Any,
+) -> tuple[Recurrence, tuple[int, int]]:
+    """The Viterbi recurrence and its goal ``(len(observations), 0)``.
 
-    return children
+    Examples
+    --------
+    >>> rec, goal = build("HT", "ab", {"a": 1, "b": 0}, {"a": {"a": 1}, "b": {"b": 1}},
+    ...                   {"a": {"H": 0.5, "T": 0.5}, "b": {"H": 1}})
+    >>> round(rec.solve(*goal, strategy="bottom_up").value, 6)
+    -1.386294
+    """
+    model = _model(observations, states, start_p, trans_p, emit_p)
+    return _recurrence(model), (len(model.obs), 0)
 
 
 def _walk(choices: Any, model: Model, value: float) -> list[Hashable] | None:
@@ -417,7 +407,7 @@ def solve(
 
         return dp.Solution(value, strategy="fast", lazy={"path": path})
     rec = _recurrence(model)
-    sol = run(rec, (T, 0), strategy, children=_children(T, S), visits=(T + 1) * S)
+    sol = run(rec, (T, 0), strategy, visits=(T + 1) * S)
     value = float(sol.value)
     choices = sol.choices
     return sol.with_fields(value=value, lazy={"path": lambda: _walk(choices, model, value)})
