@@ -8,7 +8,7 @@ import sys
 
 from ._timing import format_rows
 
-SUITES = ("memo", "recurrence", "catalog", "stores")
+SUITES = ("memo", "recurrence", "catalog", "stores", "classics")
 
 
 def main(argv: list[str] | None = None) -> int:
