@@ -15,6 +15,8 @@ import math
 import numbers
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from typing import Any
 
@@ -91,11 +93,23 @@ class Scheme:
         return ca, cb, scores
 
 
+def _not_exact(name: str, value: object) -> None:
+    """Fractions and Decimals would be rounded by the float64 kernels: refused by name."""
+    if isinstance(value, (Fraction, Decimal)) and not (
+        isinstance(value, Fraction) and value.denominator == 1
+    ):
+        raise InvalidType(
+            f"{name}={show(value)} must be an int or a float (scores are float64 in C)"
+        )
+
+
 def _score(name: str, value: object) -> int | float:
+    _not_exact(name, value)
     return check_number(name, value)
 
 
 def _penalty(name: str, value: object) -> int | float:
+    _not_exact(name, value)
     number = check_number(name, value)
     if number > 0:
         raise InvalidInput(f"{name}={show(value)} must be <= 0 (a gap is a penalty)")

@@ -76,6 +76,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -125,6 +127,8 @@ def _series(name: str, value: object) -> tuple[list[Point], int]:
 
 
 def _finite(name: str, value: object) -> int | float:
+    if isinstance(value, (Fraction, Decimal)):  # the fast kernel works in float64: no rounding
+        raise dp.InvalidType(f"{name}={show(value)} must be an int or a float")
     return check_number(name, value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 from dptoolkit.problems import _ckernels, alignment
@@ -229,6 +230,11 @@ def test_witness_costs_one_walk_and_no_refill():
         ({"gap_extend": -2}, dp.InvalidInput, "needs gap_open"),
         ({"gap_open": -2, "gap_extend": 1}, dp.InvalidInput, "gap_extend=1"),
         ({"match": "1"}, dp.InvalidType, "match='1'"),
+        (
+            {"match": Fraction(1, 2)},
+            dp.InvalidType,
+            "match=Fraction(1, 2) must be an int or a float",
+        ),
         ({"matrix": "BLOSUM99"}, dp.InvalidInput, "matrix='BLOSUM99'"),
         ({"matrix": 5}, dp.InvalidType, "matrix=5"),
         ({"matrix": {("A", "A"): 1}}, dp.InvalidInput, "a[1]='C' is not in"),
