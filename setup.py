@@ -9,7 +9,16 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("dptoolkit._cmemo", ["dptoolkit/_cmemo.c"], optional=True),
+        Extension(
+            "dptoolkit._cmemo",
+            ["dptoolkit/_cmemo.c"],
+            depends=[
+                "dptoolkit/_cmemo_attrs.h",
+                "dptoolkit/_cmemo_miss.h",
+                "dptoolkit/_cmemo_ready.h",
+            ],
+            optional=True,
+        ),
         Extension("dptoolkit._ckernels", ["dptoolkit/_ckernels.c"], optional=True),
     ],
 )
