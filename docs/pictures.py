@@ -28,7 +28,7 @@ from typing import Any
 import dptoolkit as dp
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import sequence_pictures  # noqa: E402  (docs/sequence_pictures.py, next to this file)
+import sequence_pictures  # docs/sequence_pictures.py, next to this file
 
 DOCS = pathlib.Path(__file__).resolve().parent
 IMAGES = DOCS / "problems" / "img"
