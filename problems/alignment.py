@@ -468,7 +468,7 @@ def solve(
 PROBLEMS = (
     dp.Problem(
         name="alignment",
-        summary="Best global, local or semiglobal alignment of two sequences (affine gaps, matrices).",
+        summary="Best global, local or semiglobal alignment of two sequences.",
         recurrence=(
             "M(i,j) = s(a[i-1], b[j-1]) + max(M, X, Y)(i-1, j-1); "
             "X(i,j) = max(M(i-1,j) + o, X(i-1,j) + e, Y(i-1,j) + o); "
