@@ -19,5 +19,6 @@ setup(
             ],
             optional=True,
         ),
+        Extension("dptoolkit._ckernels", ["dptoolkit/_ckernels.c"], optional=True),
     ],
 )

@@ -27,6 +27,9 @@ from typing import Any
 
 import dptoolkit as dp
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import sequence_pictures  # docs/sequence_pictures.py, next to this file
+
 DOCS = pathlib.Path(__file__).resolve().parent
 IMAGES = DOCS / "problems" / "img"
 
@@ -57,6 +60,10 @@ def problem_pictures() -> dict[str, dict[str, str]]:
     manifest: dict[str, dict[str, str]] = {}
     for problem in dp.catalog():
         file = f"{problem.name}.png"
+        if problem.name in sequence_pictures.DRAW:  # drawn with the witness path through the table
+            manifest[problem.name] = sequence_pictures.draw(problem.name, IMAGES)
+            sys.stdout.write(f"drew {IMAGES / file}\n")
+            continue
         target = IMAGES / file
         call = f"dp.catalog({problem.name!r}).solve({_shown(problem)}, strategy='bottom_up')"
         sol = _table(problem)

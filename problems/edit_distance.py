@@ -90,7 +90,7 @@ import dptoolkit as dp
 from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
-from . import _strings
+from . import _ckernels, _edit_variants, _strings
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
 
@@ -203,9 +203,12 @@ def apply_operations(
         raise dp.InvalidType(
             f"operations={show(operations)} must be an iterable of (kind, i, j) triples"
         )
+    script = list(operations)
+    if any(isinstance(op, tuple) and op[:1] == ("transpose",) for op in script):
+        return same_type(b, _edit_variants.apply(a, b, script))
     out: list[Hashable] = []
     i = j = 0
-    for k, op in enumerate(operations):
+    for k, op in enumerate(script):
         try:
             kind, oi, oj = op
         except (TypeError, ValueError):
@@ -293,17 +296,41 @@ def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operat
     return _strings.edit_operations(*_strings.encode(a, b))
 
 
+def _unit_distance(ca: Any, cb: Any) -> int:
+    """The unit-cost distance: the C bit-parallel kernel when built, else the Python one."""
+    if _ckernels.C is not None and _edit_variants.masks_fit(ca, cb):
+        return int(_ckernels.C.levenshtein(ca.astype("int64"), cb.astype("int64")))
+    return _strings.levenshtein(ca, cb)
+
+
 @shows_auto
 def solve(
-    a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    *,
+    insert: float = 1,
+    delete: float = 1,
+    substitute: float = 1,
+    transpose: float = 1,
+    variant: str = "levenshtein",
+    strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
-    """The Levenshtein distance from ``a`` to ``b``, with an edit script.
+    """The edit distance from ``a`` to ``b`` (Levenshtein, OSA or Damerau), with an edit script.
 
     Parameters
     ----------
     a, b : sequence of hashable
         ``str``, ``bytes``, ``list`` or ``tuple`` (any iterable is read once);
         items are compared with ``==`` and must be hashable.
+    insert, delete, substitute, transpose : number >= 0
+        The cost of each edit (``transpose`` only counts for ``"osa"`` and
+        ``"damerau"``; ``"damerau"`` needs ``2 * transpose >= insert + delete``).
+    variant : {"levenshtein", "osa", "damerau"}
+        See :mod:`dptoolkit.problems._edit_variants`: ``"osa"`` adds swaps of
+        two adjacent items, each item edited at most once; ``"damerau"``
+        allows edits between swapped items. Scripts then hold
+        ``("transpose", i, j)`` operations.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
     k : int, optional
@@ -313,7 +340,7 @@ def solve(
     Returns
     -------
     dp.Solution
-        ``.value``: the distance (an ``int``). ``.operations``: the edit
+        ``.value``: the distance (an ``int``; a ``float`` for float costs). ``.operations``: the edit
         script, a list of ``(kind, i, j)`` (see the module docstring),
         built on first access. ``sol.count()`` and ``sol.witnesses()``: the
         distinct optimal scripts (an ``auto`` answer re-solves with
@@ -334,16 +361,28 @@ def solve(
     3
     >>> solve("abc", "", strategy="top_down").operations
     [('delete', 0, 0), ('delete', 1, 0), ('delete', 2, 0)]
+    >>> solve("ca", "abc", variant="damerau").operations
+    [('transpose', 0, 0), ('insert', 1, 1)]
+    >>> solve("kitten", "sitting", substitute=2).value
+    5
     """
     a = check_symbols("a", a)
     b = check_symbols("b", b)
+    costs = _edit_variants.check_costs(insert, delete, substitute, transpose, variant)
     asked = strategy
     strategy, k = pick_k(strategy, STRATEGIES, problem="edit_distance", k=k)
+    if not costs.unit:
+        if k is not None:
+            raise dp.InvalidInput(
+                f"k={k!r} is for the unit-cost Levenshtein distance; "
+                f"variant={costs.variant!r} with these costs answers one best script"
+            )
+        return _edit_variants.solve(a, b, costs, strategy)  # type: ignore[no-any-return]
     if strategy == "fast":
         codes = _strings.encode(a, b)
         return engine_later(
             dp.Solution(
-                _strings.levenshtein(*codes),
+                _unit_distance(*codes),
                 strategy="fast",
                 lazy={"operations": lambda: _strings.edit_operations(*codes)},
             ),
@@ -375,7 +414,7 @@ def _step(state: tuple[int, int], kind: str) -> tuple[int, int]:
 PROBLEMS = (
     dp.Problem(
         name="edit_distance",
-        summary="Levenshtein distance between two sequences, with an edit script.",
+        summary="Edit distance (Levenshtein, OSA, Damerau; weighted) between two sequences, with an edit script.",
         recurrence=(
             "D(i, j) = min(D(i-1, j-1) + [a[i-1] != b[j-1]], D(i-1, j) + 1, D(i, j-1) + 1); "
             "D(i, 0) = i, D(0, j) = j"
@@ -388,6 +427,6 @@ PROBLEMS = (
         example=("kitten", "sitting"),
         witness=("operations",),
         build=build,
-        aliases=("levenshtein", "edit-distance"),
+        aliases=("levenshtein", "edit-distance", "damerau_levenshtein", "osa"),
     ),
 )

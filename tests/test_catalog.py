@@ -396,6 +396,7 @@ INTEGERS_ONLY: dict[str, tuple[tuple[Any, ...], str]] = {
     "grid_paths": ((D("3"), 3), "rows=Decimal('3')"),
     "egg_drop": ((F(2, 1), 10), "eggs=Fraction(2, 1)"),
     "word_break": (([F(1, 2), D("0.3")], ["a"]), "text=[Fraction(1, 2)"),
+    "dtw": (([F(1, 2), 1], [1]), "x[0]=Fraction(1, 2) must be an int or a float"),
 }
 
 #: problems that only compare their items (no arithmetic): exact kinds work as they are.
@@ -405,6 +406,12 @@ COMPARED: dict[str, tuple[tuple[Any, ...], Any]] = {
     "edit_distance": (([F(1, 2), D("0.5")], [F(1, 2)]), 1),
     "count_paths": (([[F(1, 3), D("0.5")], [D("0.5"), 2]], F(1, 3), 2), 1),  # nodes, not numbers
     "palindrome": (([F(1, 2), D("0.3"), F(1, 2)],), 3),
+    "alignment": (([F(1, 2), D("0.5")], [F(1, 2)]), 0),  # one match, one gap
+    # symbols, not numbers: Decimal('0.5') is the symbol Fraction(1, 2); every probability 1
+    "viterbi": (
+        ([F(1, 2), D("0.5")], ["s"], {"s": 1}, {"s": {"s": 1}}, {"s": {F(1, 2): 1}}),
+        0.0,
+    ),
 }
 
 

@@ -142,9 +142,9 @@ def test_tree_layout_centres_parents_over_children() -> None:
 def test_problem_and_catalog_display() -> None:
     catalog = dp.catalog()
     assert isinstance(catalog, Catalog) and isinstance(catalog, list)
-    assert repr(catalog).startswith("Catalog([all_pairs_shortest_paths, catalan")
+    assert repr(catalog).startswith("Catalog([alignment, all_pairs_shortest_paths, catalan")
     lines = str(catalog).splitlines()
-    assert len(lines) == len(catalog) and lines[0].startswith("all_pairs_shortest_paths")
+    assert len(lines) == len(catalog) and lines[0].startswith("alignment")
     text = parse_html(catalog._repr_html_())
     for problem in catalog:
         assert problem.name in text

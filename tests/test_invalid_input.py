@@ -51,6 +51,16 @@ all_pairs = solver("graph_paths", "all_pairs_shortest_paths")
 longest_path = solver("graph_paths", "longest_path")
 count_paths = solver("graph_paths", "count_paths")
 grid_paths = solver("graph_paths", "grid_paths")
+# sequence problems
+alignment = solver("alignment")
+dtw = solver("dtw")
+viterbi = solver("viterbi")
+HMM = (
+    ["Healthy", "Fever"],
+    {"Healthy": 0.6, "Fever": 0.4},
+    {"Healthy": {"Healthy": 0.7, "Fever": 0.3}, "Fever": {"Healthy": 0.4, "Fever": 0.6}},
+    {"Healthy": {"cold": 0.4, "dizzy": 0.6}, "Fever": {"cold": 0.3, "dizzy": 0.7}},
+)
 
 
 def _graph(edges: list[tuple[Any, ...]]) -> Any:
@@ -590,6 +600,90 @@ CASES: list[Any] = [
         id="grid-fast-too-big",
     ),
     # --- end of part B ---
+    # --- sequence problems: alignment, edit-distance variants, dtw, viterbi ---
+    pytest.param(lambda: alignment(None, "A"), TypeError, "a=None", id="align-none"),
+    pytest.param(
+        lambda: alignment("A", "C", mode="glocal"), ValueError, "mode='glocal'", id="align-mode"
+    ),
+    pytest.param(
+        lambda: alignment("A", "C", gap=1), ValueError, "gap=1 must be <= 0", id="align-gap"
+    ),
+    pytest.param(
+        lambda: alignment("A", "C", gap_open=-3),
+        ValueError,
+        "gap_open=-3 needs gap_extend",
+        id="align-open",
+    ),
+    pytest.param(
+        lambda: alignment("AJ", "A", matrix="BLOSUM62"),
+        ValueError,
+        "a[1]='J' is not in 'BLOSUM62'",
+        id="align-matrix-letter",
+    ),
+    pytest.param(
+        lambda: alignment("A", "A", matrix=[1]), TypeError, "matrix=[1]", id="align-matrix"
+    ),
+    pytest.param(
+        lambda: alignment("A", "A", match=None), TypeError, "match=None", id="align-match"
+    ),
+    pytest.param(
+        lambda: alignment("ACGT" * 5, "ACGT" * 5, strategy="naive"),
+        RuntimeError,
+        "strategy='naive'",
+        id="align-naive-too-big",
+    ),
+    pytest.param(
+        lambda: alignment("A" * 4000, "C" * 4000, strategy="top_down"),
+        RuntimeError,
+        "strategy='top_down' would compute up to",
+        id="align-top-down-too-big",
+    ),
+    pytest.param(
+        lambda: edit_distance("ab", "ba", variant="jaro"),
+        ValueError,
+        "variant='jaro'",
+        id="edit-variant",
+    ),
+    pytest.param(
+        lambda: edit_distance("ab", "ba", insert=-1), ValueError, "insert=-1", id="edit-weight"
+    ),
+    pytest.param(
+        lambda: edit_distance("ab", "ba", variant="damerau", transpose=0.25),
+        ValueError,
+        "transpose=0.25 must be at least",
+        id="edit-damerau-cheap-swap",
+    ),
+    pytest.param(lambda: dtw([], [1.0]), ValueError, "x=[] must not be empty", id="dtw-empty"),
+    pytest.param(lambda: dtw([1.0], "ab"), TypeError, "y='ab'", id="dtw-str"),
+    pytest.param(lambda: dtw([1.0, NAN], [1.0]), ValueError, "x[1]=nan", id="dtw-nan"),
+    pytest.param(lambda: dtw([1, 2], [1], cost="cubic"), ValueError, "cost='cubic'", id="dtw-cost"),
+    pytest.param(
+        lambda: dtw([1, 2, 3], [1], window=1), ValueError, "window=1 is narrower", id="dtw-window"
+    ),
+    pytest.param(
+        lambda: dtw(np.zeros((2, 2, 2)), [1.0]), ValueError, "shape (2, 2, 2)", id="dtw-3d"
+    ),
+    pytest.param(
+        lambda: viterbi([], *HMM), ValueError, "observations must not be empty", id="hmm-empty"
+    ),
+    pytest.param(
+        lambda: viterbi(["cold"], HMM[0], {"Healthy": 0.9, "Fever": 0.4}, *HMM[2:]),
+        ValueError,
+        "start_p sums to 1.3",
+        id="hmm-start-sum",
+    ),
+    pytest.param(
+        lambda: viterbi([0, 5], ["a"], np.ones(1), np.ones((1, 1)), np.ones((1, 1))),
+        ValueError,
+        "observations[1]=5 must be a symbol in range(1)",
+        id="hmm-symbol",
+    ),
+    pytest.param(
+        lambda: viterbi(["cold"] * 30, *HMM, strategy="naive"),
+        RuntimeError,
+        "strategy='naive'",
+        id="hmm-naive-too-big",
+    ),
 ]
 
 

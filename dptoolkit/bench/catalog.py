@@ -321,6 +321,13 @@ def _part_b(quick: bool) -> list[Row]:
     return rows
 
 
+def _sequences(quick: bool) -> list[Row]:
+    """Alignment, edit-distance variants, DTW and Viterbi against their libraries."""
+    sequences: Any = importlib.import_module(".sequences", __package__)
+    rows: list[Row] = sequences.run(quick)
+    return rows
+
+
 def _many_answers(quick: bool) -> list[Row]:
     """k = 1, 10, 100 and count() through the catalog's solve (issue 14)."""
     many: Any = importlib.import_module("._catalog_many", __package__)
@@ -328,7 +335,7 @@ def _many_answers(quick: bool) -> list[Row]:
     return rows
 
 
-_PART_B: tuple[Bench, ...] = (_part_b, _many_answers)
+_PART_B: tuple[Bench, ...] = (_part_b, _many_answers, _sequences)
 # --- end of part B ------------------------------------------------------------
 
 

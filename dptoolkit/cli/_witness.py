@@ -190,6 +190,49 @@ def _path(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
     return ends and _close(total, value)
 
 
+def _problem(name: str) -> Any:
+    """``dptoolkit.problems.<name>`` (imported by name: the engine never imports problems statically)."""
+    import importlib
+
+    return importlib.import_module(f"dptoolkit.problems.{name}")
+
+
+def _alignment(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    alignment = _problem("alignment")
+
+    scores = {
+        k: named[k]
+        for k in ("mode", "match", "mismatch", "gap", "gap_open", "gap_extend", "matrix")
+        if k in named
+    }
+    top, bottom = w["aligned"]
+    (i0, i1), (j0, j1) = w["span"]
+    a, b = list(named["a"]), list(named["b"])
+    local = scores.get("mode", "global") == "local"
+    same = [x for x in top if x != "-"] == (a[i0:i1] if local else a) and [
+        y for y in bottom if y != "-"
+    ] == (b[j0:j1] if local else b)
+    return same and _close(alignment.score_rows((top, bottom), **scores), value)
+
+
+def _dtw(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    dtw = _problem("dtw")
+
+    path, window = list(w["path"]), named.get("window")
+    inside = window is None or all(abs(i - j) <= window for i, j in path)
+    cost = dtw.path_cost(named["x"], named["y"], path, cost=named.get("cost", "absolute"))
+    return inside and _close(cost, value)
+
+
+def _viterbi(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    viterbi = _problem("viterbi")
+
+    if w["path"] is None:
+        return bool(value == -math.inf)
+    model = [named[k] for k in ("observations", "states", "start_p", "trans_p", "emit_p")]
+    return _close(viterbi.path_log_probability(w["path"], *model), value)
+
+
 # the textbook classics (issue 13): each re-read from the problem's definition
 
 
@@ -249,6 +292,9 @@ def _optimal_bst(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
 
 
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
+    "alignment": _alignment,
+    "dtw": _dtw,
+    "viterbi": _viterbi,
     "knapsack": _knapsack,
     "lis": _lis,
     "subset_sum": _subset_sum,
