@@ -7,9 +7,16 @@
 >>> fib(90)
 2880067194370816120
 
-The public names are re-exported here and listed in ``__all__``; they are
-loaded on first use, so ``import dptoolkit`` does not pay for numpy or
-networkx until something needs them.
+The public names are re-exported here and listed in ``__all__`` (which is
+also all ``dir(dptoolkit)`` shows, with ``__version__``); they are loaded on
+first use, so ``import dptoolkit`` does not pay for numpy or networkx until
+something needs them.
+
+``dp.catalog`` is the :mod:`dptoolkit.catalog` module itself, which is
+callable (``dp.catalog("knapsack")``), so ``import dptoolkit.catalog`` gives
+a usable module too. ``dp.recurrence`` stays the decorator even after
+``import dptoolkit.recurrence`` (which would otherwise bind the module over
+it): import names from there with ``from dptoolkit.recurrence import ...``.
 """
 
 from __future__ import annotations
@@ -56,34 +63,14 @@ _EXPORTS: dict[str, str] = {
     "Problem": "catalog",
 }
 
+# fmt: off
 __all__ = [
-    "BudgetExceeded",
-    "CacheInfo",
-    "CycleError",
-    "DPError",
-    "InvalidInput",
-    "InvalidType",
-    "NegativeCycleError",
-    "OrderError",
-    "Problem",
-    "Recurrence",
-    "RedisStore",
-    "SQLiteStore",
-    "Solution",
-    "Stats",
-    "Store",
-    "StoreError",
-    "Trace",
-    "UnsupportedValue",
-    "catalog",
-    "choose",
-    "grid",
-    "intervals",
-    "memoize",
-    "recurrence",
-    "register_codec",
-    "subsets",
+    "BudgetExceeded", "CacheInfo", "CycleError", "DPError", "InvalidInput", "InvalidType",
+    "NegativeCycleError", "OrderError", "Problem", "Recurrence", "RedisStore", "SQLiteStore",
+    "Solution", "Stats", "Store", "StoreError", "Trace", "UnsupportedValue", "catalog", "choose",
+    "grid", "intervals", "memoize", "recurrence", "register_codec", "subsets",
 ]
+# fmt: on
 
 if TYPE_CHECKING:
     from .catalog import Problem, catalog
@@ -105,28 +92,37 @@ if TYPE_CHECKING:
     from .trace import Trace
 
 
+#: Public names that are their module itself (a callable module).
+_MODULES = frozenset({"catalog"})
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'dptoolkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = loaded if name in _MODULES else getattr(loaded, name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted([*__all__, "__version__"])
 
 
 class _Package(types.ModuleType):
-    """Keeps ``dp.catalog`` and ``dp.recurrence`` the functions, not their modules.
+    """Keeps ``dp.recurrence`` the decorator, not its module.
 
-    Importing a submodule binds it as an attribute of the package; two public
-    functions share their module's name, so that binding would hide them.
+    Importing a submodule binds it as an attribute of the package; a public
+    function that shares its module's name would be hidden by that binding.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+        if (
+            isinstance(value, types.ModuleType)
+            and _EXPORTS.get(name) == name
+            and name not in _MODULES
+        ):
             value = getattr(value, name)
         super().__setattr__(name, value)
 

@@ -57,12 +57,39 @@ typedef struct {
     long long hits;
     char enabled;
     char typed;
+    /* the C miss path (see c_miss); compute is NULL when misses go to miss */
+    PyObject *compute;     /* the user's function */
+    PyObject *flights;     /* key -> flight in progress (dict) */
+    PyObject *record;      /* the CacheState, flight[CACHE] */
+    PyObject *evict;       /* cache.popitem(last=False) when bounded; else NULL */
+    Py_ssize_t maxsize;    /* -1: unbounded */
+    long long misses;
 } FastWrapper;
 
 /* "_bind", interned once, and the Ready type, made once. The module is
  * single-interpreter (see the slots). */
 static PyObject *str_bind = NULL;
 static PyObject *ready_type = NULL;
+
+/* Set once by _cmemo.setup() (dptoolkit.memo._sync): the hooks of the C miss
+ * path into the Python engine. */
+static PyObject *hook_state = NULL;   /* () -> this thread's ThreadState */
+static PyObject *hook_raised = NULL;  /* the Raised type: (error, traceback) */
+static PyObject *hook_shrink = NULL;  /* (state, depth): a level overflowed */
+static PyObject *hook_finish = NULL;  /* (state, error): the outermost call failed */
+static PyObject *str_chain = NULL, *str_budget = NULL, *str_base = NULL, *str_genuine = NULL,
+                *str_reset = NULL, *str_release = NULL;
+static PyObject *empty_kwargs = NULL; /* flight[KWARGS] of a C miss (never mutated) */
+/* this thread's ThreadState and its chain, cached by thread-state id */
+static uint64_t cached_tid = 0;
+static PyObject *cached_state = NULL, *cached_chain = NULL;
+
+/* The fields of a flight, as dptoolkit.memo._flight names them. */
+enum { F_OWNER, F_STATUS, F_OUTCOME, F_GATE, F_ARGS, F_KWARGS, F_CACHE, F_KEY, F_SIZE };
+/* and its statuses */
+enum { S_PENDING, S_VALUE, S_ERROR, S_RETRY };
+/* the budget a ThreadState starts with (dptoolkit.memo._deep.PROBE) */
+static Py_ssize_t probe_budget = 32;
 
 /* Raise dptoolkit.errors.InvalidType("<name>=<show(value)> <tail>"), or a
  * plain TypeError when the package's Python side cannot be imported. */
@@ -388,6 +415,371 @@ cleared_error(void)
     return NULL;
 }
 
+/* The exception being raised, as one object (a new reference), and back. */
+static PyObject *
+take_error(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL) {
+        PyException_SetTraceback(value, tb);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+static void
+give_error(PyObject *exc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exc)), exc, tb);
+#endif
+}
+
+/* ------------------------------------------------------------------------
+ * The C miss path: the common case of dptoolkit.memo._sync's miss (no
+ * keyword arguments, no store, condition, ttl or cached errors, not a
+ * method's instance cache), step for step. Whatever is not common goes to the
+ * Python miss: a key in flight (joining it, or naming a cycle), a call at the
+ * depth budget (probing, or going on on a helper thread), a RecursionError
+ * to retry. The flight is the same list the Python path builds.
+ * ------------------------------------------------------------------------ */
+
+/* This thread's ThreadState (borrowed) and its chain (borrowed), or NULL. */
+static PyObject *
+thread_state(PyObject **chain)
+{
+    uint64_t tid = PyThreadState_GetID(PyThreadState_Get());
+    if (cached_state == NULL || tid != cached_tid) {
+        PyObject *st = PyObject_CallNoArgs(hook_state);
+        if (st == NULL) {
+            return NULL;
+        }
+        PyObject *ch = PyObject_GetAttr(st, str_chain);
+        if (ch == NULL || !PyList_CheckExact(ch)) {
+            Py_DECREF(st);
+            Py_XDECREF(ch);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "ThreadState.chain must be a list");
+            }
+            return NULL;
+        }
+        Py_XSETREF(cached_state, st);
+        Py_XSETREF(cached_chain, ch);
+        cached_tid = tid;
+    }
+    *chain = cached_chain;
+    return cached_state;
+}
+
+static Py_ssize_t
+int_attr(PyObject *obj, PyObject *name)
+{
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(v);
+    Py_DECREF(v);
+    return n;
+}
+
+/* End our flight with C operations only (it may run at the recursion limit):
+ * publish the status and outcome, unregister it, wake its waiters. */
+static void
+flight_end(FastWrapper *self, PyObject *key, PyObject *flight, int status, PyObject *outcome)
+{
+    PyList_SetItem(flight, F_OUTCOME, Py_NewRef(outcome));
+    PyList_SetItem(flight, F_STATUS, PyLong_FromLong(status));
+    /* ours: only we remove it (a forked child drops only other threads') */
+    if (PyDict_DelItem(self->flights, key) < 0) {
+        PyErr_Clear();
+    }
+    if (Py_REFCNT(flight) > 1 && !PyObject_GC_IsTracked(flight)) {
+        PyObject_GC_Track(flight); /* a waiter holds it: it may join a cycle */
+    }
+    PyObject *gate = PyList_GET_ITEM(flight, F_GATE);
+    if (gate != Py_None) {
+        PyObject *res = PyObject_CallMethodNoArgs(gate, str_release);
+        if (res == NULL) {
+            PyErr_Clear();
+        }
+        Py_XDECREF(res);
+    }
+}
+
+static void
+chain_pop(PyObject *chain)
+{
+    Py_ssize_t n = PyList_GET_SIZE(chain);
+    if (n > 0 && PyList_SetSlice(chain, n - 1, n, NULL) < 0) {
+        PyErr_Clear();
+    }
+}
+
+/* Flights that ended unshared, kept for the next miss: a list of 8 costs two
+ * allocations (object and items) and two frees. Kept untracked and filled
+ * with None. */
+#define SPARE_FLIGHTS 16
+static PyObject *spare[SPARE_FLIGHTS];
+static int spares = 0;
+
+static PyObject *
+flight_new(void)
+{
+    if (spares > 0) {
+        return spare[--spares];
+    }
+    PyObject *flight = PyList_New(F_SIZE);
+    if (flight == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < F_SIZE; i++) {
+        PyList_SET_ITEM(flight, i, Py_NewRef(Py_None));
+    }
+    PyObject_GC_UnTrack(flight);
+    return flight;
+}
+
+/* Drop our reference to an ended flight (recycle it if nobody else holds it). */
+static void
+flight_drop(PyObject *flight)
+{
+    if (Py_REFCNT(flight) != 1 || spares >= SPARE_FLIGHTS || PyObject_GC_IsTracked(flight)
+        || PyList_GET_SIZE(flight) != F_SIZE) {
+        Py_DECREF(flight);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < F_SIZE; i++) {
+        PyObject *item = PyList_GET_ITEM(flight, i);
+        PyList_SET_ITEM(flight, i, Py_NewRef(Py_None));
+        Py_DECREF(item);
+    }
+    spare[spares++] = flight;
+}
+
+static inline void
+set_item(PyObject *list, Py_ssize_t i, PyObject *value) /* steals value */
+{
+    PyObject *old = PyList_GET_ITEM(list, i);
+    PyList_SET_ITEM(list, i, value);
+    Py_DECREF(old);
+}
+
+static PyObject *
+c_miss(FastWrapper *self, PyObject *key, PyObject *const *args, size_t nargsf)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *chain;
+    PyObject *st = thread_state(&chain);
+    if (st == NULL) {
+        return NULL;
+    }
+    Py_ssize_t depth = PyList_GET_SIZE(chain);
+    Py_ssize_t budget = int_attr(st, str_budget);
+    if (budget == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (depth >= budget) { /* probe, or go on on a helper thread: Python */
+        return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+    }
+    /* flight[ARGS] is None when the key is the lone argument itself (the
+     * common case: no tuple to build; dptoolkit.memo._flight.call_args) */
+    PyObject *targs = Py_None;
+    if (!(nargs == 1 && key == args[0])) {
+        targs = PyTuple_New(nargs);
+        if (targs == NULL) {
+            return NULL;
+        }
+        int atomic = 1;
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            PyTuple_SET_ITEM(targs, i, Py_NewRef(args[i]));
+            atomic = atomic && (!PyObject_IS_GC(args[i]) || !PyObject_GC_IsTracked(args[i]));
+        }
+        if (atomic) { /* the collector would untrack it only later */
+            PyObject_GC_UnTrack(targs);
+        }
+    }
+    else {
+        Py_INCREF(targs);
+    }
+    /* While pending, a flight is reachable from the chain and the flights (so
+     * never garbage), and a deep recursion holds a million of them: the
+     * collector need not walk them again and again (flight_new gives an
+     * untracked list). flight_end tracks it again if anyone still holds it. */
+    PyObject *flight = flight_new();
+    if (flight == NULL) {
+        Py_DECREF(targs);
+        return NULL;
+    }
+    Py_INCREF(st);
+    set_item(flight, F_OWNER, st);
+    set_item(flight, F_STATUS, PyLong_FromLong(S_PENDING));
+    set_item(flight, F_ARGS, targs);
+    set_item(flight, F_KWARGS, Py_NewRef(empty_kwargs));
+    set_item(flight, F_CACHE, Py_NewRef(self->record));
+    set_item(flight, F_KEY, Py_NewRef(key));
+    /* claim the key */
+    PyObject *other = PyDict_SetDefault(self->flights, key, flight); /* borrowed */
+    if (other != flight) {
+        flight_drop(flight);
+        if (other == NULL) {
+            return NULL;
+        }
+        /* in flight: ours (a cycle) or another thread's (wait): Python */
+        return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+    }
+    /* we own the key: look again (another thread may have stored it since the
+     * lookup, if hashing or comparing keys ran Python code: not for a lone
+     * int or str key) */
+    PyObject *entry = NULL;
+    if (!(PyLong_CheckExact(key) || PyUnicode_CheckExact(key))) {
+        entry = PyDict_GetItemWithError(self->cache, key);
+    }
+    if (entry != NULL || PyErr_Occurred()) {
+        flight_end(self, key, flight, S_RETRY, Py_None);
+        flight_drop(flight);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        return PyObject_Vectorcall(self->miss, args, nargsf, NULL); /* counts the hit */
+    }
+    if (PyList_Append(chain, flight) < 0) {
+        flight_end(self, key, flight, S_RETRY, Py_None);
+        flight_drop(flight);
+        return NULL;
+    }
+    Py_INCREF(st); /* held across the call: the chain of a thread that ends goes with it */
+    Py_INCREF(chain);
+    PyObject *value = PyObject_Vectorcall(self->compute, args, nargs, NULL);
+    chain_pop(chain);
+    if (value == NULL) {
+        /* as the Python miss's except clause: release first, C only */
+        PyObject *exc = take_error();
+        int recursion = PyErr_GivenExceptionMatches(exc, PyExc_RecursionError);
+        PyObject *genuine = PyObject_GetAttr(st, str_genuine);
+        if (genuine == NULL) {
+            PyErr_Clear();
+        }
+        int known = genuine == exc;
+        Py_XDECREF(genuine);
+        Py_ssize_t base = recursion && !known ? int_attr(st, str_base) : 0;
+        if (base == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            base = depth; /* cannot tell: do not retry */
+        }
+        if (recursion && !known && depth > base) {
+            /* a level costs more than the probe measured: run the body again
+             * on a fresh thread, through the Python miss (out of the error) */
+            flight_end(self, key, flight, S_RETRY, Py_None);
+            flight_drop(flight);
+            Py_DECREF(exc);
+            PyObject *res = PyObject_CallFunction(hook_shrink, "On", st, depth);
+            Py_DECREF(chain);
+            Py_DECREF(st);
+            if (res == NULL) {
+                return NULL;
+            }
+            Py_DECREF(res);
+            return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+        }
+        if (recursion && !known) { /* the first call on this thread: no fresh thread helps */
+            if (PyObject_SetAttr(st, str_genuine, exc) < 0) {
+                PyErr_Clear();
+            }
+        }
+        if (!PyErr_GivenExceptionMatches(exc, PyExc_Exception) || (depth && recursion)) {
+            flight_end(self, key, flight, S_RETRY, Py_None);
+        }
+        else {
+            PyObject *tb = PyException_GetTraceback(exc);
+            PyObject *pair = PyTuple_Pack(2, exc, tb != NULL ? tb : Py_None);
+            Py_XDECREF(tb);
+            PyObject *kept = pair ? PyObject_CallOneArg(hook_raised, pair) : NULL;
+            Py_XDECREF(pair);
+            if (kept == NULL) {
+                PyErr_Clear();
+                flight_end(self, key, flight, S_RETRY, Py_None);
+            }
+            else {
+                flight_end(self, key, flight, S_ERROR, kept);
+                Py_DECREF(kept);
+            }
+        }
+        flight_drop(flight);
+        self->misses++;
+        if (depth == 0) {
+            PyObject *res = PyObject_CallFunctionObjArgs(hook_finish, st, exc, NULL);
+            if (res == NULL) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(res);
+        }
+        Py_DECREF(chain);
+        Py_DECREF(st);
+        give_error(exc);
+        return NULL;
+    }
+    self->misses++;
+    /* an OrderedDict (bounded) keeps its order only through its own setitem */
+    int stored = PyDict_CheckExact(self->cache) ? PyDict_SetItem(self->cache, key, value)
+                                                : PyObject_SetItem(self->cache, key, value);
+    if (stored < 0) {
+        PyObject *exc = take_error();
+        flight_end(self, key, flight, S_RETRY, Py_None); /* never leave it claimed */
+        give_error(exc);
+        flight_drop(flight);
+        Py_DECREF(value);
+        Py_DECREF(chain);
+        Py_DECREF(st);
+        return NULL;
+    }
+    if (self->evict != NULL && PyDict_GET_SIZE(self->cache) > self->maxsize) {
+        PyObject *res = PyObject_CallNoArgs(self->evict); /* least recently used first */
+        if (res == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_KeyError)) { /* emptied meanwhile */
+                PyErr_Clear();
+            }
+            else {
+                PyObject *exc = take_error();
+                flight_end(self, key, flight, S_RETRY, Py_None);
+                give_error(exc);
+                flight_drop(flight);
+                Py_DECREF(value);
+                Py_DECREF(chain);
+                Py_DECREF(st);
+                return NULL;
+            }
+        }
+        Py_XDECREF(res);
+    }
+    flight_end(self, key, flight, S_VALUE, value);
+    flight_drop(flight);
+    if (depth == 0) {
+        Py_ssize_t now = int_attr(st, str_budget);
+        if (now != probe_budget) { /* the outermost call of a deep recursion: forget it */
+            PyObject *res = PyErr_Occurred() ? NULL : PyObject_CallMethodNoArgs(st, str_reset);
+            if (res == NULL) {
+                Py_DECREF(value);
+                value = NULL;
+            }
+            Py_XDECREF(res);
+        }
+    }
+    Py_DECREF(chain);
+    Py_DECREF(st);
+    return value;
+}
+
 static PyObject *
 fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -413,13 +805,19 @@ fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
     }
     PyObject *value = PyDict_GetItemWithError(self->cache, key); /* borrowed */
     if (value == NULL) {
-        if (PyErr_Occurred()
-            && !(PyErr_ExceptionMatches(PyExc_TypeError) && type_error_is_unhashable(key))) {
-            Py_DECREF(key);
-            return NULL;
+        int unhashable = 0;
+        if (PyErr_Occurred()) {
+            if (!(PyErr_ExceptionMatches(PyExc_TypeError) && type_error_is_unhashable(key))) {
+                Py_DECREF(key);
+                return NULL;
+            }
+            unhashable = 1;
         }
+        PyObject *res = self->compute != NULL && !unhashable
+                            ? c_miss(self, key, args, nargsf)
+                            : PyObject_Vectorcall(self->miss, args, nargsf, NULL);
         Py_DECREF(key);
-        return PyObject_Vectorcall(self->miss, args, nargsf, NULL);
+        return res;
     }
     Py_INCREF(value); /* before anything can run Python code */
     self->hits++;
@@ -450,12 +848,34 @@ fw_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
 static PyObject *
 fw_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"cache", "miss", "typed", "lru", "awaitable", NULL};
+    static char *kwlist[] = {"cache", "miss", "typed", "lru", "awaitable", "compute",
+                             "flights", "record", "evict", "maxsize", NULL};
     PyObject *cache, *miss, *move_to_end = NULL;
+    PyObject *compute = Py_None, *flights = Py_None, *record = Py_None, *evict = Py_None;
+    Py_ssize_t maxsize = -1;
     int typed = 0, lru = 0, awaitable = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppp:FastWrapper", kwlist, &cache, &miss,
-                                     &typed, &lru, &awaitable)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$pppOOOOn:FastWrapper", kwlist, &cache,
+                                     &miss, &typed, &lru, &awaitable, &compute, &flights,
+                                     &record, &evict, &maxsize)) {
         return NULL;
+    }
+    if (compute != Py_None) {
+        if (!PyCallable_Check(compute)) {
+            raise_invalid("compute", compute, "must be callable");
+            return NULL;
+        }
+        if (!PyDict_CheckExact(flights)) {
+            raise_invalid("flights", flights, "must be a dict when compute is given");
+            return NULL;
+        }
+        if (evict != Py_None && !PyCallable_Check(evict)) {
+            raise_invalid("evict", evict, "must be callable");
+            return NULL;
+        }
+        if (hook_state == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "dptoolkit._cmemo.setup() was not called");
+            return NULL;
+        }
     }
     if (!PyDict_Check(cache)) {
         raise_invalid("cache", cache, "must be a dict");
@@ -492,6 +912,12 @@ fw_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->hits = 0;
     self->enabled = 1;
     self->typed = (char)typed;
+    self->compute = compute != Py_None ? Py_NewRef(compute) : NULL;
+    self->flights = compute != Py_None ? Py_NewRef(flights) : NULL;
+    self->record = compute != Py_None ? Py_NewRef(record) : NULL;
+    self->evict = compute != Py_None && evict != Py_None ? Py_NewRef(evict) : NULL;
+    self->maxsize = maxsize;
+    self->misses = 0;
     return (PyObject *)self;
 }
 
@@ -505,6 +931,10 @@ fw_traverse(PyObject *op, visitproc visit, void *arg)
     Py_VISIT(self->move_to_end);
     Py_VISIT(self->dict);
     Py_VISIT(self->ready);
+    Py_VISIT(self->compute);
+    Py_VISIT(self->flights);
+    Py_VISIT(self->record);
+    Py_VISIT(self->evict);
     return 0;
 }
 
@@ -517,6 +947,10 @@ fw_clear(PyObject *op)
     Py_CLEAR(self->move_to_end);
     Py_CLEAR(self->dict);
     Py_CLEAR(self->ready);
+    Py_CLEAR(self->compute);
+    Py_CLEAR(self->flights);
+    Py_CLEAR(self->record);
+    Py_CLEAR(self->evict);
     return 0;
 }
 
@@ -620,6 +1054,31 @@ fw_set_hits(PyObject *op, PyObject *value, void *Py_UNUSED(closure))
 }
 
 static PyObject *
+fw_get_misses(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromLongLong(((FastWrapper *)op)->misses);
+}
+
+static int
+fw_set_misses(PyObject *op, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete misses");
+        return -1;
+    }
+    if (!PyLong_Check(value) || PyBool_Check(value)) {
+        raise_invalid("misses", value, "must be an integer");
+        return -1;
+    }
+    long long misses = PyLong_AsLongLong(value);
+    if (misses == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    ((FastWrapper *)op)->misses = misses;
+    return 0;
+}
+
+static PyObject *
 fw_get_enabled(PyObject *op, void *Py_UNUSED(closure))
 {
     return PyBool_FromLong(((FastWrapper *)op)->enabled);
@@ -681,6 +1140,8 @@ static PyMethodDef fw_methods[] = {
 
 static PyGetSetDef fw_getset[] = {
     {"hits", fw_get_hits, fw_set_hits, "Hits answered by the hit path (writable).", NULL},
+    {"misses", fw_get_misses, fw_set_misses,
+     "Values the C miss path computed and stored (writable).", NULL},
     {"enabled", fw_get_enabled, fw_set_enabled,
      "Whether the hit path looks in the cache (when false, every call misses).", NULL},
     {"cache", fw_get_cache, NULL, "The dict the hit path reads.", NULL},
@@ -739,7 +1200,16 @@ cmemo_exec(PyObject *module)
 {
     if (str_bind == NULL) {
         str_bind = PyUnicode_InternFromString("_bind");
-        if (str_bind == NULL) {
+        str_chain = PyUnicode_InternFromString("chain");
+        str_budget = PyUnicode_InternFromString("budget");
+        str_base = PyUnicode_InternFromString("base");
+        str_genuine = PyUnicode_InternFromString("genuine");
+        str_reset = PyUnicode_InternFromString("reset");
+        str_release = PyUnicode_InternFromString("release");
+        empty_kwargs = PyDict_New();
+        if (str_bind == NULL || str_chain == NULL || str_budget == NULL || str_base == NULL
+            || str_genuine == NULL || str_reset == NULL || str_release == NULL
+            || empty_kwargs == NULL) {
             return -1;
         }
     }
@@ -775,7 +1245,28 @@ cmemo_fast_key(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
     return make_key(&PyTuple_GET_ITEM(tuple, 0), PyTuple_GET_SIZE(tuple), typed);
 }
 
+/* setup(state, raised, shrink, finish, probe): the C miss path's hooks */
+static PyObject *
+cmemo_setup(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *state, *raised, *shrink, *finish;
+    Py_ssize_t probe;
+    if (!PyArg_ParseTuple(args, "OOOOn:setup", &state, &raised, &shrink, &finish, &probe)) {
+        return NULL;
+    }
+    Py_XSETREF(hook_state, Py_NewRef(state));
+    Py_XSETREF(hook_raised, Py_NewRef(raised));
+    Py_XSETREF(hook_shrink, Py_NewRef(shrink));
+    Py_XSETREF(hook_finish, Py_NewRef(finish));
+    Py_CLEAR(cached_state);
+    Py_CLEAR(cached_chain);
+    probe_budget = probe;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef cmemo_methods[] = {
+    {"setup", cmemo_setup, METH_VARARGS,
+     "setup(state, raised, shrink, finish, probe): the hooks of the C miss path."},
     {"fast_key", (PyCFunction)(void (*)(void))cmemo_fast_key, METH_VARARGS | METH_KEYWORDS,
      "fast_key(args, typed=False): the C hit path's key (mirrors dptoolkit.keys.fast_key)."},
     {NULL, NULL, 0, NULL},

@@ -179,6 +179,7 @@ class PyFastWrapper:
         "_hits",
         "_lru",
         "_miss",
+        "_misses",
         "_move",
         "_ready",
         "_typed",
@@ -192,8 +193,16 @@ class PyFastWrapper:
         typed: bool = False,
         lru: bool = False,
         awaitable: bool = False,
+        compute: Callable[..., Any] | None = None,
+        flights: dict[Any, Any] | None = None,
+        record: object = None,
+        evict: Callable[[], Any] | None = None,
+        maxsize: int = -1,
     ) -> None:
+        # compute, flights, record, evict, maxsize configure the C type's miss
+        # path; the twin sends every miss to *miss* (the Python miss path)
         move = _check_args(cache, miss, bool(lru))
+        self._misses = 0
         self._cache = cache
         self._miss = miss
         self._typed = bool(typed)
@@ -239,6 +248,17 @@ class PyFastWrapper:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidType(f"hits={show(value)} must be an integer")
         self._hits = int(value)
+
+    @property
+    def misses(self) -> int:
+        """Values computed by the C miss path (always 0 here: the twin has none)."""
+        return self._misses
+
+    @misses.setter
+    def misses(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidType(f"misses={show(value)} must be an integer")
+        self._misses = int(value)
 
     @property
     def enabled(self) -> bool:

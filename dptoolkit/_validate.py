@@ -9,24 +9,27 @@ problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
 
 from __future__ import annotations
 
-import itertools
+import difflib
 import math
 import numbers
 import reprlib
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, TypeVar
 
-from .errors import BudgetExceeded, InvalidInput, InvalidType
+from .errors import InvalidInput, InvalidType
 
 __all__ = [
-    "NAIVE_CALL_LIMIT",
+    "Number",
     "check_callable",
     "check_choice",
+    "check_exact_number",
     "check_int",
-    "check_naive_budget",
     "check_number",
     "check_numbers",
     "check_sequence",
+    "number_kind",
     "show",
 ]
 
@@ -90,6 +93,11 @@ def _int_phrase(minimum: int | None, maximum: int | None) -> str:
     return f"an integer between {minimum} and {maximum}"
 
 
+#: A number a solver computes with: exact kinds (``int``, ``Fraction``,
+#: ``Decimal``) are kept as they are, other reals become ``float``.
+Number = int | float | Fraction | Decimal
+
+
 def check_number(
     name: str,
     value: object,
@@ -98,7 +106,10 @@ def check_number(
     allow_float: bool = True,
     allow_inf: bool = False,
 ) -> int | float:
-    """Return *value* if it is a real number (never NaN, never bool).
+    """Return *value* as an ``int`` or a ``float`` (never NaN, never bool).
+
+    For options (a timeout, a ttl) where a float is what the code needs;
+    solvers use :func:`check_exact_number`, which keeps exact kinds exact.
 
     >>> check_number("weight", 2.5)
     2.5
@@ -107,13 +118,56 @@ def check_number(
     ...
     dptoolkit.errors.InvalidInput: weight=nan must be a number, not NaN
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        kind = "a number" if allow_float else "an integer"
+    if isinstance(value, Decimal):
+        raise InvalidType(
+            f"{name}={show(value)} must be {'a number' if allow_float else 'an integer'}"
+        )
+    number = check_exact_number(
+        name, value, allow_negative=allow_negative, allow_float=allow_float, allow_inf=allow_inf
+    )
+    return number if isinstance(number, int) else float(number)
+
+
+def check_exact_number(
+    name: str,
+    value: object,
+    *,
+    allow_negative: bool = True,
+    allow_float: bool = True,
+    allow_inf: bool = False,
+) -> Number:
+    """Return *value* as a number (never NaN, never bool), exact kinds kept exact.
+
+    Integers (``int``, numpy integers) become ``int``; ``Fraction`` and
+    ``Decimal`` stay as they are, so sums of them stay exact; other reals
+    (``float``, numpy floats) become ``float``. With ``allow_float=False``
+    only integers pass.
+
+    >>> check_exact_number("weight", Fraction(1, 3))
+    Fraction(1, 3)
+    >>> check_exact_number("weight", Decimal("NaN"))
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: weight=Decimal('NaN') must be a number, not NaN
+    """
+    kind = "a number" if allow_float else "an integer"
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise InvalidType(f"{name}={show(value)} must be {kind}")
     if not allow_float and not isinstance(value, numbers.Integral):
         raise InvalidType(f"{name}={show(value)} must be an integer")
-    number: int | float = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(number, float):
+    number: Number
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, Decimal):
+        if value.is_nan():
+            raise InvalidInput(f"{name}={show(value)} must be a number, not NaN")
+        if value.is_infinite() and not allow_inf:
+            raise InvalidInput(f"{name}={show(value)} must be finite")
+        number = value
+    elif isinstance(value, Fraction):
+        number = value
+    else:
+        number = float(value)
         if math.isnan(number):
             raise InvalidInput(f"{name}={show(value)} must be a number, not NaN")
         if math.isinf(number) and not allow_inf:
@@ -121,6 +175,36 @@ def check_number(
     if not allow_negative and number < 0:
         raise InvalidInput(f"{name}={show(value)} must be non-negative")
     return number
+
+
+def number_kind(name: str, number: Number, seen: dict[type, str]) -> None:
+    """Refuse *number* when its kind does not add exactly with the kinds already *seen*.
+
+    ``int`` adds exactly with every kind; ``float``, ``Fraction`` and
+    ``Decimal`` each add only with themselves and ``int`` (Python would round
+    a ``Fraction`` into a float, and refuses ``Decimal`` with either), so one
+    instance holds at most one of them. *seen* maps each kind met so far to
+    the name of its first number; the caller keeps it for one instance.
+
+    >>> seen = {}
+    >>> number_kind("values[0]", Fraction(1, 2), seen)
+    >>> number_kind("values[1]", 0.5, seen)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: values[1]=0.5 is a float but values[0] is a Fraction: exact and inexact numbers would be rounded together; give one kind (int mixes with any)
+    """
+    kind = type(number)
+    if kind is int or kind in seen:
+        return
+    seen[kind] = name
+    others = [k for k in seen if k is not kind]
+    if others:
+        first = seen[others[0]]
+        raise InvalidType(
+            f"{name}={show(number)} is a {kind.__name__} but {first} is a "
+            f"{others[0].__name__}: exact and inexact numbers would be rounded together; "
+            "give one kind (int mixes with any)"
+        )
 
 
 def check_sequence(name: str, value: object, *, allow_str: bool = True) -> Sequence[Any]:
@@ -163,8 +247,12 @@ def check_numbers(
     allow_negative: bool = True,
     allow_float: bool = True,
     minimum: int | None = None,
-) -> list[int | float]:
+) -> list[Number]:
     """Check a sequence of numbers element by element; messages name ``name[i]``.
+
+    Exact kinds stay exact (see :func:`check_number`), and a sequence mixing
+    kinds that would round together (a ``float`` with a ``Fraction``, a
+    ``Decimal`` with either) is refused (see :func:`number_kind`).
 
     >>> check_numbers("weights", [3, 4])
     [3, 4]
@@ -174,11 +262,13 @@ def check_numbers(
     dptoolkit.errors.InvalidInput: weights[1]=-4 must be non-negative
     """
     seq = check_sequence(name, values, allow_str=False)
-    out: list[int | float] = []
+    out: list[Number] = []
+    kinds: dict[type, str] = {}
     for i, item in enumerate(seq):
-        number = check_number(
+        number = check_exact_number(
             f"{name}[{i}]", item, allow_negative=allow_negative, allow_float=allow_float
         )
+        number_kind(f"{name}[{i}]", number, kinds)
         if minimum is not None and number < minimum:
             raise InvalidInput(f"{name}[{i}]={show(item)} must be >= {minimum}")
         out.append(number)
@@ -186,18 +276,26 @@ def check_numbers(
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
-    """Return *value* if it is one of *choices*; the message lists them.
+    """Return *value* if it is one of *choices*; the message lists them, and the closest.
 
     >>> check_choice("strategy", "greedy", ["naive", "top_down"])
     Traceback (most recent call last):
     ...
     dptoolkit.errors.InvalidInput: strategy='greedy' must be one of 'naive', 'top_down'
+    >>> check_choice("strategy", "bottomup", ["naive", "top_down", "bottom_up"])
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidInput: strategy='bottomup' must be one of 'naive', 'top_down', 'bottom_up'; did you mean 'bottom_up'?
     """
     options = list(choices)
     if not isinstance(value, str) or value not in options:
         listed = ", ".join(repr(c) for c in options)
-        error = InvalidInput if isinstance(value, str) else InvalidType
-        raise error(f"{name}={show(value)} must be one of {listed}")
+        if not isinstance(value, str):
+            raise InvalidType(f"{name}={show(value)} must be one of {listed}")
+        wanted = value.strip().lower().replace("-", "_").replace(" ", "_")
+        close = difflib.get_close_matches(wanted, options, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InvalidInput(f"{name}={show(value)} must be one of {listed}{hint}")
     return value
 
 
@@ -216,84 +314,3 @@ def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | 
         tail = " or None" if optional else ""
         raise InvalidType(f"{name}={show(value)} must be callable{tail}")
     return value
-
-
-#: Calls a ``strategy="naive"`` run of a catalog problem may make (about a second or two).
-NAIVE_CALL_LIMIT = 1_000_000
-
-S = TypeVar("S", bound=Hashable)
-
-
-def check_naive_budget(
-    children: Callable[[S], Iterable[S]],
-    goal: S,
-    *,
-    limit: int = NAIVE_CALL_LIMIT,
-    max_depth: int | None = None,
-) -> int:
-    """Count the calls plain recursion makes from *goal*; refuse before starting past *limit*.
-
-    ``children(state)`` yields the states the recurrence calls from *state*,
-    once per call (repeats included). The count is the size of the call tree,
-    found by counting over the distinct states, so the check costs about what
-    one ``top_down`` run would, never what the exponential run would. With
-    *max_depth*, a chain of calls more than that many levels below the goal
-    is refused too (plain recursion has one interpreter frame per level).
-
-    >>> check_naive_budget(lambda n: [n - 1, n - 2] if n > 1 else [], 20)
-    21891
-    >>> check_naive_budget(lambda n: [n - 1, n - 2] if n > 1 else [], 40)
-    Traceback (most recent call last):
-    ...
-    dptoolkit.errors.BudgetExceeded: strategy='naive' would make more than 1,000,000 calls on this instance; use 'top_down' or 'bottom_up'
-    >>> check_naive_budget(lambda n: [n - 1] if n else [], 500, max_depth=300)
-    Traceback (most recent call last):
-    ...
-    dptoolkit.errors.BudgetExceeded: strategy='naive' would recurse more than 300 levels deep on this instance; use 'top_down' or 'bottom_up'
-    """
-
-    def too_many() -> BudgetExceeded:
-        return BudgetExceeded(
-            f"strategy='naive' would make more than {limit:,} calls on this instance; "
-            "use 'top_down' or 'bottom_up'",
-            max_calls=limit,
-        )
-
-    def too_deep() -> BudgetExceeded:
-        return BudgetExceeded(
-            f"strategy='naive' would recurse more than {max_depth:,} levels deep on "
-            "this instance; use 'top_down' or 'bottom_up'"
-        )
-
-    counts: dict[S, int] = {}
-    heights: dict[S, int] = {}  # the deepest chain of calls below each state
-    # (state, level): each entry is one call of the tree, `level` calls below the goal,
-    # so a long stack or a deep entry settles the answer before the count is done
-    stack: list[tuple[S, int]] = [(goal, 0)]
-    while stack:
-        state, level = stack[-1]
-        if state in counts:
-            stack.pop()
-            continue
-        kids = tuple(itertools.islice(children(state), limit + 1))  # a lazy list may be huge
-        if len(kids) > limit:
-            raise too_many()
-        pending = [(kid, level + 1) for kid in kids if kid not in counts]
-        if pending:
-            if max_depth is not None and level >= max_depth:
-                raise too_deep()
-            stack.extend(pending)
-            if len(stack) > limit:
-                raise too_many()
-            continue
-        total = 1 + sum(counts[kid] for kid in kids)
-        if total > limit or len(counts) >= limit:
-            raise too_many()
-        if max_depth is not None:
-            height = 1 + max((heights[kid] for kid in kids), default=-1)
-            if level + height > max_depth:
-                raise too_deep()
-            heights[state] = height
-        counts[state] = total
-        stack.pop()
-    return counts[goal]

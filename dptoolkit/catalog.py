@@ -2,14 +2,27 @@
 
 ``dp.catalog()`` lists every problem; ``dp.catalog("knapsack")`` returns one.
 Each problem module declares its entries in a module-level ``PROBLEMS`` tuple
-of :class:`Problem`; this module only finds and indexes them, importing the
-problem modules on first use so ``import dptoolkit`` stays light.
+of :class:`Problem`; this module only finds and indexes them. It finds them
+itself: every public module of :mod:`dptoolkit.problems` (the package's
+``__all__``, a scan of its directory, so an installed wheel and a source
+checkout find the same) that exposes ``PROBLEMS``. The problem modules are
+imported on the first call, so ``import dptoolkit`` stays light.
+
+This module is callable: ``dp.catalog`` *is* this module, so both
+``dp.catalog("knapsack")`` and ``import dptoolkit.catalog`` (then
+``dptoolkit.catalog.Problem``, ``dptoolkit.catalog("lis")``) work.
+
+>>> import dptoolkit.catalog
+>>> dptoolkit.catalog("fib").name, dptoolkit.catalog.Problem.__name__
+('fibonacci', 'Problem')
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import sys
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
@@ -19,23 +32,7 @@ from .errors import InvalidInput, InvalidType
 if TYPE_CHECKING:
     from .recurrence import Recurrence, Solution
 
-__all__ = ["Problem", "catalog"]
-
-#: The modules of ``dptoolkit.problems`` that hold catalog entries.
-PROBLEM_MODULES: tuple[str, ...] = (
-    "fibonacci",
-    "catalan",
-    "factorial",
-    "knapsack",
-    "edit_distance",
-    "graph_paths",
-    "lcs",
-    "lis",
-    "coin_change",
-    "rod_cutting",
-    "matrix_chain",
-    "subset_sum",
-)
+__all__ = ["Problem", "catalog", "problem_modules"]
 
 
 @dataclass(frozen=True)
@@ -97,11 +94,17 @@ def _normalize(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
+def problem_modules() -> list[str]:
+    """The dotted names of the modules of :mod:`dptoolkit.problems` that register entries."""
+    package = importlib.import_module("dptoolkit.problems")
+    names = [f"{package.__name__}.{name}" for name in package.__all__]
+    return [name for name in names if hasattr(importlib.import_module(name), "PROBLEMS")]
+
+
 def _load() -> dict[str, Problem]:
     index: dict[str, Problem] = {}
-    for modname in PROBLEM_MODULES:
-        module = importlib.import_module(f"dptoolkit.problems.{modname}")
-        for problem in getattr(module, "PROBLEMS", ()):
+    for modname in problem_modules():
+        for problem in importlib.import_module(modname).PROBLEMS:
             index[problem.name] = problem
     return index
 
@@ -146,3 +149,13 @@ def catalog(name: str | None = None) -> list[Problem] | Problem:
     close = difflib.get_close_matches(wanted, list(problems), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise InvalidInput(f"name={name!r} is not a catalog problem{hint}")
+
+
+class _CallableModule(types.ModuleType):
+    """This module's type: calling the module calls :func:`catalog`."""
+
+    def __call__(self, name: str | None = None) -> list[Problem] | Problem:
+        return catalog() if name is None else catalog(name)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,52 +1,69 @@
-"""Graph validation and the fast graph kernels behind :mod:`dptoolkit.problems.graph_paths`.
+"""Graph arguments of the catalog's graph problems: validation, index form, DAG order.
 
-Private. A networkx graph is read once into an :class:`Arcs` object: the nodes
-in ``G``'s order, an index per node, and the arcs as ``(i, j, w)`` index
-triples with validated weights. Undirected edges become two arcs; parallel
-edges of a multigraph are combined (``min`` for shortest paths, ``max`` for
-longest paths, kept apart for counting).
+Private to :mod:`dptoolkit.problems` (``shortest_path``,
+``all_pairs_shortest_paths``, ``longest_path``, ``count_paths``). A graph
+argument is a networkx graph or an edge list ``[[u, v, w], ...]`` (read as a
+DiGraph, see :func:`check_graph`), so a catalog entry's JSON example solves
+as it is. It is read once into an :class:`Arcs` object: the nodes in ``G``'s
+order, an index per node, and the arcs as ``(i, j, w)`` index triples with
+validated weights, exact kinds (``int``, ``Fraction``, ``Decimal``) kept
+exact. Undirected edges become two arcs; parallel edges of a multigraph are
+combined (``min`` for shortest paths, ``max`` for longest paths, kept apart
+for counting). The path kernels that run on this form are in :mod:`._paths`.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
-import numbers
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from dptoolkit._validate import show
-from dptoolkit.errors import CycleError, InvalidInput, InvalidType, NegativeCycleError
+from dptoolkit._validate import check_exact_number, number_kind, show
+from dptoolkit.errors import CycleError, InvalidInput, InvalidType
 
 __all__ = [
+    "EXAMPLE_DAG",
+    "EXAMPLE_GRAPH",
     "Arcs",
-    "DistanceMatrix",
     "check_graph",
     "check_node",
     "check_undirected",
     "check_weight",
+    "coerce_args",
     "coerce_graph",
     "dag_order",
+    "dag_setup",
     "read_arcs",
 ]
 
-Number = int | float
+Number = Any  # int, float, Fraction or Decimal: one kind per graph (see read_arcs)
+
+#: The catalog examples: edge lists, JSON literals the command line shows and solve reads.
+EXAMPLE_GRAPH = [["s", "a", 4], ["s", "b", 2], ["b", "a", -1], ["a", "t", 3], ["b", "t", 6]]
+EXAMPLE_DAG = [["a", "b", 3], ["b", "c", 4], ["a", "c", 5], ["c", "d", -1], ["b", "d", 2]]
 
 
-def check_graph(name: str, value: object) -> Any:
-    """Return *value* if it is a networkx graph (any of the four classes)."""
+def check_graph(name: str, value: object, *, weight: str | None = "weight") -> Any:
+    """Return *value* as a networkx graph: a graph as it is, an edge list as a DiGraph.
+
+    An edge list is ``[[u, v], ...]`` or ``[[u, v, w], ...]``; ``w`` is stored
+    under the *weight* attribute (list node labels become tuples).
+    """
     import networkx as nx
 
-    if not isinstance(value, nx.Graph):
-        raise InvalidType(
-            f"{name}={show(value)} must be a networkx graph (Graph, DiGraph, MultiGraph, ...)"
-        )
-    return value
+    if isinstance(value, nx.Graph):
+        return value
+    if isinstance(value, (list, tuple)):
+        return coerce_graph(value, name=name, weight=weight or "weight")
+    raise InvalidType(
+        f"{name}={show(value)} must be a networkx graph (Graph, DiGraph, MultiGraph, ...) "
+        "or an edge list such as [[0, 1, 2.5], [1, 2, -1]]"
+    )
 
 
 def check_node(name: str, G: Any, node: object, *, graph: str = "G") -> Hashable:
@@ -70,15 +87,7 @@ def check_weight(value: object) -> str | None:
 def _edge_weight(data: Mapping[str, Any], weight: str | None, where: str) -> Number:
     if weight is None:
         return 1
-    value = data.get(weight, 1)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{where}[{weight!r}]={show(value)} must be a number")
-    number: Number = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(number, float) and math.isnan(number):
-        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be a number, not NaN")
-    if isinstance(number, float) and math.isinf(number):
-        raise InvalidInput(f"{where}[{weight!r}]={show(value)} must be finite")
-    return number
+    return check_exact_number(f"{where}[{weight!r}]", data.get(weight, 1))
 
 
 @dataclass
@@ -95,6 +104,10 @@ class Arcs:
         ``(i, j, w)`` triples, one per arc (two per undirected edge).
     integral:
         Whether every weight is an ``int`` (results are then given as ints).
+    exact:
+        Whether the weights are of an exact kind other than ``int``
+        (``Fraction`` or ``Decimal``): kernels then compute with them as
+        Python numbers, never through float64.
     """
 
     nodes: list[Hashable]
@@ -102,6 +115,8 @@ class Arcs:
     arcs: list[tuple[int, int, Number]]
     integral: bool
     directed: bool
+    exact: bool = False
+    inf: Any = math.inf  # "unreachable", of a kind that adds with the weights
     _out: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
     _in: list[list[tuple[int, Number]]] | None = field(default=None, repr=False)
 
@@ -128,11 +143,13 @@ class Arcs:
         return self._in
 
     def number(self, value: Number) -> Number:
-        """*value* as an ``int`` when every weight is one (and it is finite)."""
+        """*value* as an ``int`` when every weight is one (and it is finite); ``inf`` a float."""
+        if isinstance(value, Decimal) and value.is_infinite():
+            return math.inf if value > 0 else -math.inf
         if self.integral and isinstance(value, (float, np.floating)) and math.isfinite(value):
             return int(value)
         if isinstance(value, np.generic):
-            return value.item()  # type: ignore[no-any-return]
+            return value.item()
         return value
 
 
@@ -149,6 +166,7 @@ def read_arcs(
     index = {node: i for i, node in enumerate(nodes)}
     multi = G.is_multigraph()
     integral = True
+    slow = multi  # some weight read through _edge_weight: it may be of an exact kind
     arcs: list[tuple[int, int, Number]] = []
     append = arcs.append
     isfinite = math.isfinite
@@ -175,9 +193,27 @@ def read_arcs(
                 kind = type(w)
                 if kind is not int and not (kind is float and isfinite(w)):
                     w = _edge_weight(data, weight, f"G[{u!r}][{v!r}]")
+                    slow = True
             integral = integral and type(w) is int
             append((i, j, w))
-    return Arcs(nodes, index, arcs, integral, G.is_directed())
+    exact = False
+    inf: Any = math.inf
+    if slow and not integral:  # only plain int and float weights otherwise
+        kinds = set(map(type, (w for _, _, w in arcs))) - {int}
+        exact = not kinds <= {float}
+        if len(kinds) > 1:
+            _refuse_mixed_weights(G, weight, arcs, nodes)
+        inf = Decimal("Infinity") if Decimal in kinds else math.inf
+    return Arcs(nodes, index, arcs, integral, G.is_directed(), exact, inf)
+
+
+def _refuse_mixed_weights(
+    G: Any, weight: str | None, arcs: list[tuple[int, int, Number]], nodes: list[Hashable]
+) -> None:
+    """Name the first weight whose kind would round with an earlier one's (InvalidType)."""
+    seen: dict[type, str] = {}
+    for i, j, w in arcs:
+        number_kind(f"G[{nodes[i]!r}][{nodes[j]!r}][{weight!r}]", w, seen)
 
 
 def bulk_arcs(G: Any, weight: str | None) -> tuple[Arcs, Any, Any, Any] | None:
@@ -272,268 +308,10 @@ def topological_order(arcs: Arcs) -> list[int]:
     return order
 
 
-# ------------------------------------------------------------ shortest paths
-
-
-def negative_cycle(arcs: Arcs, pred: Sequence[int]) -> list[int] | None:
-    """A cycle of the predecessor graph, as indices ``[v0, ..., v0]`` in arc order."""
-    n = arcs.n
-    state = [0] * n  # 0 unseen, 1 on the current walk, 2 done
-    for start in range(n):
-        if state[start]:
-            continue
-        walk = []
-        v = start
-        while v >= 0 and state[v] == 0:
-            state[v] = 1
-            walk.append(v)
-            v = pred[v]
-        if v >= 0 and state[v] == 1:  # closed a cycle (walked backwards along arcs)
-            back = walk[walk.index(v) :]
-            cycle = back[::-1]
-            return [*cycle, cycle[0]]
-        for u in walk:
-            state[u] = 2
-    return None
-
-
-def raise_negative_cycle(arcs: Arcs, cycle: Sequence[int], *, origin: str) -> None:
-    loop = list(cycle[:-1])
-    first = loop.index(min(loop))  # start from the node listed first in G
-    cycle = [*loop[first:], *loop[:first], loop[first]]
-    nodes = [arcs.nodes[i] for i in cycle]
-    total = cycle_weight(arcs, cycle)
-    raise NegativeCycleError(
-        f"G has a negative cycle{' ' + origin if origin else ''}: {show(nodes)} "
-        f"of total weight {total}",
-        cycle=nodes,
-    )
-
-
-def cycle_weight(arcs: Arcs, cycle: Sequence[int]) -> Number:
-    best: dict[tuple[int, int], Number] = {}
-    for i, j, w in arcs.arcs:
-        if (i, j) not in best or w < best[i, j]:
-            best[i, j] = w
-    return sum(best[u, v] for u, v in itertools.pairwise(cycle))
-
-
-def bellman_ford(
-    arcs: Arcs, source: int, *, origin: str | None = None
-) -> tuple[list[Number], list[int]]:
-    """Queue-based Bellman–Ford from *source*: distances and predecessors (-1: none).
-
-    Raises :class:`NegativeCycleError` for a negative cycle reachable from *source*.
-    Dijkstra's algorithm when no arc is negative.
-    """
-    n = arcs.n
-    inf = math.inf
-    dist: list[Number] = [inf] * n
-    pred = [-1] * n
-    dist[source] = 0
-    out = arcs.out
-    if all(w >= 0 for _, _, w in arcs.arcs):
-        heap: list[tuple[Number, int]] = [(0, source)]
-        done = [False] * n
-        while heap:
-            d, u = heapq.heappop(heap)
-            if done[u]:
-                continue
-            done[u] = True
-            for v, w in out[u]:
-                nd = d + w
-                if nd < dist[v]:
-                    dist[v] = nd
-                    pred[v] = u
-                    heapq.heappush(heap, (nd, v))
-        return dist, pred
-    # SPFA: a FIFO of nodes whose distance dropped. An arc count per node
-    # grows past n - 1 only when a negative cycle keeps lowering distances;
-    # then the predecessor graph is searched for a cycle (any cycle in it has
-    # negative weight, CLRS lemma 24.16), at most once per n relaxations.
-    edges = [0] * n
-    queued = [False] * n
-    queue = deque([source])
-    queued[source] = True
-    next_check = 0  # relaxation count before which no new search for a cycle is made
-    limit = n * (len(arcs.arcs) + 1)  # no run without a negative cycle relaxes more
-    relaxations = 0
-    while queue:
-        u = queue.popleft()
-        queued[u] = False
-        du = dist[u]
-        for v, w in out[u]:
-            nd = du + w
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = u
-                edges[v] = edges[u] + 1
-                relaxations += 1
-                found: list[int] | None = None
-                if relaxations > limit:  # past Bellman-Ford's bound: settle it the classic way
-                    found = _classic_cycle(arcs, source)
-                elif edges[v] >= n and relaxations >= next_check:
-                    next_check = relaxations + n  # each search costs O(n): at most one per n
-                    found = negative_cycle(arcs, pred)
-                if found is not None:
-                    if origin is None:
-                        origin = f"reachable from {_from(arcs, source)}"
-                    raise_negative_cycle(arcs, found, origin=origin)
-                if not queued[v]:
-                    queued[v] = True
-                    queue.append(v)
-    return dist, pred
-
-
-def _classic_cycle(arcs: Arcs, source: int) -> list[int]:
-    """A negative cycle by n rounds of plain Bellman-Ford (one must be reachable)."""
-    n = arcs.n
-    dist: list[Number] = [math.inf] * n
-    pred = [-1] * n
-    dist[source] = 0
-    changed = -1
-    for _ in range(n):
-        changed = -1
-        for i, j, w in arcs.arcs:
-            if dist[i] + w < dist[j]:
-                dist[j] = dist[i] + w
-                pred[j] = i
-                changed = j
-    v = changed
-    for _ in range(n):  # n steps back along the predecessors land on the cycle
-        v = pred[v]
-    loop = [v]
-    u = pred[v]
-    while u != v:
-        loop.append(u)
-        u = pred[u]
-    loop.reverse()
-    return [*loop, loop[0]]
-
-
-def _from(arcs: Arcs, source: int) -> str:
-    return f"source={show(arcs.nodes[source])}"
-
-
-def walk_back(pred: Sequence[int], target: int) -> list[int]:
-    path = [target]
-    while pred[path[-1]] >= 0:
-        path.append(pred[path[-1]])
-    return path[::-1]
-
-
-# --------------------------------------------------------------- all pairs
-
-
-class DistanceMatrix(Mapping[Hashable, Mapping[Hashable, Number]]):
-    """All-pairs distances as a read-only mapping of mappings: ``value[u][v]``.
-
-    A view over one ``n x n`` array (``.array``, rows and columns in
-    ``.nodes`` order); unreachable pairs are ``math.inf``. Compares equal to a
-    plain dict of dicts with the same entries.
-    """
-
-    def __init__(self, nodes: Sequence[Hashable], array: Any, *, integral: bool) -> None:
-        self.nodes = list(nodes)
-        self.array = array
-        self._index = {node: i for i, node in enumerate(self.nodes)}
-        self._integral = integral
-
-    def _number(self, value: Any) -> Number:
-        number = value.item() if isinstance(value, np.generic) else value
-        if self._integral and isinstance(number, float) and math.isfinite(number):
-            return int(number)
-        return number  # type: ignore[no-any-return]
-
-    def __getitem__(self, u: Hashable) -> Mapping[Hashable, Number]:
-        return _Row(self, self._index[u])
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self.nodes)
-
-    def __len__(self) -> int:
-        return len(self.nodes)
-
-    def __repr__(self) -> str:
-        return f"DistanceMatrix({ {u: dict(self[u]) for u in self.nodes}!r})"
-
-
-class _Row(Mapping[Hashable, Number]):
-    def __init__(self, matrix: DistanceMatrix, i: int) -> None:
-        self._matrix = matrix
-        self._i = i
-
-    def __getitem__(self, v: Hashable) -> Number:
-        m = self._matrix
-        return m._number(m.array[self._i, m._index[v]])
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._matrix.nodes)
-
-    def __len__(self) -> int:
-        return len(self._matrix.nodes)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-def floyd_warshall(n: int, rows: Any, cols: Any, weights: Any, *, exact: bool) -> Any:
-    """Distances by Floyd–Warshall, one vectorized ``n x n`` update per pivot ``k``.
-
-    ``exact`` asks for Python-int arithmetic (an object array) for integer
-    weights too large for float64 to hold exactly. Returns ``(D, k)``: ``k`` is
-    the first pivot after which some ``D[i, i] < 0`` (a negative cycle), or -1.
-    """
-    dtype: Any = object if exact else np.float64
-    dist = np.full((n, n), math.inf, dtype=dtype)
-    if len(rows):
-        if exact:
-            for i, j, w in zip(rows.tolist(), cols.tolist(), weights, strict=True):
-                if w < dist[i, j]:
-                    dist[i, j] = w
-        else:
-            dist[rows, cols] = weights  # arcs are unique (parallel ones combined)
-    diag = np.arange(n)
-    dist[diag, diag] = np.minimum(dist[diag, diag], 0)
-    if (dist[diag, diag] < 0).any():
-        return dist, 0
-    for k in range(n):
-        np.minimum(dist, dist[:, k, None] + dist[None, k, :], out=dist)
-        if dist[k, k] < 0 or (k % 64 == 63 and (dist[diag, diag] < 0).any()):
-            return dist, k
-    if (dist[diag, diag] < 0).any():
-        return dist, n - 1
-    return dist, -1
-
-
-def floyd_warshall_next(n: int, arcs: Arcs) -> Any:
-    """The next-hop matrix of Floyd–Warshall (``-1``: no path), for path queries."""
-    dist = np.full((n, n), math.inf)
-    nxt = np.full((n, n), -1, dtype=np.intp)
-    for i, j, w in arcs.arcs:
-        if w < dist[i, j]:
-            dist[i, j] = w
-            nxt[i, j] = j
-    diag = np.arange(n)
-    zero = dist[diag, diag] > 0
-    dist[diag[zero], diag[zero]] = 0
-    nxt[diag[zero], diag[zero]] = diag[zero]
-    unset = nxt[diag, diag] < 0
-    nxt[diag[unset], diag[unset]] = diag[unset]
-    dist[diag, diag] = np.minimum(dist[diag, diag], 0)
-    for k in range(n):
-        cand = dist[:, k, None] + dist[None, k, :]
-        better = cand < dist
-        if better.any():
-            dist = np.where(better, cand, dist)
-            nxt = np.where(better, nxt[:, k, None], nxt)
-    return nxt
-
-
-def coerce_graph(value: object, *, name: str = "G") -> Any:
+def coerce_graph(value: object, *, name: str = "G", weight: str = "weight") -> Any:
     """Turn a JSON edge list ``[[u, v, w], ...]`` or ``[[u, v], ...]`` into a DiGraph.
 
-    A networkx graph passes through unchanged.
+    A networkx graph passes through unchanged; ``w`` is stored under *weight*.
     """
     import networkx as nx
 
@@ -549,7 +327,7 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
             raise InvalidInput(f"{name}[{k}]={show(edge)} must be an edge [u, v] or [u, v, weight]")
         u, v = (node_label(x) for x in edge[:2])
         if len(edge) == 3:
-            G.add_edge(u, v, weight=edge[2])
+            G.add_edge(u, v, **{weight: edge[2]})
         else:
             G.add_edge(u, v)
     return G
@@ -558,3 +336,24 @@ def coerce_graph(value: object, *, name: str = "G") -> Any:
 def node_label(value: Any) -> Hashable:
     """A JSON node label as a hashable node: lists become tuples."""
     return tuple(node_label(x) for x in value) if isinstance(value, list) else value
+
+
+def coerce_args(args: Sequence[Any]) -> tuple[Any, ...]:
+    """``[edges, *nodes]`` from the command line -> ``(DiGraph, *nodes)`` (``Problem.coerce``)."""
+    if not args:
+        return ()
+    return (coerce_graph(args[0]), *(node_label(x) for x in args[1:]))
+
+
+def dag_setup(
+    G: Any, weight: str | None, combine: Callable[[Number, Number], Number] | None
+) -> tuple[Arcs, list[int], list[int]]:
+    """A checked DAG read into arcs, a topological order, and each node's position in it."""
+    G = check_graph("G", G, weight=weight)
+    check_undirected(G)
+    arcs = read_arcs(G, weight, combine=combine)
+    order = dag_order(arcs)
+    pos = [0] * arcs.n
+    for p, v in enumerate(order):
+        pos[v] = p
+    return arcs, order, pos

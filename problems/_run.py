@@ -8,18 +8,20 @@ arguments, then comes here, so these read the same everywhere:
   no 'fast' kernel``) and resolves ``"auto"``: ``"fast"`` where the problem
   has a kernel, ``"bottom_up"`` otherwise;
 * :func:`run` runs the problem's recurrence; a ``naive`` run is first costed
-  (calls and depth of the call tree) and refused with
-  :class:`~dptoolkit.BudgetExceeded` before any work when it is too big;
+  by :func:`naive_calls` (calls and depth of its call tree, counted by one
+  memoized run of the same body, so no second copy of the recurrence's
+  call structure exists) and refused with :class:`~dptoolkit.BudgetExceeded`
+  before the exponential run starts when it is too big;
 * :func:`refuse_naive` is that refusal for a reason of the problem's own.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dptoolkit._validate import check_choice, check_naive_budget, check_sequence, show
+from dptoolkit._validate import check_choice, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 from dptoolkit.spaces import Space, _range_size
 
@@ -35,17 +37,23 @@ __all__ = [
     "check_memory",
     "check_symbols",
     "is_nan",
+    "naive_calls",
     "pick",
     "refuse_naive",
     "run",
+    "run_term",
     "same_type",
     "state",
+    "wiring",
 ]
 
 #: The strategies the recurrence engine runs (a problem without a kernel).
 ENGINE = ("naive", "top_down", "bottom_up")
 #: The strategies of a problem with a hand-tuned kernel.
 WITH_FAST = (*ENGINE, "fast")
+
+#: Most calls a ``strategy="naive"`` run of a catalog problem may make (a second or two).
+NAIVE_CALL_LIMIT = 1_000_000
 
 #: Most levels of plain recursion below the goal that ``strategy="naive"`` may
 #: make: each level is an interpreter frame, and the default limit is 1000.
@@ -82,22 +90,17 @@ def run(
     goal: tuple[Any, ...],
     strategy: str,
     *,
-    children: Callable[[Any], Iterable[Any]],
     visits: int | None = None,
 ) -> Solution:
     """``rec.solve(*goal, strategy=strategy)``, refused first when the run would be too big.
 
-    *children* lists the states one call of the recurrence calls (repeats
-    included), states written as the engine keys them: the bare argument
-    for a one-argument recurrence, the tuple otherwise; a naive run is
-    costed with it. A ``bottom_up`` run fills every declared state, and a
-    ``top_down`` run computes at most *visits* states (a bound the problem
-    knows, exact where its memo reaches every state); past
-    :data:`TABLE_STATE_LIMIT` either is refused.
+    A ``naive`` run is costed by :func:`naive_calls`. A ``bottom_up`` run
+    fills every declared state, and a ``top_down`` run computes at most
+    *visits* states (a bound the problem knows, exact where its memo reaches
+    every state); past :data:`TABLE_STATE_LIMIT` either is refused.
     """
     if strategy == "naive":
-        start = goal[0] if len(goal) == 1 else goal
-        check_naive_budget(children, start, max_depth=NAIVE_DEPTH_LIMIT)
+        naive_calls(rec, goal)
     elif strategy == "bottom_up":
         filled = _size(rec.space(*goal))
         if filled is not None and filled > TABLE_STATE_LIMIT:
@@ -105,6 +108,138 @@ def run(
     elif visits is not None and visits > TABLE_STATE_LIMIT:
         raise _too_many_states(strategy, "compute up to", visits)
     return rec.solve(*goal, strategy=strategy)
+
+
+def run_term(
+    n: int,
+    strategy: object,
+    problem: str,
+    build: Callable[[int], tuple[Recurrence, tuple[int]]],
+    fast: Callable[[int], Any],
+    fast_bytes: int,
+    table_bytes: int,
+) -> Solution:
+    """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
+
+    *n* is checked already. ``fast(n)`` is the kernel and *fast_bytes* what it
+    may hold; *table_bytes* is what a ``top_down`` or ``bottom_up`` table of the
+    big numbers ``0 .. n`` holds (far fewer states than
+    :data:`TABLE_STATE_LIMIT` can still be gigabytes of digits). Both are
+    checked before any work.
+    """
+    from dptoolkit.recurrence import Solution
+
+    chosen = pick(strategy, WITH_FAST, problem=problem)
+    if chosen == "fast":
+        check_memory("n", n, fast_bytes)
+        return Solution(fast(n), strategy="fast")
+    if chosen != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
+        check_memory("n", n, table_bytes, strategy=chosen)
+    rec, goal = build(n)
+    return run(rec, goal, chosen, visits=n + 1)
+
+
+def naive_calls(
+    rec: Recurrence,
+    goal: tuple[Any, ...],
+    *,
+    limit: int = NAIVE_CALL_LIMIT,
+    max_depth: int = NAIVE_DEPTH_LIMIT,
+) -> int:
+    """The calls plain recursion makes from *goal*; refused before it starts past *limit*.
+
+    Counted by one memoized run of the recurrence's own body (the engine's
+    seam routes its self-calls here, as :mod:`dptoolkit.trace` does): a
+    state's naive call count is one plus its callees' counts, repeats
+    included, so the count costs about what a ``top_down`` run does, never
+    what the exponential run would, and it stops as soon as a partial count
+    passes *limit*. A chain of calls more than *max_depth* levels below the
+    goal is refused too (plain recursion takes one interpreter frame per level).
+
+    >>> import dptoolkit as dp
+    >>> @dp.recurrence(states=lambda n: range(n + 1))
+    ... def fib(n):
+    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
+    >>> naive_calls(fib, (20,))
+    21891
+    >>> naive_calls(fib, (40,))
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.BudgetExceeded: strategy='naive' would make more than 1,000,000 calls on this instance; use 'top_down' or 'bottom_up'
+    >>> naive_calls(fib, (500,), limit=10**9)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.BudgetExceeded: strategy='naive' would recurse more than 300 levels deep on this instance; use 'top_down' or 'bottom_up'
+    """
+    from dptoolkit.recurrence import _seam  # the engine's strategy seam: see its docstring
+
+    key, normalize, arity, varargs = rec._key, rec._normalize, rec._arity, rec._varargs
+    member = rec._membership(goal)
+    values: dict[Any, Any] = {}
+    counts: dict[Any, int] = {}  # state -> calls of its naive call tree
+    heights: dict[Any, int] = {}  # state -> levels of calls below it in that tree
+    live: list[Any] = []  # the states being computed, innermost last
+    totals: list[int] = []  # their running call counts
+    tallest: list[int] = []  # and heights
+    choices: dict[Any, Any] = {}
+
+    def too_many() -> BudgetExceeded:
+        return BudgetExceeded(
+            f"strategy='naive' would make more than {limit:,} calls on this instance; "
+            "use 'top_down' or 'bottom_up'",
+            max_calls=limit,
+        )
+
+    def too_deep() -> BudgetExceeded:
+        return BudgetExceeded(
+            f"strategy='naive' would recurse more than {max_depth:,} levels deep on "
+            "this instance; use 'top_down' or 'bottom_up'"
+        )
+
+    def credit(total: int, height: int) -> None:
+        """Add a finished call tree below the innermost live state."""
+        if not totals:
+            return
+        totals[-1] += total
+        if totals[-1] > limit:
+            raise too_many()
+        if height >= tallest[-1]:
+            tallest[-1] = height + 1
+            if len(live) - 1 + tallest[-1] > max_depth:
+                raise too_deep()
+
+    def call(*args: Any, **kw: Any) -> Any:
+        if kw or (not varargs and len(args) != arity):
+            args = normalize(args, kw)
+        state = key(args)
+        if state in values:
+            credit(counts[state], heights[state])
+            return values[state]
+        if state in live:
+            raise _seam.cycle_error(rec, [*live[live.index(state) :], state])
+        if member is not None and not member(state):
+            _seam.outside(rec, args, rec._state_args(live[-1]) if live else None)
+        if len(live) > max_depth:
+            raise too_deep()
+        live.append(state)
+        totals.append(1)
+        tallest.append(0)
+        try:
+            value = body(*args)
+        finally:
+            live.pop()
+            total, height = totals.pop(), tallest.pop()
+        values[state], counts[state], heights[state] = value, total, height
+        credit(total, height)
+        return value
+
+    body = rec._rebind(call)
+    try:
+        with _seam.routed(rec, call, _seam.Run(lambda: live[-1] if live else None, choices)):
+            call(*goal)
+    except RecursionError:
+        raise too_deep() from None
+    return counts[key(goal)]
 
 
 def _size(space: object) -> int | None:
@@ -130,14 +265,15 @@ def check_memory(
     *,
     limit: int = FAST_MEMORY_LIMIT,
     shown: str | None = None,
+    strategy: str = "fast",
 ) -> None:
-    """Refuse a ``fast`` run that would need more than *limit* bytes because of *name*.
+    """Refuse a run (``fast`` unless *strategy* says) needing more than *limit* bytes because of *name*.
 
     The message shows ``name=value`` (*shown* replaces the value's ``repr``).
     """
     if nbytes > limit:
         raise InvalidInput(
-            f"{name}={shown or show(value)} is too large for strategy='fast': it would need about "
+            f"{name}={shown or show(value)} is too large for strategy={strategy!r}: it would need about "
             f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
         )
 
@@ -193,3 +329,17 @@ def state(choices: Any, key: tuple[Any, ...]) -> Any:
     if len(key) == 1 and key[0] in choices:
         return choices[key[0]]
     raise KeyError(key)
+
+
+def wiring(
+    module: str,
+    solve: Callable[..., Solution],
+    build: Callable[..., tuple[Recurrence, tuple[Any, ...]]],
+    strategies: Sequence[str],
+) -> dict[str, Any]:
+    """The fields of a catalog entry that point into its own module.
+
+    ``dp.Problem(name=..., summary=..., ..., **wiring(__name__, solve, build, STRATEGIES))``:
+    the defining module, its ``solve`` and ``build``, and the strategies ``solve`` takes.
+    """
+    return {"module": module, "solve": solve, "build": build, "strategies": tuple(strategies)}

@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -71,11 +71,12 @@ STRATEGIES = WITH_FAST
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Catalan recurrence and the goal state ``(n,)``.
 
-    Examples
-    --------
-    >>> rec, goal = build(4)
-    >>> rec.solve(*goal, strategy="bottom_up").value
-    14
+    One table holds every smaller Catalan number too:
+
+    >>> rec, goal = build(6)
+    >>> sol = rec.solve(*goal, strategy="bottom_up")
+    >>> [int(sol.table[k]) for k in range(goal[0] + 1)]
+    [1, 1, 2, 5, 14, 42, 132]
     """
     n = check_int("n", n)
 
@@ -86,26 +87,6 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
         return sum(catalan(i) * catalan(n - 1 - i) for i in range(n))
 
     return catalan, (n,)
-
-
-def fast_catalan(n: int) -> int:
-    """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
-
-    Examples
-    --------
-    >>> fast_catalan(10)
-    16796
-    """
-
-    def exponent(p: int) -> int:  # of p in (2n)! / (n!)^2, less its exponent in n + 1
-        e = legendre(2 * n, p) - 2 * legendre(n, p)
-        rest = n + 1
-        while rest % p == 0:
-            rest //= p
-            e -= 1
-        return e
-
-    return from_exponents(2 * n, exponent)
 
 
 def brute_force(n: int) -> int:
@@ -130,13 +111,33 @@ def brute_force(n: int) -> int:
     return sum(balanced(word) for word in itertools.product("()", repeat=2 * n))
 
 
+def fast_catalan(n: int) -> int:
+    """``C(n) = binom(2n, n) / (n + 1)`` from its prime factorization.
+
+    Examples
+    --------
+    >>> fast_catalan(10)
+    16796
+    """
+
+    def exponent(p: int) -> int:  # of p in (2n)! / (n!)^2, less its exponent in n + 1
+        e = legendre(2 * n, p) - 2 * legendre(n, p)
+        rest = n + 1
+        while rest % p == 0:
+            rest //= p
+            e -= 1
+        return e
+
+    return from_exponents(2 * n, exponent)
+
+
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Catalan number.
 
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The number of pairs of parentheses, ``n >= 0``.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         How to compute it; ``"auto"`` is ``"fast"`` (the prime-factorized
         closed form).
@@ -144,14 +145,16 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Returns
     -------
     dp.Solution
-        ``.value`` is ``C(n)``; there is no witness.
+        ``.value``: ``C(n)``, an exact ``int`` (no witness: ``build`` gives
+        the recurrence, to trace or to read its table).
 
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        ``n < 0``; an unknown strategy; an ``n`` whose ``C(n)`` (about
+        ``2 n`` bits) or whose table would take more than 2 GiB.
+    dptoolkit.InvalidType
+        ``n`` not an integer (``5.0``, ``Fraction(5)``, ``Decimal(5)``).
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` past a million calls (``n > 12``), before
         any work is done.
@@ -162,18 +165,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     6564120420
     """
     n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="catalan")
-    if strategy == "fast":
-        check_memory("n", n, 3 * 2 * n // 8)  # C(n) has 2 n bits; the product tree twice that
-        return dp.Solution(fast_catalan(n), strategy="fast")
-    rec, goal = build(n)
-    return run(
-        rec,
-        goal,
-        strategy,
-        children=lambda k: (j for i in range(k) for j in (i, k - 1 - i)),  # lazy: k may be huge
-        visits=n + 1,
-    )
+    # C(n) has 2 n bits, the product tree twice that; a table of C(0..n) has n^2 bits
+    sizes = (3 * 2 * n // 8, n * n // 8)
+    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes)
 
 
 PROBLEMS = (
@@ -183,12 +177,8 @@ PROBLEMS = (
         recurrence="C(0) = 1; C(n) = sum(C(i) * C(n - 1 - i) for i in 0 .. n - 1)",
         time="O(n^2) products",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("catalan_numbers", "dyck_words"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

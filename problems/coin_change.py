@@ -80,7 +80,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -125,6 +125,30 @@ def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
 
 #: Marks an amount no coins can pay in the ``fast`` row (far above any count).
 _UNPAID = 1 << 62
+
+
+def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
+    """Fewest coins by trying every multiset of coins, smallest multisets first.
+
+    Exponential: small amounts only.
+
+    Examples
+    --------
+    >>> brute_force([1, 3, 4], 6)
+    (2, [3, 3])
+    >>> brute_force([2], 3)
+    (inf, None)
+    """
+    denominations = sorted(set(coins))
+    if amount == 0:
+        return 0, []
+    if not denominations:
+        return math.inf, None
+    for count in range(1, amount // denominations[0] + 1):
+        for combo in itertools.combinations_with_replacement(denominations, count):
+            if sum(combo) == amount:
+                return count, list(combo)
+    return math.inf, None
 
 
 def _reduced(coins: list[int], amount: int) -> tuple[list[int], int, int, int] | None:
@@ -237,30 +261,6 @@ def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
     return value
 
 
-def brute_force(coins: Sequence[int], amount: int) -> tuple[int | float, list[int] | None]:
-    """Fewest coins by trying every multiset of coins, smallest multisets first.
-
-    Exponential: small amounts only.
-
-    Examples
-    --------
-    >>> brute_force([1, 3, 4], 6)
-    (2, [3, 3])
-    >>> brute_force([2], 3)
-    (inf, None)
-    """
-    denominations = sorted(set(coins))
-    if amount == 0:
-        return 0, []
-    if not denominations:
-        return math.inf, None
-    for count in range(1, amount // denominations[0] + 1):
-        for combo in itertools.combinations_with_replacement(denominations, count):
-            if sum(combo) == amount:
-                return count, list(combo)
-    return math.inf, None
-
-
 def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solution:
     """The fewest coins summing exactly to *amount*, and which coins.
 
@@ -306,7 +306,6 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
         rec,
         goal,
         strategy,
-        children=lambda a: [a - c for c in denominations if c <= a],
         visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
     )
 
@@ -325,12 +324,9 @@ PROBLEMS = (
         recurrence="fewest(0) = 0; fewest(a) = min(fewest(a - c) + 1 for c in coins if c <= a)",
         time="O(k A)",
         space="O(A)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([1, 3, 4], 6),
         witness=("coins",),
-        build=build,
         aliases=("change_making", "coins"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -151,11 +151,6 @@ def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tup
     return distance, (len(a), len(b))
 
 
-def _children(ij: tuple[int, int]) -> tuple[tuple[int, int], ...]:
-    i, j = ij
-    return ((i - 1, j - 1), (i - 1, j), (i, j - 1)) if i and j else ()
-
-
 def _walk(choices: Any, n: int, m: int) -> list[Operation]:
     """The edit script, read back from the recorded choices from ``(n, m)``."""
     ops: list[Operation] = []
@@ -175,37 +170,6 @@ def _walk(choices: Any, n: int, m: int) -> list[Operation]:
     ops.extend(("insert", 0, k) for k in range(j - 1, -1, -1))
     ops.reverse()
     return ops
-
-
-def fast_edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
-    """The Levenshtein distance by Myers' bit-parallel algorithm (linear space).
-
-    Parameters
-    ----------
-    a, b : sequence of hashable
-        Checked by :func:`solve`, not here.
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> fast_edit_distance("intention", "execution")
-    5
-    """
-    return _strings.levenshtein(*_strings.encode(a, b))
-
-
-def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operation]:
-    """A minimal edit script by Hirschberg's method on bit-parallel rows (linear space).
-
-    Examples
-    --------
-    >>> fast_operations("ab", "b")
-    [('delete', 0, 0), ('match', 1, 0)]
-    """
-    return _strings.edit_operations(*_strings.encode(a, b))
 
 
 def apply_operations(
@@ -296,6 +260,37 @@ def brute_force(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
     return min(sum(kind != "match" for kind, _, _ in ops) for ops in _scripts(a, b))
 
 
+def fast_edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """The Levenshtein distance by Myers' bit-parallel algorithm (linear space).
+
+    Parameters
+    ----------
+    a, b : sequence of hashable
+        Checked by :func:`solve`, not here.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> fast_edit_distance("intention", "execution")
+    5
+    """
+    return _strings.levenshtein(*_strings.encode(a, b))
+
+
+def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operation]:
+    """A minimal edit script by Hirschberg's method on bit-parallel rows (linear space).
+
+    Examples
+    --------
+    >>> fast_operations("ab", "b")
+    [('delete', 0, 0), ('match', 1, 0)]
+    """
+    return _strings.edit_operations(*_strings.encode(a, b))
+
+
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     """The Levenshtein distance from ``a`` to ``b``, with an edit script.
 
@@ -341,7 +336,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             lazy={"operations": lambda: _strings.edit_operations(*codes)},
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children, visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)})
 

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, check_memory, pick, run
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -79,8 +79,8 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
     Examples
     --------
     >>> rec, goal = build(5)
-    >>> rec.solve(*goal, strategy="top_down").value
-    120
+    >>> goal, rec.solve(*goal, strategy="top_down").value, rec.trace(*goal).calls
+    ((5,), 120, 6)
     """
     n = check_int("n", n)
 
@@ -89,6 +89,17 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
         return 1 if n == 0 else n * factorial(n - 1)
 
     return factorial, (n,)
+
+
+def brute_force(n: int) -> int:
+    """``n!`` by counting the orderings of ``n`` items one by one (tiny ``n`` only).
+
+    Examples
+    --------
+    >>> [brute_force(n) for n in range(6)]
+    [1, 1, 2, 6, 24, 120]
+    """
+    return sum(1 for _ in itertools.permutations(range(n)))
 
 
 def _odd_product(low: int, high: int) -> int:
@@ -126,24 +137,13 @@ def fast_factorial(n: int) -> int:
     return odd_part << (n - n.bit_count())
 
 
-def brute_force(n: int) -> int:
-    """``n!`` by counting the orderings of ``n`` items one by one (tiny ``n`` only).
-
-    Examples
-    --------
-    >>> [brute_force(n) for n in range(6)]
-    [1, 1, 2, 6, 24, 120]
-    """
-    return sum(1 for _ in itertools.permutations(range(n)))
-
-
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """``n!``, the product of the integers ``1 .. n``.
 
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The last factor, ``n >= 0`` (``0! = 1``).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         How to compute it; ``"auto"`` is ``"fast"`` (binary splitting).
 
@@ -155,9 +155,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for
+        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
+        for ``fast``, an ``n`` whose ``n!`` (about ``n log2 n`` bits) would take more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` with ``n > 300``: plain recursion has no
         memo to resume from, so its depth is the interpreter's stack.
@@ -168,12 +168,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     265252859812191058636308480000000
     """
     n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="factorial")
-    if strategy == "fast":
-        check_memory("n", n, 3 * n * n.bit_length() // 8)  # n! has under n log2(n) bits
-        return dp.Solution(fast_factorial(n), strategy="fast")
-    rec, goal = build(n)
-    return run(rec, goal, strategy, children=lambda k: (k - 1,) if k else (), visits=n + 1)
+    # n! has under n log2(n) bits; a table of 0!..n! about n^2 log2(n) / 2
+    sizes = (3 * n * n.bit_length() // 8, n * n * n.bit_length() // 16)
+    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes)
 
 
 PROBLEMS = (
@@ -183,12 +180,8 @@ PROBLEMS = (
         recurrence="0! = 1; n! = n * (n - 1)!",
         time="O(n) multiplications",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("factorials",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, run_term, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -116,6 +116,27 @@ def build(n: int) -> tuple[Recurrence, tuple[int]]:
 FFT_BITS = 1 << 18
 
 _CHECK_MODULUS = (1 << 61) - 1
+
+
+def brute_force(n: int) -> int:
+    """``F(n)`` by counting tilings of a ``1 x (n - 1)`` strip with squares and dominoes.
+
+    Exponential: every sequence of 1s and 2s summing to ``n - 1`` is listed,
+    so it is an independent check of the recurrence for small ``n`` only.
+
+    Examples
+    --------
+    >>> [brute_force(n) for n in range(8)]
+    [0, 1, 1, 2, 3, 5, 8, 13]
+    """
+    if n == 0:
+        return 0
+    length = n - 1
+    count = 0
+    for parts in range(length + 1):
+        for tiling in itertools.product((1, 2), repeat=parts):
+            count += sum(tiling) == length
+    return count
 
 
 def _multiply(x: int, y: int) -> int:
@@ -188,36 +209,15 @@ def fast_fibonacci(n: int) -> int:
     return f  # n == 1
 
 
-def brute_force(n: int) -> int:
-    """``F(n)`` by counting tilings of a ``1 x (n - 1)`` strip with squares and dominoes.
-
-    Exponential: every sequence of 1s and 2s summing to ``n - 1`` is listed,
-    so it is an independent check of the recurrence for small ``n`` only.
-
-    Examples
-    --------
-    >>> [brute_force(n) for n in range(8)]
-    [0, 1, 1, 2, 3, 5, 8, 13]
-    """
-    if n == 0:
-        return 0
-    length = n - 1
-    count = 0
-    for parts in range(length + 1):
-        for tiling in itertools.product((1, 2), repeat=parts):
-            count += sum(tiling) == length
-    return count
-
-
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Fibonacci number, ``F(0) = 0, F(1) = 1``.
 
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        The index, ``n >= 0``.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        How to compute it; ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (fast doubling, ``O(log n)`` big products).
 
     Returns
     -------
@@ -227,9 +227,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For a negative ``n``, an unknown strategy (``InvalidType`` for a
-        non-integer ``n``), or, for ``fast``, an ``n`` whose value would take
-        more than 2 GiB.
+        For a negative ``n`` or an unknown strategy (``InvalidType`` for
+        a non-integer ``n``, ``Fraction(5)`` and ``Decimal(5)`` included), or,
+        for ``fast``, an ``n`` whose ``F(n)`` (about ``0.69 n`` bits) would take more than 2 GiB.
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` when plain recursion would make more than
         a million calls (``n > 27``), before any work is done.
@@ -242,14 +242,9 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     832040
     """
     n = check_int("n", n)
-    strategy = pick(strategy, STRATEGIES, problem="fibonacci")
-    if strategy == "fast":
-        check_memory("n", n, 3 * n // 8)  # F(n) has 0.69 n bits; two more numbers that size
-        return dp.Solution(fast_fibonacci(n), strategy="fast")
-    rec, goal = build(n)
-    return run(
-        rec, goal, strategy, children=lambda k: (k - 1, k - 2) if k > 1 else (), visits=n + 1
-    )
+    # F(n) has 0.69 n bits, two more numbers that size; a table of F(0..n) n^2 / 3 bits
+    sizes = (3 * n // 8, n * n // 23)
+    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes)
 
 
 PROBLEMS = (
@@ -259,12 +254,8 @@ PROBLEMS = (
         recurrence="F(n) = n if n < 2 else F(n - 1) + F(n - 2)",
         time="O(n) additions",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=(10,),
-        witness=(),
-        build=build,
         aliases=("fib", "fibonacci_numbers"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

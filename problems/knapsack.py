@@ -28,10 +28,12 @@ its length; the problem is NP-hard). Plain recursion makes up to
 whole-array operations, one item at a time. For 0/1 the new row is
 ``maximum(row[w:], row[:-w] + v)``. For unbounded, within each residue class
 ``r, r + w, r + 2w, ...`` the new row is ``k v + cummax(row[r + k w] - k v)``
-(a running maximum, ``np.maximum.accumulate``); float values, where
-``a - b + b`` may not round-trip, use a loop over blocks of ``w`` instead.
-Integer rows are ``int64`` when the largest possible total fits, Python
-ints (``object``) otherwise, never a silent overflow. The witness is read
+(a running maximum, ``np.maximum.accumulate``); float and Decimal values,
+where ``a - b + b`` may not round-trip, use a loop over blocks of ``w``
+instead. Integer rows are ``int64`` when the largest possible total fits,
+Python ints (``object``) otherwise, never a silent overflow; ``Fraction`` and
+``Decimal`` values make an ``object`` row of them, so the value is exact (of
+their kind) in every strategy, never rounded through float64. The witness is read
 from a boolean choice table (``take[i, w]``: item ``i`` improved cell ``w``)
 filled only when the witness is asked for; the same skip-on-ties rule makes
 it identical to the recurrence's witness. Before the row is built the
@@ -78,14 +80,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Hashable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._validate import check_int, check_numbers, show
+from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -97,7 +100,6 @@ STRATEGIES = WITH_FAST
 _INT64_SAFE = 2**62  # totals below this cannot overflow int64, even doubled
 _BLOCK_LOOP_WEIGHT = 256  # unbounded items this heavy: a loop over blocks beats a running max
 
-Number = int | float
 State = tuple[int, int]
 
 
@@ -178,6 +180,34 @@ def _walk(sol: Solution, goal: State) -> list[int]:
     return items
 
 
+def brute_force(
+    weights: Sequence[int], values: Sequence[Number], capacity: int, *, unbounded: bool = False
+) -> tuple[Number, list[int]]:
+    """Best value and one best item list, by trying every subset (or multiset).
+
+    For 0/1, all ``2^n`` subsets; for unbounded, every vector of copy counts
+    with ``count_i <= capacity // w_i``. Exponential: small instances only.
+
+    Examples
+    --------
+    >>> brute_force([1, 3, 4], [15, 20, 30], 4)
+    (35, [0, 1])
+    """
+    n = len(weights)
+    ranges = [range(capacity // w + 1) for w in weights] if unbounded else [range(2)] * n
+    best_value: Number = 0
+    best_items: list[int] = []
+    for counts in itertools.product(*ranges):
+        weight = sum(c * w for c, w in zip(counts, weights, strict=True))
+        if weight > capacity:
+            continue
+        value = sum(c * v for c, v in zip(counts, values, strict=True))
+        if value > best_value:
+            best_value = value
+            best_items = [i for i, c in enumerate(counts) for _ in range(c)]
+    return best_value, best_items
+
+
 def _reduced(weights: list[int], capacity: int, unbounded: bool) -> tuple[list[int], int]:
     """The same instance on a shorter row: weights and capacity over the gcd, 0/1 capacity clamped.
 
@@ -200,6 +230,8 @@ def _reduced(weights: list[int], capacity: int, unbounded: bool) -> tuple[list[i
 def _row_dtype(values: list[Number], capacity: int, weights: list[int], unbounded: bool) -> Any:
     if any(isinstance(v, float) for v in values):
         return np.float64
+    if not all(isinstance(v, int) for v in values):
+        return object  # Fraction or Decimal values: Python numbers, never rounded into float64
     # every cell (and, unbounded, every shifted cell row - k v) stays within the bound
     bound = capacity * max(values) if unbounded else sum(values)
     return np.int64 if bound < _INT64_SAFE else object
@@ -217,6 +249,9 @@ def _fast(
     # Buffers reused by every item: a fresh temporary per item costs page faults.
     scratch = np.empty_like(row)
     spare = np.zeros(2 * (capacity + 1), dtype=dtype) if unbounded else scratch
+    # a - b + b may round for floats and Decimals (of limited precision): no running max for them
+    rounding = dtype is np.float64 or any(isinstance(v, Decimal) for v in values)
+    value: Any
     for i, (weight, value) in enumerate(zip(weights, values, strict=True)):
         if weight > capacity:
             continue
@@ -228,7 +263,7 @@ def _fast(
             np.maximum(row[weight:], candidate, out=row[weight:])
             continue
         new = spare[: capacity + 1]
-        if dtype is np.float64 or weight >= _BLOCK_LOOP_WEIGHT:
+        if rounding or weight >= _BLOCK_LOOP_WEIGHT:
             # Block by block: cells [s, s + weight) read only the finished block before them.
             new[:] = row
             for start in range(weight, capacity + 1, weight):
@@ -269,34 +304,6 @@ def _walk_table(take: Any, weights: list[int], capacity: int, unbounded: bool) -
         i -= 1
     items.reverse()
     return items
-
-
-def brute_force(
-    weights: Sequence[int], values: Sequence[Number], capacity: int, *, unbounded: bool = False
-) -> tuple[Number, list[int]]:
-    """Best value and one best item list, by trying every subset (or multiset).
-
-    For 0/1, all ``2^n`` subsets; for unbounded, every vector of copy counts
-    with ``count_i <= capacity // w_i``. Exponential: small instances only.
-
-    Examples
-    --------
-    >>> brute_force([1, 3, 4], [15, 20, 30], 4)
-    (35, [0, 1])
-    """
-    n = len(weights)
-    ranges = [range(capacity // w + 1) for w in weights] if unbounded else [range(2)] * n
-    best_value: Number = 0
-    best_items: list[int] = []
-    for counts in itertools.product(*ranges):
-        weight = sum(c * w for c, w in zip(counts, weights, strict=True))
-        if weight > capacity:
-            continue
-        value = sum(c * v for c, v in zip(counts, values, strict=True))
-        if value > best_value:
-            best_value = value
-            best_items = [i for i, c in enumerate(counts) for _ in range(c)]
-    return best_value, best_items
 
 
 def solve(
@@ -361,21 +368,11 @@ def solve(
         return dp.Solution(value, strategy="fast", lazy={"items": items})
     rec, goal = _recurrence(wts, vals, cap, unbounded)
 
-    def children(state: State) -> list[State]:
-        i, w = state
-        if i == 0:
-            return []
-        kids = [(i - 1, w)]
-        if wts[i - 1] <= w:
-            kids.append((i if unbounded else i - 1, w - wts[i - 1]))
-        return kids
-
     states = (len(wts) + 1) * (cap + 1)
     sol = run(
         rec,
         goal,
         strategy,
-        children=children,
         visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
     )
     return sol.with_fields(
@@ -395,12 +392,9 @@ PROBLEMS = (
         ),
         time="O(n W)",
         space="O(n W)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([12, 2, 1, 1, 4], [4, 2, 1, 2, 10], 15),
         witness=("items",),
-        build=build,
         aliases=("0/1_knapsack", "knapsack_01", "unbounded_knapsack"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

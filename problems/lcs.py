@@ -26,11 +26,11 @@ the sequence is read back from the recorded choices by one walk from the
 goal (ties drop ``a``'s item first).
 
 ``fast`` computes the length with the bit-vector algorithm of Allison and
-Dix [2]_ in the form of Hyyrö [3]_: with ``b``'s positions as bits of a
+Dix [3]_ in the form of Hyyrö [4]_: with ``b``'s positions as bits of a
 Python integer ``V`` (initially all ones) and ``M`` the mask of positions
 holding the next item of ``a``, ``V <- (V + (V & M)) | (V - (V & M))``; the
 length is the number of zero bits at the end. The sequence comes from
-Hirschberg's divide and conquer [4]_ on those bit-parallel rows, in linear
+Hirschberg's divide and conquer [2]_ on those bit-parallel rows, in linear
 space, only when ``.sequence`` is read.
 
 ==========  ================================  =================
@@ -59,12 +59,12 @@ References
 ----------
 .. [1] T. H. Cormen, C. E. Leiserson, R. L. Rivest, C. Stein, *Introduction
    to Algorithms*, 3rd ed., Section 15.4, MIT Press, 2009.
-.. [2] L. Allison and T. I. Dix, "A bit-string longest-common-subsequence
-   algorithm", *Information Processing Letters* 23(5), 305-310, 1986.
-.. [3] H. Hyyrö, "Bit-parallel LCS-length computation revisited", Proc. 15th
-   Australasian Workshop on Combinatorial Algorithms, 16-27, 2004.
-.. [4] D. S. Hirschberg, "A linear space algorithm for computing maximal common
+.. [2] D. S. Hirschberg, "A linear space algorithm for computing maximal common
    subsequences", *Communications of the ACM* 18(6), 341-343, 1975.
+.. [3] L. Allison and T. I. Dix, "A bit-string longest-common-subsequence
+   algorithm", *Information Processing Letters* 23(5), 305-310, 1986.
+.. [4] H. Hyyrö, "Bit-parallel LCS-length computation revisited", Proc. 15th
+   Australasian Workshop on Combinatorial Algorithms, 16-27, 2004.
 """
 
 from __future__ import annotations
@@ -77,12 +77,20 @@ import dptoolkit as dp
 from dptoolkit._validate import check_sequence
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
 
-__all__ = ["PROBLEMS", "brute_force", "build", "fast_lcs", "fast_lcs_length", "solve"]
+__all__ = [
+    "PROBLEMS",
+    "brute_force",
+    "build",
+    "fast_lcs",
+    "fast_lcs_length",
+    "is_subsequence",
+    "solve",
+]
 
 STRATEGIES = WITH_FAST
 
@@ -112,20 +120,6 @@ def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tup
     return length, (len(a), len(b))
 
 
-def _children(
-    a: Sequence[Hashable], b: Sequence[Hashable]
-) -> Any:  # the calls one state makes, for the naive pre-flight count
-    def children(ij: tuple[int, int]) -> tuple[tuple[int, int], ...]:
-        i, j = ij
-        if i == 0 or j == 0:
-            return ()
-        if a[i - 1] == b[j - 1]:
-            return ((i - 1, j - 1),)
-        return ((i - 1, j), (i, j - 1))
-
-    return children
-
-
 def _walk(choices: Any, n: int, m: int) -> list[int]:
     """Indices into ``a`` of the LCS, read back from the recorded choices."""
     picked: list[int] = []
@@ -145,29 +139,6 @@ def _walk(choices: Any, n: int, m: int) -> list[int]:
 
 def _as_type(a: Sequence[Hashable], indices: Sequence[int]) -> Sequence[Hashable]:
     return same_type(a, [a[k] for k in indices])
-
-
-def fast_lcs_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
-    """The LCS length by the bit-vector algorithm (linear space).
-
-    Examples
-    --------
-    >>> fast_lcs_length("XMJYAUZ", "MZJAWXU")
-    4
-    """
-    return _strings.lcs_length(*_strings.encode(a, b))
-
-
-def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]:
-    """One longest common subsequence, by Hirschberg's method on bit-parallel rows.
-
-    Examples
-    --------
-    >>> fast_lcs("XMJYAUZ", "MZJAWXU")
-    'MJAU'
-    """
-    pairs = _strings.lcs_pairs(*_strings.encode(a, b))
-    return _as_type(a, [i for i, _ in pairs])
 
 
 def brute_force(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
@@ -200,6 +171,29 @@ def is_subsequence(small: Sequence[Hashable], big: Sequence[Hashable]) -> bool:
     small = check_sequence("small", small)
     items = iter(check_sequence("big", big))
     return all(any(x == y for y in items) for x in small)
+
+
+def fast_lcs_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """The LCS length by the bit-vector algorithm (linear space).
+
+    Examples
+    --------
+    >>> fast_lcs_length("XMJYAUZ", "MZJAWXU")
+    4
+    """
+    return _strings.lcs_length(*_strings.encode(a, b))
+
+
+def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]:
+    """One longest common subsequence, by Hirschberg's method on bit-parallel rows.
+
+    Examples
+    --------
+    >>> fast_lcs("XMJYAUZ", "MZJAWXU")
+    'MJAU'
+    """
+    pairs = _strings.lcs_pairs(*_strings.encode(a, b))
+    return _as_type(a, [i for i, _ in pairs])
 
 
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
@@ -247,7 +241,7 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
             _strings.lcs_length(*codes), strategy="fast", lazy={"sequence": sequence}
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, children=_children(a, b), visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}
@@ -264,12 +258,9 @@ PROBLEMS = (
         ),
         time="O(n m)",
         space="O(n m)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=("ABCBDAB", "BDCABA"),
         witness=("sequence",),
-        build=build,
         aliases=("longest_common_subsequence",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -27,6 +27,17 @@ subsequence strictly increasing), or extends the list. The length is
 ``len(tails)``; remembering, for each item, the index of the tail before it
 gives the witness. Time ``O(n log n)``.
 
+The witness of ``fast`` may differ from the other strategies' (both are
+longest, and the length always agrees). ``naive``, ``top_down`` and
+``bottom_up`` read the same recorded choices, so they return one witness:
+ties go to the earliest index, so it ends at the earliest item that ends a
+longest subsequence and steps back, each time, to the earliest possible
+predecessor. ``fast`` returns the one patience sorting leaves: it ends at the
+*last* item that reached the full length, and each item's predecessor is the
+tail one shorter when that item was placed. In ``3 1 4 1 5 9 2 6`` the
+engine gives ``3 4 5 9`` (indices ``[0, 2, 4, 5]``), ``fast`` gives
+``1 4 5 6`` (``[1, 2, 4, 7]``), as the examples below show.
+
 ============  ===============  ==========
 strategy      time             space
 ============  ===============  ==========
@@ -66,12 +77,13 @@ import numbers
 from bisect import bisect_left
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -98,7 +110,7 @@ def _check(seq: object) -> Sequence[Any]:
                 f"seq[{i}]={show(item)} is a set: sets are only partly ordered by <, "
                 "so an increasing subsequence is not defined"
             )
-        kinds.add(numbers.Real if isinstance(item, numbers.Real) else type(item))
+        kinds.add(numbers.Real if isinstance(item, (numbers.Real, Decimal)) else type(item))
     if len(kinds) > 1:
         names = sorted(getattr(kind, "__name__", str(kind)) for kind in kinds)
         raise dp.InvalidType(
@@ -143,6 +155,23 @@ def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     return _recurrence(_check(seq))
 
 
+def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
+    """Longest strictly increasing subsequence by trying index subsets, longest first.
+
+    Exponential (``2^n`` subsets): small sequences only.
+
+    Examples
+    --------
+    >>> brute_force([3, 1, 4, 1, 5])
+    (3, [0, 2, 4])
+    """
+    for size in range(len(seq), 0, -1):
+        for chosen in itertools.combinations(range(len(seq)), size):
+            if all(seq[a] < seq[b] for a, b in itertools.pairwise(chosen)):
+                return size, list(chosen)
+    return 0, []
+
+
 def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[int] | None]:
     """Length (and, with *witness*, the indices) of a longest strictly increasing subsequence.
 
@@ -183,23 +212,6 @@ def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[in
     return len(tails), chosen
 
 
-def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
-    """Longest strictly increasing subsequence by trying index subsets, longest first.
-
-    Exponential (``2^n`` subsets): small sequences only.
-
-    Examples
-    --------
-    >>> brute_force([3, 1, 4, 1, 5])
-    (3, [0, 2, 4])
-    """
-    for size in range(len(seq), 0, -1):
-        for chosen in itertools.combinations(range(len(seq)), size):
-            if all(seq[a] < seq[b] for a, b in itertools.pairwise(chosen)):
-                return size, list(chosen)
-    return 0, []
-
-
 def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     """The length of a longest strictly increasing subsequence of *seq*, and its indices.
 
@@ -214,7 +226,9 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     -------
     dp.Solution
         ``.value`` is the length; ``.indices`` the ascending 0-based indices
-        of one longest subsequence, computed on first access.
+        of one longest subsequence, computed on first access. ``fast`` (what
+        ``"auto"`` runs) may pick another longest one than the engine
+        strategies do (see the module's Notes).
 
     Raises
     ------
@@ -247,7 +261,6 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         rec,
         goal,
         strategy,
-        children=lambda i: [j for j in range(i) if i == n or items[j] < items[i]],
         visits=n + 1,
     )
 
@@ -269,12 +282,9 @@ PROBLEMS = (
         ),
         time="O(n^2)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([3, 1, 4, 1, 5, 9, 2, 6],),
         witness=("indices",),
-        build=build,
         aliases=("longest_increasing_subsequence",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -69,7 +69,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_numbers, show
 
-from ._run import WITH_FAST, pick, run, state
+from ._run import WITH_FAST, pick, run, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -79,11 +79,12 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_matrix_chain", "solve"]
 STRATEGIES = WITH_FAST
 
 
-def _check_dims(dims: object) -> list[int]:
+def _check(dims: object) -> list[int]:
     values = check_numbers("dims", dims, allow_float=False, minimum=1)
-    if len(values) < 2:
+    if not values:
         raise dp.InvalidInput(
-            f"dims={show(dims)} must hold at least two dimensions (one matrix is dims[0] x dims[1])"
+            f"dims={show(dims)} must hold at least one dimension (a chain of n matrices has "
+            "n + 1; one dimension is the empty chain)"
         )
     return [int(v) for v in values]
 
@@ -97,11 +98,11 @@ def build(dims: Sequence[int]) -> tuple[Recurrence, tuple[int, int]]:
     >>> rec.solve(*goal, strategy="bottom_up").value
     2010
     """
-    d = _check_dims(dims)
+    d = _check(dims)
 
-    @dp.recurrence(states=lambda i, j: dp.intervals(j + 1))
+    @dp.recurrence(states=lambda i, j: dp.intervals(j + 1) if j >= i else [(i, j)])
     def cost(i: int, j: int) -> int:
-        if i == j:
+        if i >= j:  # one matrix, or none (the goal (0, -1) of an empty chain)
             return 0
         return dp.choose(  # type: ignore[no-any-return]
             ((cost(i, k) + cost(k + 1, j) + d[i] * d[k + 1] * d[j + 1], k) for k in range(i, j)),
@@ -111,17 +112,10 @@ def build(dims: Sequence[int]) -> tuple[Recurrence, tuple[int, int]]:
     return cost, (0, len(d) - 2)
 
 
-def _children(ij: tuple[int, int]) -> Iterator[tuple[int, int]]:
-    i, j = ij
-    for k in range(i, j):
-        yield (i, k)
-        yield (k + 1, j)
-
-
 def _order(split: Callable[[int, int], int], n: int) -> str:
-    """The bracketing text of ``A1 .. An`` given each interval's split point."""
+    """The bracketing text of ``A1 .. An`` given each interval's split point ("" for none)."""
     out: list[str] = []
-    stack: list[Any] = [(0, n - 1)]
+    stack: list[Any] = [(0, n - 1)] if n else []
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -136,42 +130,11 @@ def _order(split: Callable[[int, int], int], n: int) -> str:
     return "".join(out)
 
 
-def fast_matrix_chain(dims: Sequence[int]) -> tuple[int, Any]:
-    """The minimal cost and the ``n x n`` split table, by a numpy interval DP.
-
-    Each chain length is one vectorized step over every interval of that
-    length and every split point. Costs are ``int64`` when they provably fit
-    (``(n - 1) max(dims)^3 < 2^62``), exact Python integers otherwise.
-
-    Returns
-    -------
-    (int, numpy.ndarray)
-        The cost and ``split[i, j]``, the best ``k`` for interval ``(i, j)``.
-
-    Examples
-    --------
-    >>> fast_matrix_chain([10, 100, 5, 50])[0]
-    7500
-    """
-    n = len(dims) - 1
-    big = max(dims) ** 3 * max(n - 1, 1) >= 2**62
-    p = np.array(dims, dtype=object if big else np.int64)
-    cost = np.zeros((n, n), dtype=object if big else np.int64)
-    split = np.zeros((n, n), dtype=np.intp)
-    for length in range(1, n):
-        i = np.arange(n - length)[:, None]  # interval starts (rows)
-        k = i + np.arange(length)[None, :]  # split points (columns)
-        j = i + length
-        total = cost[i, k] + cost[k + 1, j] + p[i] * p[k + 1] * p[j + 1]
-        best = np.argmin(total, axis=1)
-        rows = np.arange(n - length)
-        cost[rows, rows + length] = total[rows, best]
-        split[rows, rows + length] = rows + best
-    return int(cost[0, n - 1]), split
-
-
 def _trees(i: int, j: int, d: Sequence[int]) -> Iterator[tuple[int, str]]:
     """Every bracketing of ``A(i+1) .. A(j+1)`` with its cost (exhaustive)."""
+    if i > j:
+        yield 0, ""
+        return
     if i == j:
         yield 0, f"A{i + 1}"
         return
@@ -192,6 +155,42 @@ def brute_force(dims: Sequence[int]) -> int:
     return min(c for c, _ in _trees(0, len(dims) - 2, list(dims)))
 
 
+def fast_matrix_chain(dims: Sequence[int]) -> tuple[int, Any]:
+    """The minimal cost and the ``n x n`` split table, by a numpy interval DP.
+
+    Each chain length is one vectorized step over every interval of that
+    length and every split point. Costs are ``int64`` when they provably fit
+    (``(n - 1) max(dims)^3 < 2^62``), exact Python integers otherwise.
+
+    Returns
+    -------
+    (int, numpy.ndarray)
+        The cost and ``split[i, j]``, the best ``k`` for interval ``(i, j)``.
+
+    Examples
+    --------
+    >>> fast_matrix_chain([10, 100, 5, 50])[0]
+    7500
+    """
+    n = len(dims) - 1
+    if n == 0:
+        return 0, np.zeros((0, 0), dtype=np.intp)
+    big = max(dims) ** 3 * max(n - 1, 1) >= 2**62
+    p = np.array(dims, dtype=object if big else np.int64)
+    cost = np.zeros((n, n), dtype=object if big else np.int64)
+    split = np.zeros((n, n), dtype=np.intp)
+    for length in range(1, n):
+        i = np.arange(n - length)[:, None]  # interval starts (rows)
+        k = i + np.arange(length)[None, :]  # split points (columns)
+        j = i + length
+        total = cost[i, k] + cost[k + 1, j] + p[i] * p[k + 1] * p[j + 1]
+        best = np.argmin(total, axis=1)
+        rows = np.arange(n - length)
+        cost[rows, rows + length] = total[rows, best]
+        split[rows, rows + length] = rows + best
+    return int(cost[0, n - 1]), split
+
+
 def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     """The fewest scalar multiplications to multiply ``A1 ... An``, and the bracketing.
 
@@ -199,6 +198,8 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     ----------
     dims : sequence of int
         ``n + 1`` positive integers: ``Ai`` has shape ``dims[i-1] x dims[i]``.
+        One dimension is the empty chain (``n = 0``): it costs 0 and its
+        order is ``""``, as the empty product is the identity.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
 
@@ -211,7 +212,7 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     Raises
     ------
     dptoolkit.InvalidInput
-        For fewer than two dimensions, a dimension below 1, or an unknown
+        For no dimension at all, a dimension below 1, or an unknown
         strategy (``InvalidType`` for ``None``, floats or bools).
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` on more than about 13 matrices.
@@ -222,8 +223,10 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     26000
     >>> solve([7, 3]).order
     'A1'
+    >>> solve([10]).value, solve([10]).order
+    (0, '')
     """
-    d = _check_dims(dims)
+    d = _check(dims)
     strategy = pick(strategy, STRATEGIES, problem="matrix_chain")
     n = len(d) - 1
     if strategy == "fast":
@@ -234,7 +237,7 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
             lazy={"order": lambda: _order(lambda i, j: int(split[i, j]), n)},
         )
     rec, goal = build(d)
-    sol = run(rec, goal, strategy, children=_children, visits=n * (n + 1) // 2)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}
@@ -251,12 +254,9 @@ PROBLEMS = (
         ),
         time="O(n^3)",
         space="O(n^2)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([30, 35, 15, 5, 10, 20, 25],),
         witness=("order",),
-        build=build,
         aliases=("matrix_chain_multiplication", "matrix_chain_order"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

@@ -59,9 +59,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._validate import check_int, check_numbers, show
+from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import ENGINE, pick, run
+from ._run import ENGINE, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -69,8 +69,6 @@ if TYPE_CHECKING:
 __all__ = ["PROBLEMS", "brute_force", "build", "solve"]
 
 STRATEGIES = ENGINE
-
-Number = int | float
 
 
 def _check(prices: object, n: object) -> tuple[list[Number], int]:
@@ -178,12 +176,10 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
     table, n = _check(prices, n)
     strategy = pick(strategy, STRATEGIES, problem="rod_cutting")
     rec, goal = _recurrence(table, n)
-    longest = len(table)
     sol = run(
         rec,
         goal,
         strategy,
-        children=lambda j: [j - i for i in range(1, min(j, longest) + 1)],
         visits=n + 1,
     )
     return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
@@ -196,12 +192,9 @@ PROBLEMS = (
         recurrence="revenue(0) = 0; revenue(j) = max(prices[i - 1] + revenue(j - i) for i in 1 .. j)",
         time="O(n m)",
         space="O(n)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([1, 5, 8, 9, 10, 17, 17, 20, 24, 30], 4),
         witness=("pieces",),
-        build=build,
         aliases=("rod", "cutting_rod"),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

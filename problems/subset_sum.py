@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run
+from ._run import WITH_FAST, check_memory, pick, run, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -123,6 +123,21 @@ def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
     (True, ('skip', (5, 9)))
     """
     return _recurrence(*_check(numbers, target))
+
+
+def brute_force(numbers: Sequence[int], target: int) -> tuple[bool, list[int] | None]:
+    """Decide by trying every subset, smallest first (``2^n`` subsets: small ``n`` only).
+
+    Examples
+    --------
+    >>> brute_force([3, 34, 4, 12, 5, 2], 9)
+    (True, [2, 4])
+    """
+    for size in range(len(numbers) + 1):
+        for subset in itertools.combinations(range(len(numbers)), size):
+            if sum(numbers[i] for i in subset) == target:
+                return True, list(subset)
+    return False, None
 
 
 def _rows(numbers: list[int], target: int) -> list[int]:
@@ -199,21 +214,6 @@ def _indices_from_rows(numbers: list[int], target: int) -> list[int] | None:
     return chosen
 
 
-def brute_force(numbers: Sequence[int], target: int) -> tuple[bool, list[int] | None]:
-    """Decide by trying every subset, smallest first (``2^n`` subsets: small ``n`` only).
-
-    Examples
-    --------
-    >>> brute_force([3, 34, 4, 12, 5, 2], 9)
-    (True, [2, 4])
-    """
-    for size in range(len(numbers) + 1):
-        for subset in itertools.combinations(range(len(numbers)), size):
-            if sum(numbers[i] for i in subset) == target:
-                return True, list(subset)
-    return False, None
-
-
 def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Solution:
     """Whether some subset of *numbers* sums exactly to *target*, and which.
 
@@ -264,14 +264,8 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": from_rows})
     rec, goal = _recurrence(xs, target)
 
-    def children(state: State) -> list[State]:
-        i, t = state
-        if t == 0 or i == 0:
-            return []
-        return [(i - 1, t)] + ([(i - 1, t - xs[i - 1])] if xs[i - 1] <= t else [])
-
     states = (len(xs) + 1) * (target + 1)
-    sol = run(rec, goal, strategy, children=children, visits=min(states, 2 ** (len(xs) + 1)))
+    sol = run(rec, goal, strategy, visits=min(states, 2 ** (len(xs) + 1)))
 
     def indices() -> list[int] | None:
         if not sol.value:
@@ -292,12 +286,9 @@ PROBLEMS = (
         ),
         time="O(n T)",
         space="O(n T)",
-        strategies=STRATEGIES,
-        solve=solve,
-        module=__name__,
         example=([3, 34, 4, 12, 5, 2], 9),
         witness=("indices",),
-        build=build,
         aliases=("subset_sums",),
+        **wiring(__name__, solve, build, STRATEGIES),
     ),
 )

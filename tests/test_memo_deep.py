@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import traceback
 from typing import Any
 
@@ -47,10 +48,11 @@ def clean_thread_state() -> Any:
     yield
     st = _deep.state()
     assert st.chain == []
-    assert not st.driving
-    assert st.unwinding is None
-    assert st.resume is None
+    assert st.base == 0
+    assert st.kept is None
+    assert not st.stop
     assert st.budget == _deep.PROBE
+    assert _deep.helpers_running() == 0
     assert sys.getrecursionlimit() == LIMIT
 
 
@@ -63,8 +65,8 @@ def test_a_million_levels_deep() -> None:
     info = down.cache_info()
     assert info.misses == 1_000_001  # every distinct call computed once
     assert info.currsize == 1_000_001
-    # hits are the re-reads made while resuming: one per unwind, far fewer than calls
-    assert 0 < info.hits <= info.misses // (_deep.SESSION_BUDGET // 2)
+    # every level runs once, on this thread or a helper: nothing is re-read
+    assert info.hits == 0
     assert down(999_999) == 999_999
 
 
@@ -268,3 +270,84 @@ def test_an_error_deep_down_has_a_short_traceback_and_no_private_context() -> No
     # the caller's end and the raising end, not two frames for each of 20,000 levels
     assert len(frames) < 500
     assert frames[-1].name == "level" and "raise ValueError" in str(frames[-1].line)
+
+
+def test_deep_levels_see_the_callers_context_variables_and_run_once() -> None:
+    import contextvars
+
+    scale: contextvars.ContextVar[int] = contextvars.ContextVar("scale", default=1)
+    runs: dict[int, int] = {}
+
+    @dp.memoize
+    def down(n: int) -> int:
+        runs[n] = runs.get(n, 0) + 1
+        return 0 if n == 0 else down(n - 1) + scale.get()
+
+    token = scale.set(3)
+    try:
+        assert down(20_000) == 60_000  # the bottom levels ran on helper threads
+    finally:
+        scale.reset(token)
+    assert set(runs.values()) == {1}  # every body ran exactly once
+    assert down.cache_info() == dp.CacheInfo(0, 20_001, None, 20_001)
+
+
+def test_a_thread_waiting_for_a_deep_call_gets_its_value() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    @dp.memoize
+    def down(n: int) -> int:
+        if n == 0:
+            started.set()
+            assert release.wait(10)
+            return 0
+        return down(n - 1) + 1
+
+    results: list[int] = []
+    owner = threading.Thread(target=lambda: results.append(down(5_000)))
+    owner.start()
+    assert started.wait(10)  # down(0) runs, on a helper of the owner's thread
+    waiter = threading.Thread(target=lambda: results.append(down(0)))
+    waiter.start()
+    release.set()
+    owner.join(10)
+    waiter.join(10)
+    assert sorted(results) == [0, 5_000]
+    assert down.cache_info().misses == 5_001  # down(0) computed once, joined once
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "kill") or threading.current_thread() is not threading.main_thread(),
+    reason="needs SIGINT delivered to the main thread",
+)
+def test_ctrl_c_during_a_deep_recursion_stops_it_and_leaves_no_state() -> None:
+    import signal
+
+    reached = threading.Event()
+    go = threading.Event()
+
+    @dp.memoize
+    def down(n: int) -> int:
+        if n == 0:  # on a helper thread, far below the main thread's budget
+            reached.set()
+            go.wait(10)
+            return 0
+        return down(n - 1) + 1
+
+    def interrupt() -> None:
+        assert reached.wait(30)
+        os.kill(os.getpid(), signal.SIGINT)  # the main thread waits for its helper
+        time.sleep(0.2)
+        go.set()
+
+    timer = threading.Thread(target=interrupt)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            down(5_000)
+    finally:
+        go.set()
+        timer.join()
+    assert _deep.helpers_running() == 0
+    assert down(5_000) == 5_000  # and the function works on

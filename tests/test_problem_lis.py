@@ -91,3 +91,28 @@ def test_reading_the_length_never_builds_the_witness(monkeypatch: pytest.MonkeyP
     assert sol.value == 4 and asked == [False]
     check_witness([3, 1, 4, 1, 5, 9, 2, 6], sol.indices, 4)
     assert asked == [False, True]
+
+
+def test_the_engine_strategies_share_one_witness_and_fast_may_differ_as_documented() -> None:
+    # The module's Notes say which longest subsequence each gives; hold them to it.
+    seq = [3, 1, 4, 1, 5, 9, 2, 6]
+    engine = {s: lis.solve(seq, strategy=s).indices for s in ("naive", "top_down", "bottom_up")}
+    assert set(map(tuple, engine.values())) == {(0, 2, 4, 5)}
+    assert lis.solve(seq, strategy="fast").indices == [1, 2, 4, 7]
+    assert lis.solve(seq).indices == [1, 2, 4, 7]  # auto is fast
+    assert "witness of ``fast`` may differ" in (lis.__doc__ or "")
+
+
+@settings(max_examples=60)
+@given(seq=st.lists(st.integers(0, 6), max_size=9))
+def test_every_witness_is_a_longest_increasing_subsequence(seq: list[int]) -> None:
+    engine = [lis.solve(seq, strategy=s) for s in ("naive", "top_down", "bottom_up")]
+    assert len({tuple(sol.indices) for sol in engine}) == 1  # one witness for the engine
+    for sol in [*engine, lis.solve(seq, strategy="fast")]:
+        chosen = sol.indices
+        assert len(chosen) == sol.value == brute_force_length(seq)
+        assert all(a < b and seq[a] < seq[b] for a, b in itertools.pairwise(chosen))
+
+
+def brute_force_length(seq: list[int]) -> int:
+    return lis.brute_force(seq)[0]

@@ -133,3 +133,18 @@ def test_catalog_entry():
     assert problem.witness == ("order",)
     rec, goal = problem.build(*problem.example)
     assert rec.solve(*goal, strategy="bottom_up").value == 15125
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_a_chain_of_zero_matrices_costs_nothing_in_every_strategy(strategy):
+    # one dimension: the empty product (the identity), as math.prod([]) is 1
+    sol = matrix_chain.solve([10], strategy=strategy)
+    assert sol.value == 0 and sol.order == ""
+    assert matrix_chain.brute_force([10]) == 0
+    rec, goal = matrix_chain.build([10])
+    assert rec.solve(*goal, strategy="bottom_up").value == 0
+
+
+def test_no_dimension_at_all_is_still_refused():
+    with pytest.raises(dp.InvalidInput, match=r"dims=\[\] must hold at least one dimension"):
+        matrix_chain.solve([])

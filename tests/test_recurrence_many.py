@@ -395,3 +395,45 @@ def test_choices_that_loop_are_a_cycle_error() -> None:
         sol.count(step=lambda state, label: flip[state])
     with pytest.raises(dp.CycleError):
         list(sol.witnesses(step=lambda state, label: flip[state]))
+
+
+def _feasible(weights: list[int], capacity: int, unbounded: bool) -> list[tuple[int, ...]]:
+    """Every item multiset (0/1: subset) of total weight <= capacity, as sorted indices."""
+    limits = [capacity // w if unbounded and w else 1 for w in weights]
+    out = []
+    for counts in itertools.product(*(range(c + 1) for c in limits)):
+        if sum(c * w for c, w in zip(counts, weights, strict=True)) <= capacity:
+            out.append(tuple(i for i, c in enumerate(counts) for _ in range(c)))
+    return out
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    items=st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3)), min_size=0, max_size=5),
+    capacity=st.integers(0, 7),
+    unbounded=st.booleans(),
+    strategy=st.sampled_from(("top_down", "bottom_up")),
+    k=st.integers(1, 12),
+)
+def test_knapsack_answers_match_enumeration(
+    items: list[tuple[int, int]], capacity: int, unbounded: bool, strategy: str, k: int
+) -> None:
+    from dptoolkit.problems import knapsack
+
+    weights = [w for w, _ in items]
+    values = [v for _, v in items]
+    feasible = _feasible(weights, capacity, unbounded)
+    worth = {s: sum(values[i] for i in s) for s in feasible}
+    best = max(worth.values())
+    optimal = {s for s in feasible if worth[s] == best}
+    sol = knapsack.solve(weights, values, capacity, unbounded=unbounded, strategy=strategy)
+    assert sol.value == best
+    assert sol.count() == len(optimal)
+    assert {tuple(w.items) for w in sol.witnesses()} == optimal
+    rec, goal = knapsack.build(weights, values, capacity, unbounded=unbounded)
+    top = rec.solve(*goal, strategy=strategy, k=k).with_fields(
+        witness_of=lambda s: {"items": knapsack._walk(s, goal)}
+    )
+    assert [s.value for s in top.k_best] == sorted(worth.values(), reverse=True)[:k]
+    assert all(worth[tuple(s.items)] == s.value for s in top.k_best)
+    assert len({tuple(s.items) for s in top.k_best}) == len(top.k_best)

@@ -121,3 +121,13 @@ def test_a_states_function_returning_a_non_iterable_is_named() -> None:
     rec = dp.recurrence(states=lambda n: 5)(_ident)
     with pytest.raises(dp.InvalidType, match=r"states\(2,\) returned 5"):
         rec.solve(2, strategy="bottom_up")
+
+
+def test_a_method_decorated_as_a_recurrence_is_told_why() -> None:
+    class Shop:
+        @dp.recurrence
+        def best(self, n: int) -> int:
+            return n
+
+    with pytest.raises(dp.InvalidType, match=r"takes self as a state.*not a method"):
+        Shop().best(3)  # type: ignore[call-arg]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -74,3 +76,54 @@ def test_long_values_are_cut_in_messages() -> None:
     with pytest.raises(dp.InvalidType) as info:
         v.check_int("n", "x" * 10_000)
     assert len(str(info.value)) < 200
+
+
+def test_exact_kinds_stay_exact_and_other_reals_become_float() -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import numpy as np
+
+    from dptoolkit._validate import check_exact_number, check_number, check_numbers
+
+    assert check_exact_number("x", Fraction(1, 3)) == Fraction(1, 3)
+    assert type(check_exact_number("x", Decimal("0.1"))) is Decimal
+    assert type(check_exact_number("x", np.int8(3))) is int
+    assert type(check_exact_number("x", np.float16(0.5))) is float
+    assert check_numbers("v", [1, Fraction(1, 2)]) == [1, Fraction(1, 2)]
+    # options that need a float (timeouts, ttl) keep their old reading
+    assert type(check_number("ttl", Fraction(1, 2))) is float
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([Fraction(1, 2), 0.5], "v[1]=0.5 is a float but v[0] is a Fraction"),
+        ([Decimal("1"), Fraction(1, 2)], "v[1]=Fraction(1, 2) is a Fraction but v[0] is a Decimal"),
+        ([0.5, 1, Decimal("2")], "v[2]=Decimal('2') is a Decimal but v[0] is a float"),
+    ],
+)
+def test_number_kinds_that_would_round_together_are_refused(values, message) -> None:
+    from dptoolkit._validate import check_numbers
+
+    with pytest.raises(dp.InvalidType) as info:
+        check_numbers("v", values)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("bottomup", "; did you mean 'bottom_up'?"),
+        ("TOP-DOWN", "; did you mean 'top_down'?"),
+        ("zzz", ""),
+    ],
+)
+def test_check_choice_suggests_the_closest_choice(value, hint) -> None:
+    from dptoolkit._validate import check_choice
+
+    with pytest.raises(dp.InvalidInput) as info:
+        check_choice("strategy", value, ["naive", "top_down", "bottom_up"])
+    assert str(info.value) == (
+        f"strategy={value!r} must be one of 'naive', 'top_down', 'bottom_up'{hint}"
+    )

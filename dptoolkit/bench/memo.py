@@ -13,7 +13,10 @@ several rounds (interleaved, so a burst of load from elsewhere hits both):
   raised recursion limit (dp.memoize runs on the default stack and limit).
 * a hit on a list argument (frozen into a key), against ``functools.cache``
   called on ``tuple(values)``;
-* an async hit, against awaiting a plain coroutine; async-lru for scale.
+* an async hit, against awaiting a plain coroutine; async-lru for scale;
+* then the fresh-function rows of :mod:`._memo_cold` (a user's first calls:
+  miss loop, cold deep recursion at two stack alignments, 1,000,000 deep,
+  LCS ``top_down``), with the spread over rounds.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from .. import _fastpath
 from ..memo import memoize
+from . import _memo_cold
 from ._timing import Row
 
 SUITE = "memo"
@@ -344,4 +348,5 @@ def run(quick: bool = False) -> list[Row]:
     depth = 20_000 if quick else 200_000
     rows += _deep_rows(depth, 3 if quick else 5)
     rows += _async_rows(number // 4, rounds)
+    rows += _memo_cold.run(quick)
     return rows

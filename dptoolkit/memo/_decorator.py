@@ -206,10 +206,9 @@ def memoize(
     ``docs/internals.md``). Concurrent calls of one key compute once (threads
     and asyncio); a call that needs its own result raises
     :class:`dptoolkit.CycleError`. Recursion deeper than the interpreter
-    allows completes without changing the recursion limit; ``misses`` then
-    equals the number of distinct calls computed, while ``hits`` also counts
-    the re-reads made when resuming after an unwind. The guide is
-    ``docs/memo.md``.
+    allows completes without changing the recursion limit (deep levels run
+    on helper threads, each body once, so the counts are exact). Misses are
+    computed in C too, in the common case. The guide is ``docs/memo.md``.
     """
     opts = check_options(maxsize, ttl, timer, typed, key, store, cache_errors, condition)
     if func is None:

@@ -14,7 +14,7 @@ from ._async import build_async
 from ._calls import calls_for
 from ._options import Options
 from ._state import CacheState
-from ._sync import build_sync
+from ._sync import build_sync, c_miss_options
 from ._table import Table
 from ._types import CacheInfo
 
@@ -56,12 +56,14 @@ class Engine:
         build(func, cache, table, opts, calls, bound, ref)
         # the C path reads the table itself when its entries are bare values
         plain = opts.ttl is None and opts.key is None and not opts.cache_errors
+        fast = {} if is_async else c_miss_options(func, cache, opts, bound, ref)
         self.wrapper = wrapper_cls(
             table.data if plain else {},
             cache.miss,
             typed=opts.typed,
             lru=plain and maxsize is not None,
             awaitable=is_async,
+            **fast,
         )
         self.wrapper.enabled = plain
         cache.wrapper = self.wrapper

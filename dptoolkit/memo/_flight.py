@@ -4,7 +4,8 @@ A *flight* is a list with named fields (indices, as CPython's ``lru_cache``
 names its links): ``flight[OWNER]`` the owner's ``ThreadState``,
 ``flight[STATUS]`` one of ``PENDING, VALUE, ERROR, RETRY``,
 ``flight[OUTCOME]`` the value or a :class:`._state.Raised`, ``flight[GATE]``
-a lock or None, ``flight[ARGS]``/``flight[KWARGS]`` the call,
+a lock or None, ``flight[ARGS]``/``flight[KWARGS]`` the call (``ARGS`` is
+None when the lone argument is the key: read it with :func:`call_args`),
 ``flight[CACHE]`` the :class:`._state.CacheState`, ``flight[KEY]`` its key.
 A list, not a class: the miss path makes one per miss, and a list literal is
 the cheapest record Python builds. :func:`new` builds one in field order.
@@ -13,8 +14,9 @@ The gate is a lock the first waiter creates held; the owner releases it when
 the flight ends (a C call: it works even at the recursion limit), and each
 waiter passes it on (acquire, release).
 
-Imports :mod:`._state` and :mod:`._names`; imported by the sync miss path and
-the deep-recursion driver.
+Imports :mod:`._state` and :mod:`._names`; imported by the miss paths. The C
+miss path (``dptoolkit/_cmemo.c``) builds the same list, its fields named by
+an enum in the same order.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "STATUS",
     "VALUE",
     "after_fork",
+    "call_args",
     "cycle_error",
     "new",
     "register",
@@ -160,9 +163,16 @@ def waiting_count() -> int:
     return len(_waiting)
 
 
+def call_args(flight: list[Any]) -> tuple[Any, ...]:
+    """The positional arguments of *flight*'s call (the C miss path stores None
+    for a call whose lone argument is its key)."""
+    args: tuple[Any, ...] | None = flight[ARGS]
+    return (flight[KEY],) if args is None else args
+
+
 def _flight_repr(flight: list[Any]) -> str:
     cache = flight[CACHE]
-    return call_repr("?" if cache is None else cache.name, flight[ARGS], flight[KWARGS])
+    return call_repr("?" if cache is None else cache.name, call_args(flight), flight[KWARGS])
 
 
 def cycle_error(
@@ -178,7 +188,7 @@ def cycle_error(
     where = " across threads" if threads else ""
     return CycleError(
         f"{call} needs its own result: dependency cycle{where} {' -> '.join(shown)}",
-        cycle=[state_of(f[ARGS], f[KWARGS]) for f in path],
+        cycle=[state_of(call_args(f), f[KWARGS]) for f in path],
     )
 
 
@@ -189,14 +199,3 @@ def own_cycle(chain: list[list[Any]], flight: list[Any]) -> CycleError:
     except ValueError:
         return cycle_error(flight, None)
     return cycle_error(flight, [*chain[start:], flight])
-
-
-def long_cycle(flight: list[Any]) -> CycleError:
-    """A CycleError for a cycle the deep-recursion driver found across unwinds."""
-    cache = flight[CACHE]
-    call = call_repr("?" if cache is None else cache.name, flight[ARGS], flight[KWARGS])
-    state = state_of(flight[ARGS], flight[KWARGS])
-    return CycleError(
-        f"{call} needs its own result: a dependency cycle longer than the live depth budget",
-        cycle=[state, state],
-    )

@@ -1,11 +1,10 @@
 """The records the memo modules share: one cache's state, and a kept exception.
 
 :class:`CacheState` is the one object through which the modules of the memo
-engine see a cache: the miss path that fills it (:mod:`._sync`,
-:mod:`._async`), the hit-path wrapper that reads it (:mod:`.._fastpath`), the
-deep-recursion driver (:mod:`._deep`), the single-flight messages
-(:mod:`._flight`) and the statistics (:mod:`._engine`). Nothing is stamped on
-function objects.
+engine see a cache: the miss paths that fill it (:mod:`._sync`,
+:mod:`._async`, and the C miss path, which holds it as ``flight[CACHE]``),
+the single-flight messages (:mod:`._flight`) and the statistics
+(:mod:`._engine`). Nothing is stamped on function objects.
 
 Imports nothing of the engine; any memo module may import it.
 """
@@ -50,9 +49,6 @@ class CacheState:
         Key -> the flight (see :mod:`._flight`) computing it now (sync only).
     miss : callable
         The miss path: what the hit path calls when it cannot answer.
-    keeps : bool
-        A value stored by ``miss`` stays in ``data`` until read again
-        (unbounded, no ``ttl``, no ``condition``): the driver relies on it.
     wrapper : object
         The hit-path wrapper (``FastWrapper``) in front of ``miss``; it counts
         the hits it answers.
@@ -79,7 +75,6 @@ class CacheState:
         self.data = data
         self.flights: dict[Hashable, list[Any]] = {}
         self.miss: Callable[..., Any] = _unset
-        self.keeps = False
         self.wrapper: Any = None
         self.counts: Callable[[], tuple[int, int]] = lambda: (0, 0)
         self.reset: Callable[[], None] = lambda: None

@@ -11,15 +11,17 @@ Imports :mod:`._state`, :mod:`._flight`, :mod:`._deep`, :mod:`._table`,
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
+from .. import _fastpath
 from ..errors import CycleError
 from ..keys import UNHASHABLE, fast_key, freeze
 from . import _deep, _flight
 from ._calls import Calls
-from ._deep import Unwind
+from ._deep import elsewhere
 from ._flight import ERROR, GATE, KEY, OUTCOME, OWNER, PENDING, RETRY, STATUS, VALUE
 from ._options import Options
 from ._state import MISSING, CacheState, Raised
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["NOT_CACHED", "build_sync"]
 
 #: Exceptions never kept as a cached error (``cache_errors=True``).
-NOT_CACHED = (Unwind, RecursionError, CycleError)
+NOT_CACHED = (RecursionError, CycleError)
 
 
 def _after_fork_in_child() -> None:
@@ -40,6 +42,50 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _finish(st: _deep.ThreadState, exc: BaseException) -> None:
+    """The outermost call failed (the C miss path's hook): short traceback, reset."""
+    _deep.short_traceback(st, exc)
+    st.reset()
+
+
+if _fastpath._cmemo is not None:
+    _fastpath._cmemo.setup(_deep.state, Raised, _deep.shrink, _finish, _deep.PROBE)
+
+
+def c_miss_options(
+    func: Callable[..., Any],
+    cache: CacheState,
+    opts: Options,
+    bound: BoundStore | None,
+    ref: Callable[[], object] | None,
+) -> dict[str, Any]:
+    """The C miss path's arguments for the wrapper, or ``{}`` when this cache needs Python.
+
+    The C type computes misses itself in the common case: no ``key=``,
+    ``ttl``, ``condition``, ``cache_errors`` or store, not an instance's
+    cache, and ``maxsize`` None or positive (an LRU bound).
+    """
+    if (
+        opts.key is not None
+        or opts.ttl is not None
+        or opts.condition is not None
+        or opts.cache_errors
+        or bound is not None
+        or ref is not None
+        or opts.maxsize == 0
+    ):
+        return {}
+    data = cache.data
+    bounded = opts.maxsize is not None
+    return {
+        "compute": func,
+        "flights": cache.flights,
+        "record": cache,
+        "evict": functools.partial(data.popitem, last=False) if bounded else None,  # type: ignore[call-arg]
+        "maxsize": opts.maxsize if bounded else -1,
+    }
 
 
 def build_sync(
@@ -116,10 +162,8 @@ def build_sync(
             entry = data_get(key, MISSING) if raw else get(key)
             if entry is not MISSING:
                 return found(key, flight, entry)
-            if depth >= st.budget or st.resume is not None:
-                entry = deep_checks(st, key, flight, depth)
-                if entry is not MISSING:
-                    return found(key, flight, entry)
+            # past the budget: measure the stack, or go on on a helper thread
+            away = depth >= st.budget and probe(st, depth)
             if simple:
                 sargs = args
                 keep = True
@@ -134,95 +178,73 @@ def build_sync(
                     flight[GATE].release()
             raise
         chain.append(flight)
-        try:
-            if simple or bound is None or not keep:
-                value = func(*sargs, **kwargs) if kwargs else func(*sargs)
-            else:
-                value = through_store(sargs, args, kwargs)
-        except BaseException as exc:
-            chain.pop()
-            # Release the key first, with C operations only: this may run at the
-            # recursion limit, where any Python call raises RecursionError again.
-            # (And no local variable may hold the unwind: frames it passes
-            # would form reference cycles with its traceback.)
-            if exc is st.unwinding:  # an unwind passing through: once per level, lean
-                flight[STATUS] = RETRY  # the key will be computed again
-                del flights[key]
-                if flight[GATE] is not None:
-                    flight[GATE].release()
-                if depth or st.driving:
-                    # drop the traceback so far: the frames below are freed now,
-                    # not kept (and traced by the collector) until the driver
-                    exc.__traceback__ = None
-                    raise
-            else:
-                if (
-                    st.unwinding is not None
-                    or not isinstance(exc, Exception)  # KeyboardInterrupt: others go on
-                    or (depth and isinstance(exc, RecursionError))
-                ):
-                    flight[STATUS] = RETRY
+        retry = False
+        while True:
+            try:
+                if away:
+                    if retry:
+                        _deep.shrink(st, depth)
+                    value = elsewhere(st, depth, compute, (sargs, args, kwargs, keep), {})
+                elif simple or bound is None or not keep:
+                    value = func(*sargs, **kwargs) if kwargs else func(*sargs)
+                else:
+                    value = through_store(sargs, args, kwargs)
+            except BaseException as exc:
+                if isinstance(exc, RecursionError) and exc is not st.genuine:
+                    if not away and depth > st.base:
+                        # a level costs more than the probe measured: run the body
+                        # again on a fresh thread (out of this handler: continue)
+                        away = retry = True
+                        continue
+                    if not away:  # the first call on this thread: no fresh thread helps
+                        st.genuine = exc
+                    # (else starting the helper overflowed: a shallower call retries)
+                chain.pop()
+                # Release the key first, with C operations only: this may run at the
+                # recursion limit, where any Python call raises RecursionError again.
+                if not isinstance(exc, Exception) or (depth and isinstance(exc, RecursionError)):
+                    flight[STATUS] = RETRY  # KeyboardInterrupt: others compute it again
                 else:
                     flight[OUTCOME] = Raised((exc, exc.__traceback__))  # C only, as above
                     flight[STATUS] = ERROR
                 del flights[key]
                 if flight[GATE] is not None:
                     flight[GATE].release()
-                if st.unwinding is None:  # an error, or a RecursionError to turn into an unwind
-                    failed(st, key, args, kwargs, depth, keep, exc)
-                    raise
-                # user code replaced the unwind with another exception: resume it
-                if depth or st.driving:
-                    raise st.unwinding from None
-        else:
-            chain.pop()
-            if st.unwinding is not None:  # user code swallowed an unwind: resume it
-                _flight.release(flights, key, flight, RETRY, None)
-                return failed(st, key, args, kwargs, depth, keep, st.unwinding)
-            misses += 1
-            if keep:
-                try:
-                    if inline_put:
-                        data[key] = value  # (a key's __eq__ may run, and raise)
-                    else:
-                        put(key, value)  # runs the timer, user code
-                except BaseException:
-                    _flight.release(flights, key, flight, RETRY, None)  # never leave it claimed
-                    raise
-                if inline_put and maxsize is not None and len(data) > maxsize:
-                    try:  # noqa: SIM105 (least recently used first)
-                        data.popitem(last=False)  # type: ignore[call-arg]
-                    except KeyError:  # emptied meanwhile by another thread
-                        pass
-            flight[OUTCOME] = value
-            flight[STATUS] = VALUE
-            del flights[key]
-            if flight[GATE] is not None:
-                flight[GATE].release()
-            if not depth and st.budget != PROBE and not st.driving:
-                st.reset()
-            return value
-        # An unwind reached the outermost memoized call: drive from here, out of
-        # the handler, so what the driven calls raise never gets it as __context__.
-        return _deep.drive(st, (cache, key, args, kwargs, keepalive(args)))
+                failed(st, key, depth, keep, exc)
+                raise
+            break
+        chain.pop()
+        misses += 1
+        if keep:
+            try:
+                if inline_put:
+                    data[key] = value  # (a key's __eq__ may run, and raise)
+                else:
+                    put(key, value)  # runs the timer, user code
+            except BaseException:
+                _flight.release(flights, key, flight, RETRY, None)  # never leave it claimed
+                raise
+            if inline_put and maxsize is not None and len(data) > maxsize:
+                try:  # noqa: SIM105 (least recently used first)
+                    data.popitem(last=False)  # type: ignore[call-arg]
+                except KeyError:  # emptied meanwhile by another thread
+                    pass
+        flight[OUTCOME] = value
+        flight[STATUS] = VALUE
+        del flights[key]
+        if flight[GATE] is not None:
+            flight[GATE].release()
+        if not depth and st.budget != PROBE:
+            st.reset()
+        return value
 
-    def keepalive(args: tuple[Any, ...]) -> object:
-        # what the driver holds while a call is pending: a method's instance
-        return None if ref is None else target(args)[0]
-
-    def deep_checks(st: _deep.ThreadState, key: Hashable, flight: list[Any], depth: int) -> Any:
-        # past the depth budget (probe or unwind), or in a driver session
-        if st.resume is not None:
-            done = st.resume.get(cache)
-            if done is not None:
-                outcome = done.get(key)
-                if outcome is not None:
-                    return outcome[1]  # a value, or a Raised to raise again
-        if depth >= st.budget and probe(st, depth, 2):
-            args, kwargs = flight[_flight.ARGS], flight[_flight.KWARGS]
-            st.unwinding = Unwind((cache, key, args, kwargs, keepalive(args)), st.chain[:])
-            raise st.unwinding
-        return MISSING
+    def compute(
+        sargs: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool
+    ) -> Any:
+        # the body of one call, as a helper thread runs it
+        if simple or bound is None or not keep:
+            return func(*sargs, **kwargs)
+        return through_store(sargs, args, kwargs)
 
     def found(key: Hashable, flight: list[Any], entry: Any) -> Any:
         # the value was there after all (another thread, a frozen key, a resume)
@@ -257,33 +279,19 @@ def build_sync(
         return value
 
     def failed(
-        st: _deep.ThreadState,
-        key: Hashable,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        depth: int,
-        keep: bool,
-        exc: BaseException,
-    ) -> Any:
-        # the computation raised (its flight is released): a swallowed unwind to
-        # resume, a RecursionError to turn into an unwind, or an error to count
-        # (and cache, with cache_errors) before the caller re-raises it
+        st: _deep.ThreadState, key: Hashable, depth: int, keep: bool, exc: BaseException
+    ) -> None:
+        # the computation raised (its flight is released): count it (and cache
+        # it, with cache_errors) before the caller re-raises it
         nonlocal misses
-        if st.unwinding is not None:  # swallowed by user code: resume unwinding
-            if depth or st.driving:
-                raise st.unwinding
-            return _deep.drive(st, (cache, key, args, kwargs, keepalive(args)))
-        if depth and isinstance(exc, RecursionError):
-            # a level costs more than the budget assumed: unwind, retry shallower
-            _deep.shrink(st, depth)
-            st.unwinding = Unwind((cache, key, args, kwargs, keepalive(args)), st.chain[:])
-            raise st.unwinding from None
+        if depth and isinstance(exc, RecursionError) and exc is not st.genuine:
+            return  # a shallower call computes it again: not a miss yet
         misses += 1
         if cache_errors and keep and isinstance(exc, Exception) and not isinstance(exc, NOT_CACHED):
             put(key, Raised((exc, exc.__traceback__)))
-        if not depth and not st.driving:
+        if not depth:
+            _deep.short_traceback(st, exc)
             st.reset()
-        return MISSING
 
     def join(
         st: _deep.ThreadState, other: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -302,16 +310,16 @@ def build_sync(
         return miss(*args, **kwargs)  # the owner unwound: try again
 
     def counts() -> tuple[int, int]:
-        return int(cache.wrapper.hits) + hits, misses
+        wrapper = cache.wrapper
+        return int(wrapper.hits) + hits, misses + int(wrapper.misses)
 
     def reset() -> None:
         nonlocal hits, misses
         hits = misses = 0
         cache.wrapper.hits = 0
+        cache.wrapper.misses = 0
 
     cache.miss = miss
     cache.counts = counts
     cache.reset = reset
-    # a stored value stays until the driver's retry reads it (see _deep.drive)
-    cache.keeps = raw and maxsize is None and condition is None
     _flight.register(cache)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, overload
 from .._validate import check_choice, check_int, show
 from ..errors import DPError, InvalidInput, InvalidType
 from ._bottom_up import solve_bottom_up
-from ._kbest import Lifted, Refused, choices_of, entries_of, lift, refusal
+from ._k_run import solve_k
 from ._naive import solve_naive
 from ._rebind import copy_body
 from ._seam import member_of
@@ -205,7 +205,13 @@ class Recurrence:
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise InvalidType(f"{self.__name__}: {exc}") from None
+            hint = ""
+            if self._names[:1] in (("self",), ("cls",)):
+                hint = (
+                    f" ({self.__name__} takes {self._names[0]} as a state: a recurrence is a "
+                    "function of its states, not a method; build it inside the method)"
+                )
+            raise InvalidType(f"{self.__name__}: {exc}{hint}") from None
         bound.apply_defaults()
         return tuple(bound.args)
 
@@ -389,36 +395,8 @@ class Recurrence:
             k = check_int("k", k, minimum=1)
             if window is not None:
                 raise InvalidInput(f"k={k} keeps the choices of K answers: drop window={window}")
-            return self._solve_k(goal, strategy, max_calls, k)
+            return solve_k(self, goal, strategy, max_calls, k)
         return self._run(goal, strategy, max_calls, window)
-
-    def _solve_k(
-        self, goal: tuple[Any, ...], strategy: str, max_calls: int | None, k: int
-    ) -> Solution:
-        """The K best: the body run with sub-results that are :class:`~._kbest.KBest` values.
-
-        A derived recurrence runs a copy of the body whose calls of this one go
-        to it, each state's result lifted to a KBest; calls that reach this
-        recurrence object (from a helper) go to it too.
-        """
-        func, set_route = self._copy()
-        derived = Recurrence(Lifted(func, k, self._signature, self.__name__), states=self._states)
-        derived._k = k
-        derived.__name__ = self.__name__
-        set_route(derived)
-        token = self._route.set(derived)
-        try:
-            run = derived._run(goal, strategy, max_calls, None)
-        except Refused as exc:
-            raise refusal(self.__name__, k, exc.what) from None
-        finally:
-            self._route.reset(token)
-        entries = list(entries_of(run.value))
-        best = entries[0] if entries else (lift(run.value, k).entries[0][0], None)
-        sol = Solution(best[0], strategy=strategy, stats=run.stats, choices=choices_of(best[1]))
-        sol._goal = self._key(goal)
-        sol._kraw = entries
-        return sol
 
     def trace(
         self,

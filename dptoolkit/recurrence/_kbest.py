@@ -149,15 +149,24 @@ class Lifted:
     """
 
     def __init__(
-        self, func: Callable[..., Any], k: int, signature: inspect.Signature | None, name: str
+        self,
+        func: Callable[..., Any],
+        set_route: Callable[[Callable[..., Any]], None],
+        k: int,
+        signature: inspect.Signature | None,
+        name: str,
     ) -> None:
         self.func = func
+        self.set_route = set_route  # where the copy's calls of the recurrence go
         self.k = k
         self.__signature__ = signature
         self.__name__ = self.__qualname__ = name
 
     def __call__(self, *args: Any) -> KBest:
-        return lift(self.func(*args), self.k)
+        result = self.func(*args)
+        if type(result) is KBest:
+            return result
+        return lift(result, self.k)
 
 
 def _direction(a: KBest, b: KBest) -> bool | None:

@@ -30,7 +30,7 @@ from typing import Any
 from .._validate import show
 from ..errors import CycleError, InvalidType
 
-__all__ = ["Hook", "check_step", "count", "freeze", "paths"]
+__all__ = ["Hook", "check_step", "count", "derived", "distinct", "freeze", "paths"]
 
 Step = Callable[[Any, Any], Any]
 
@@ -182,3 +182,32 @@ def freeze(value: Any) -> Any:
     except TypeError:
         return ("repr", repr(value))
     return value
+
+
+def derived(sol: Any, value: Any, choices: dict[Any, Any]) -> Any:
+    """One answer of *sol*'s solve (a witness, a k-best entry), with the problem's fields.
+
+    Made with *sol*'s own class (a ``Solution``): this module imports none.
+    """
+    plain = type(sol)(value, strategy=sol.strategy, stats=sol.stats, choices=choices)
+    plain._goal, plain._ties, plain._hook = sol._goal, {}, sol._hook
+    witness_of = sol._hook.witness_of
+    if witness_of is None:
+        return plain
+    return plain.with_fields(witness=dict(witness_of(plain)))
+
+
+def distinct(sol: Any, found: Iterator[dict[Any, Any]], limit: int | None) -> Iterator[Any]:
+    """The witnesses of *sol* along the choice paths *found*, none twice (by their fields)."""
+    if limit == 0:
+        return
+    seen: set[Any] = set()
+    for path in found:
+        witness = derived(sol, sol.value, path)
+        mark = freeze(witness.as_dict() if witness.fields else path)
+        if mark in seen:
+            continue
+        seen.add(mark)
+        yield witness
+        if limit is not None and len(seen) >= limit:
+            return

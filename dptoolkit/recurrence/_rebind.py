@@ -6,7 +6,8 @@ an empty cell (or a private copy of the globals), filled by the setter it
 returns, so a solve's recursive calls go straight to its strategy's entry
 at the cost of one Python call. A body that is not a plain function, or
 assigns globals, is returned as it is: its calls reach the recurrence
-object, which routes through its context variable. Imports ``_codegen``.
+object, which routes through its context variable. Imports ``_codegen``
+and ``_kbest`` (a ``k=`` run's body routes the copy it wraps).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._codegen import global_names, writes_globals
+from ._kbest import Lifted
 
 if TYPE_CHECKING:
     from ._decorator import Recurrence
@@ -37,6 +39,8 @@ def copy_body(
     (it is not a plain function, or it names the recurrence nowhere).
     """
     body = rec._body
+    if isinstance(body, Lifted):  # a k= run: the copy inside it calls the route
+        return body, body.set_route
     if not isinstance(body, types.FunctionType):
         return body, _ignore
     own = body.__code__

@@ -18,7 +18,7 @@ from .._validate import check_int, show
 from ..errors import CycleError, InvalidInput, InvalidType
 from . import _many
 from ._kbest import choices_of
-from ._many import Hook, freeze
+from ._many import Hook
 
 __all__ = ["Solution", "Stats"]
 
@@ -363,34 +363,9 @@ class Solution:
         if limit is not None:
             limit = check_int("limit", limit, minimum=0)
         follow = self._follow(step)
-        return self._witnesses(limit, follow)
-
-    def _witnesses(
-        self, limit: int | None, follow: Callable[[Any, Any], Any]
-    ) -> Iterator[Solution]:
-        if limit == 0:
-            return
         assert self._ties is not None
-        seen: set[Any] = set()
-        for path in _many.paths(self.choices, self._ties, self._goal, follow):
-            witness = self._derived(self.value, path)
-            mark = freeze(witness.as_dict() if witness.fields else path)
-            if mark in seen:
-                continue
-            seen.add(mark)
-            yield witness
-            if limit is not None and len(seen) >= limit:
-                return
-
-    def _derived(self, value: Any, choices: dict[Any, Any]) -> Solution:
-        """One answer of this solve (a witness, a k-best entry), with the problem's fields."""
-        plain = Solution(value, strategy=self.strategy, stats=self.stats, choices=choices)
-        plain._goal, plain._ties, plain._hook = self._goal, {}, self._hook
-        witness_of = self._hook.witness_of
-        if witness_of is None:
-            return plain
-        dressed = plain.with_fields(witness=dict(witness_of(plain)))
-        return dressed
+        paths = _many.paths(self.choices, self._ties, self._goal, follow)
+        return _many.distinct(self, paths, limit)
 
     @property
     def k_best(self) -> list[Solution]:
@@ -406,7 +381,7 @@ class Solution:
             raise InvalidInput("k_best needs a solve with k=K: rec.solve(*goal, k=K)")
         cached = self.__dict__.get("_kcache")
         if cached is None:
-            cached = [self._derived(v, choices_of(trace)) for v, trace in raw]
+            cached = [_many.derived(self, v, choices_of(trace)) for v, trace in raw]
             self.__dict__["_kcache"] = cached
         return list(cached)
 
