@@ -27,11 +27,13 @@ from ._timing import Row, format_rows, measured
 
 SUITES = ("memo", "recurrence", "catalog", "stores")
 
-#: Modules whose rows a suite gathers from another module's ``run``: their rows
-#: get a chart of their own, ``SUITE-PART.png``. Module name -> part name.
+#: Functions whose rows a suite gathers into its own: their rows get a chart of
+#: their own, ``SUITE-PART.png``, and ``SUITE-PART`` runs them alone. A key is
+#: ``module`` (its ``run``) or ``module:function``, in this package; the value
+#: is the part's name.
 PARTS: dict[str, dict[str, str]] = {
     "memo": {"_memo_cold": "cold"},
-    "recurrence": {"_recurrence_many": "many"},
+    "recurrence": {"recurrence:_many_answers": "many"},
     "catalog": {"_catalog_b": "strings", "sequences": "sequences"},
 }
 
@@ -44,7 +46,7 @@ TITLES: dict[str, str] = {
     "catalog": "Catalog: numbers, knapsack, subsequences, subset sum, coin change",
     "catalog-strings": "Catalog: edit distance, LCS, matrix chain, graph paths",
     "catalog-sequences": "Sequence problems: alignment, edit variants, DTW, Viterbi",
-    "stores": "Persistent stores: SQLite against diskcache and joblib",
+    "stores": "Persistent stores: the SQLite store against diskcache",
     "classics": "Textbook classics: TSP, optimal BST, word break, palindromes, intervals",
 }
 
@@ -53,17 +55,16 @@ TITLES: dict[str, str] = {
 def _tagging(suite: str, tags: dict[int, str]) -> Iterator[None]:
     """While a suite runs, note which part module returned each row (by identity).
 
-    Each listed module's ``run`` is wrapped for the duration and restored
-    after; the suites call it through the module attribute, so the wrapper
-    sees the rows it returns. A module that is not installed is skipped.
+    Each listed function is wrapped for the duration and restored after; the
+    suites call it through its module's attribute (or global), so the
+    wrapper sees the rows it returns. A part that is not installed is skipped.
     """
-    saved: list[tuple[Any, Callable[..., list[Row]]]] = []
-    for module_name, part in PARTS.get(suite, {}).items():
-        try:
-            module: Any = importlib.import_module(f"{__package__}.{module_name}")
-        except ModuleNotFoundError:
+    saved: list[tuple[Any, str, Callable[..., list[Row]]]] = []
+    for key, part in PARTS.get(suite, {}).items():
+        found = _part_function(key)
+        if found is None:
             continue
-        original: Callable[..., list[Row]] = module.run
+        module, attribute, original = found
 
         def wrapper(
             *args: Any, _run: Callable[..., list[Row]] = original, _part: str = part, **kw: Any
@@ -73,13 +74,24 @@ def _tagging(suite: str, tags: dict[int, str]) -> Iterator[None]:
                 tags.setdefault(id(row), _part)
             return rows
 
-        module.run = wrapper
-        saved.append((module, original))
+        setattr(module, attribute, wrapper)
+        saved.append((module, attribute, original))
     try:
         yield
     finally:
-        for module, original in saved:
-            module.run = original
+        for module, attribute, original in saved:
+            setattr(module, attribute, original)
+
+
+def _part_function(key: str) -> tuple[Any, str, Callable[..., list[Row]]] | None:
+    """The module, attribute name and function of a :data:`PARTS` key (None: not here)."""
+    module_name, _, attribute = key.partition(":")
+    try:
+        module: Any = importlib.import_module(f"{__package__}.{module_name}")
+    except ModuleNotFoundError:
+        return None
+    function = getattr(module, attribute or "run", None)
+    return None if function is None else (module, attribute or "run", function)
 
 
 def _merge(suite: str, runs: list[tuple[list[Row], dict[int, str]]]) -> list[dict[str, Any]]:
@@ -215,15 +227,18 @@ def main(argv: list[str] | None = None) -> int:
     suites = []
     for name in args.suites or SUITES:
         suite, _, part = name.partition("-")
-        module_name = next((m for m, p in PARTS.get(suite, {}).items() if p == part), suite)
-        module: Any = importlib.import_module(f"{__package__}.{module_name}")
+        key = next((k for k, p in PARTS.get(suite, {}).items() if p == part), suite)
+        found = _part_function(key)
+        if found is None:
+            parser.error(f"suite {name!r} is not available in this installation")
+        function = found[2]
         runs = []
         for number in range(args.repeat):
             if args.repeat > 1:
                 print(f"{name}: run {number + 1} of {args.repeat}", file=sys.stderr)
             tags: dict[int, str] = {}
             with _tagging(suite, tags):
-                rows = module.run(args.quick)
+                rows = function(args.quick)
             if part:
                 tags = {id(row): part for row in rows}
             runs.append((rows, tags))
