@@ -51,6 +51,10 @@ TITLES: dict[str, str] = {
 }
 
 
+#: How a chart's axis names a reference that its rows call by a short name.
+REFERENCES: dict[str, str] = {"recurrence-many": "the plain solve of each case"}
+
+
 @contextlib.contextmanager
 def _tagging(suite: str, tags: dict[int, str]) -> Iterator[None]:
     """While a suite runs, note which part module returned each row (by identity).
@@ -173,7 +177,9 @@ def _charts(results: dict[str, Any], directory: pathlib.Path) -> list[pathlib.Pa
         cases = _chart.group_cases(recs)
         if cases:
             title = TITLES.get(part, f"{part}: dptoolkit against the reference of each case")
-            paths.append(_chart.draw(cases, directory / f"{part}.png", title=title, note=note))
+            path = directory / f"{part}.png"
+            reference = REFERENCES.get(part)
+            paths.append(_chart.draw(cases, path, title=title, note=note, reference=reference))
     return paths
 
 

@@ -115,13 +115,14 @@ def draw(
     *,
     title: str,
     note: str = "",
+    reference: str | None = None,
     dpi: int = 200,
 ) -> pathlib.Path:
     """Draw *cases* as one bar chart saved at *path* (PNG); return the path.
 
     Each case is a block headed by its name and reference (``vs functools.cache``);
     the x axis reads "time relative to <reference> (lower is better)", naming
-    the reference when all cases share one.
+    the reference when all cases share one (or *reference*, when given).
     """
     try:
         from matplotlib.figure import Figure
@@ -171,7 +172,7 @@ def draw(
             text += f"  [{ratio_text(bar.low)} - {ratio_text(bar.high)}]"
         ax.annotate(
             text,
-            xy=(max(bar.high, 1.0) if bar.ratio >= 1 else 1.0, y),
+            xy=(max(bar.high, 1.0), y),  # right of the bar and of its error bar
             xytext=(6, 0),
             textcoords="offset points",
             va="center",
@@ -195,9 +196,10 @@ def draw(
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda _v, _p: ""))
     ax.grid(axis="x", which="major", color="#dddddd", zorder=0)
     references = {case.reference for case in cases}
-    reference = (
-        next(iter(references)) if len(references) == 1 else "the reference named in each case"
-    )
+    if reference is None:
+        reference = (
+            next(iter(references)) if len(references) == 1 else "the reference named in each case"
+        )
     ax.set_xlabel(
         f"time relative to {reference} (lower is better; log scale, 1x = same time)",
         fontsize=9.5,
@@ -207,7 +209,7 @@ def draw(
             Patch(color=FASTER, alpha=0.85, label="faster than the reference"),
             Patch(color=SLOWER, alpha=0.85, label="slower than the reference"),
         ],
-        loc="outside upper right",
+        loc="outside lower right",
         ncols=2,
         fontsize=8.5,
         frameon=False,
