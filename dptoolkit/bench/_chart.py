@@ -146,7 +146,9 @@ def draw(
     values = [b.low for _, b in bars] + [b.high for _, b in bars] + [1.0]
     lo, hi = min(values), max(values)
     left = 10 ** math.floor(math.log10(lo) - 0.05)
-    right = 10 ** (math.ceil(math.log10(hi) + 0.05) + 0.6)  # room for the figures
+    span = math.log10(hi) - math.log10(left)
+    # room right of the largest figure for its text: about a third of the drawn span
+    right = 10 ** (math.log10(hi) + max(1.0, 0.42 * span))
     ax.set_xscale("log")
     ax.set_xlim(left, right)
     ax.set_ylim(len(labels) - 0.4, -0.6)
