@@ -9,6 +9,15 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("dptoolkit._cmemo", ["dptoolkit/_cmemo.c"], optional=True),
+        Extension(
+            "dptoolkit._cmemo",
+            ["dptoolkit/_cmemo.c"],
+            depends=[
+                "dptoolkit/_cmemo_attrs.h",
+                "dptoolkit/_cmemo_miss.h",
+                "dptoolkit/_cmemo_ready.h",
+            ],
+            optional=True,
+        ),
     ],
 )

@@ -367,9 +367,25 @@ EXACT: dict[str, list[tuple[tuple[Any, ...], Any, Any]]] = {
     ],
     "all_pairs_shortest_paths": [((_EDGES_F,), F(5, 12), _apsp), ((_EDGES_D,), D("0.35"), _apsp)],
     "longest_path": [((_EDGES_F,), F(1, 2), None), ((_EDGES_D,), D("0.4"), None)],
+    # 0-1-2-0 = 1/2 + 1/4 + 1/3 = 13/12 (every tour of three cities has this length)
+    "tsp": [
+        (([[0, F(1, 2), F(1, 3)], [F(1, 2), 0, F(1, 4)], [F(1, 3), F(1, 4), 0]],), F(13, 12), None),
+        (
+            ([[0, D("0.5"), D("0.3")], [D("0.5"), 0, D("0.25")], [D("0.3"), D("0.25"), 0]],),
+            D("1.05"),
+            None,
+        ),
+    ],
+    # (0, 2) then (2, 4): 1/3 + 1/2 = 5/6 beats (1, 3) alone at 2/3
+    "interval_scheduling": [
+        (([(0, 2, F(1, 3)), (2, 4, F(1, 2)), (1, 3, F(2, 3))],), F(5, 6), None)
+    ],
+    # root k1: 1/4 + 2 (1/6) + 2 (1/4) + 3 (1/6) + 3 (1/6) = 25/12 (k2 at the root is the mirror)
+    "optimal_bst": [(([F(1, 4), F(1, 4)], [F(1, 6), F(1, 6), F(1, 6)]), F(25, 12), None)],
 }
 
-#: problems whose numbers must be integers: exact non-integers are refused by name.
+#: problems whose numbers must be integers (or that take none): exact non-integers are
+#: refused by name.
 INTEGERS_ONLY: dict[str, tuple[tuple[Any, ...], str]] = {
     "coin_change": (([1, F(5, 2)], 7), "coins[1]=Fraction(5, 2)"),
     "subset_sum": (([1, D("2.5")], 3), "numbers[1]=Decimal('2.5')"),
@@ -378,6 +394,8 @@ INTEGERS_ONLY: dict[str, tuple[tuple[Any, ...], str]] = {
     "catalan": ((D("5"),), "n=Decimal('5')"),
     "factorial": ((F(3, 1),), "n=Fraction(3, 1)"),
     "grid_paths": ((D("3"), 3), "rows=Decimal('3')"),
+    "egg_drop": ((F(2, 1), 10), "eggs=Fraction(2, 1)"),
+    "word_break": (([F(1, 2), D("0.3")], ["a"]), "text=[Fraction(1, 2)"),
 }
 
 #: problems that only compare their items (no arithmetic): exact kinds work as they are.
@@ -386,6 +404,7 @@ COMPARED: dict[str, tuple[tuple[Any, ...], Any]] = {
     "lcs": (([F(1, 2), F(1, 3)], [F(1, 3), F(2, 4)]), 1),
     "edit_distance": (([F(1, 2), D("0.5")], [F(1, 2)]), 1),
     "count_paths": (([[F(1, 3), D("0.5")], [D("0.5"), 2]], F(1, 3), 2), 1),  # nodes, not numbers
+    "palindrome": (([F(1, 2), D("0.3"), F(1, 2)],), 3),
 }
 
 
@@ -411,7 +430,7 @@ def test_exact_numbers_stay_exact_in_every_strategy_or_are_refused_by_name(
         for strategy in ("auto", *problem.strategies):
             assert problem.solve(*args, strategy=strategy).value == expected
     else:
-        pytest.skip(f"{name}: no exact-number instance in this test yet")
+        pytest.fail(f"{name}: add an exact-number instance (EXACT, INTEGERS_ONLY or COMPARED)")
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from typing import Any
 
 from ._timing import Row, format_rows, measured
 
-SUITES = ("memo", "recurrence", "catalog", "stores")
+SUITES = ("memo", "recurrence", "catalog", "stores", "classics")
 
 #: Functions whose rows a suite gathers into its own: their rows get a chart of
 #: their own, ``SUITE-PART.png``, and ``SUITE-PART`` runs them alone. A key is

@@ -25,10 +25,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import dptoolkit as dp
-
 from ..memo import memoize
 from ._timing import Row
+from .recurrence import functools_lcs, make_lcs
 
 SUITE = "memo"
 
@@ -120,28 +119,13 @@ def _strings(n: int) -> tuple[str, str]:
 
 
 def _lcs_functools(a: str, b: str) -> float:
-    @functools.cache
-    def lcs(i: int, j: int) -> int:
-        if i == 0 or j == 0:
-            return 0
-        if a[i - 1] == b[j - 1]:
-            return lcs(i - 1, j - 1) + 1
-        return max(lcs(i - 1, j), lcs(i, j - 1))
-
     start = time.perf_counter()
-    lcs(len(a), len(b))
+    functools_lcs(a, b)  # the same body under functools.cache
     return time.perf_counter() - start
 
 
 def _lcs_top_down(a: str, b: str) -> float:
-    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
-    def lcs(i: int, j: int) -> int:
-        if i == 0 or j == 0:
-            return 0
-        if a[i - 1] == b[j - 1]:
-            return lcs(i - 1, j - 1) + 1  # type: ignore[no-any-return]
-        return max(lcs(i - 1, j), lcs(i, j - 1))  # type: ignore[no-any-return]
-
+    lcs = make_lcs(a, b)  # a fresh recurrence
     start = time.perf_counter()
     lcs.solve(len(a), len(b), strategy="top_down")
     return time.perf_counter() - start

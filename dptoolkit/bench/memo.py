@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -144,38 +143,21 @@ def _call_rows(
 
 def _deep_functools(depth: int, rounds: int) -> float:
     """Best time of a cold functools.cache recursion *depth* deep (1 GiB thread stack)."""
-    result: list[float] = []
-    failure: list[BaseException] = []
 
-    def body() -> None:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(depth * 2 + 1000)
-        try:
+    @functools.cache
+    def down(n: int) -> int:
+        return 0 if n == 0 else down(n - 1) + 1
 
-            @functools.cache
-            def down(n: int) -> int:
-                return 0 if n == 0 else down(n - 1) + 1
+    def best() -> float:
+        result = []
+        for _ in range(rounds):
+            down.cache_clear()
+            start = time.perf_counter()
+            down(depth)
+            result.append(time.perf_counter() - start)
+        return min(result)
 
-            for _ in range(rounds):
-                down.cache_clear()
-                start = time.perf_counter()
-                down(depth)
-                result.append(time.perf_counter() - start)
-        except BaseException as exc:  # reported in the calling thread
-            failure.append(exc)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    old = threading.stack_size(1 << 30)
-    try:
-        thread = threading.Thread(target=body)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(old)
-    if failure:
-        raise failure[0]
-    return min(result)
+    return _memo_cold.on_big_stack(best, depth * 2 + 1000)
 
 
 def _deep_memo(depth: int, rounds: int, twin: bool) -> float:

@@ -190,6 +190,64 @@ def _path(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
     return ends and _close(total, value)
 
 
+# the textbook classics (issue 13): each re-read from the problem's definition
+
+
+def _tsp(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    D, tour = named["D"], list(w["tour"])
+    if not isinstance(D, (list, tuple)):
+        return None  # a graph: its tour lists node labels
+    n = len(D)
+    if tour[:1] != [0] or tour[-1:] != [0] or sorted(tour[:-1]) != list(range(n)):
+        return n == 1 and tour == [0, 0] and _close(value, 0)
+    return _close(sum(D[a][b] for a, b in itertools.pairwise(tour) if a != b), value)
+
+
+def _word_break(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    pieces = w["words"]
+    if pieces is None:
+        return value is False
+    words = set(named["words"])
+    return value is True and "".join(pieces) == named["text"] and all(p in words for p in pieces)
+
+
+def _palindrome(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    sequence = list(w["sequence"])
+    it = iter(named["s"])
+    inside = all(any(x == y for y in it) for x in sequence)
+    return inside and sequence == sequence[::-1] and len(sequence) == value
+
+
+def _interval_scheduling(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    jobs, indices = named["intervals"], list(w["indices"])
+    if indices != sorted(set(indices)) or any(not 0 <= k < len(jobs) for k in indices):
+        return False
+    apart = all(
+        max(jobs[a][0], jobs[b][0]) >= min(jobs[a][1], jobs[b][1])
+        for a, b in itertools.combinations(indices, 2)
+    )
+    return apart and _close(sum(jobs[k][2] for k in indices), value)
+
+
+def _optimal_bst(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    p, q = named["p"], named["q"]
+    keys: list[int] = []
+    total: Any = 0
+    gap = 0
+    stack: list[tuple[Any, int, bool]] = [(w["tree"], 1, False)]
+    while stack:  # in order: gaps and keys left to right, each at its depth + 1
+        node, level, seen = stack.pop()
+        if node is None:
+            total += q[gap] * level
+            gap += 1
+        elif seen:
+            keys.append(node[0])
+            total += p[node[0] - 1] * level
+        else:
+            stack += [(node[2], level + 1, False), (node, level, True), (node[1], level + 1, False)]
+    return keys == list(range(1, len(p) + 1)) and gap == len(q) and _close(total, value)
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
     "knapsack": _knapsack,
     "lis": _lis,
@@ -200,4 +258,9 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
     "edit_distance": _edit_distance,
     "shortest_path": _path,
     "longest_path": _path,
+    "tsp": _tsp,
+    "word_break": _word_break,
+    "palindrome": _palindrome,
+    "interval_scheduling": _interval_scheduling,
+    "optimal_bst": _optimal_bst,
 }

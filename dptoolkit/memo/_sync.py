@@ -51,7 +51,9 @@ def _finish(st: _deep.ThreadState, exc: BaseException) -> None:
 
 
 if _fastpath._cmemo is not None:
-    _fastpath._cmemo.setup(_deep.state, Raised, _deep.shrink, _finish, _deep.PROBE)
+    _fastpath._cmemo.setup(
+        _deep.state, Raised, _deep.shrink, _finish, _deep.PROBE, _deep.ThreadState
+    )
 
 
 def c_miss_options(
