@@ -56,7 +56,7 @@ def group_cases(rows: Sequence[Mapping[str, Any]]) -> list[Case]:
     """The cases of *rows* (``--json`` records), in order, each with its reference.
 
     The reference of a case is its row whose ratio is exactly 1 (the first
-    such); rows without a measured ratio (a missing tool, a figure with no
+    such); a row whose note says it is extrapolated says so in its label; rows without a measured ratio (a missing tool, a figure with no
     reference) are left out, and so is a case left with no bar.
     """
     order: list[str] = []
@@ -80,7 +80,10 @@ def group_cases(rows: Sequence[Mapping[str, Any]]) -> list[Case]:
                 continue
             low = _number(row.get("ratio_min")) or ratio
             high = _number(row.get("ratio_max")) or ratio
-            bars.append(Bar(str(row["subject"]), ratio, min(low, ratio), max(high, ratio)))
+            subject = str(row["subject"])
+            if "extrapolat" in str(row.get("note", "")).lower():
+                subject += " (EXTRAPOLATED, not measured)"
+            bars.append(Bar(subject, ratio, min(low, ratio), max(high, ratio)))
         if bars:
             cases.append(Case(name, str(reference["subject"]), tuple(bars)))
     return cases
