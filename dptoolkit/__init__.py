@@ -61,6 +61,8 @@ _EXPORTS: dict[str, str] = {
     # the catalog
     "catalog": "catalog",
     "Problem": "catalog",
+    # seeing a run
+    "explain": "_explain",
 }
 
 # fmt: off
@@ -68,11 +70,12 @@ __all__ = [
     "BudgetExceeded", "CacheInfo", "CycleError", "DPError", "InvalidInput", "InvalidType",
     "NegativeCycleError", "OrderError", "Problem", "Recurrence", "RedisStore", "SQLiteStore",
     "Solution", "Stats", "Store", "StoreError", "Trace", "UnsupportedValue", "catalog", "choose",
-    "grid", "intervals", "memoize", "recurrence", "register_codec", "subsets",
+    "explain", "grid", "intervals", "memoize", "recurrence", "register_codec", "subsets",
 ]
 # fmt: on
 
 if TYPE_CHECKING:
+    from ._explain import explain
     from .catalog import Problem, catalog
     from .errors import (
         BudgetExceeded,

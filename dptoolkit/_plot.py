@@ -1,4 +1,4 @@
-"""Pictures: a filled DP table as a heatmap, a subproblem graph as a layered drawing.
+"""Pictures with matplotlib: a filled DP table as a heatmap (``sol.draw_table()``).
 
 matplotlib comes from the ``plot`` extra (``pip install "dptoolkit[plot]"``)
 and is imported only when a picture is drawn; without it the drawing
@@ -6,27 +6,57 @@ functions raise :class:`MissingExtra`, which names the extra. The figures are
 built on :class:`matplotlib.figure.Figure` directly (no ``pyplot``), so
 drawing never touches a user's global matplotlib state or backend.
 
-These functions write a file and return nothing; they never print.
+A table is drawn from its :class:`~dptoolkit._tableview.TableView`, the same
+one the notebook heatmap and the explain page use: axes named by the
+problem, discrete colours for booleans and for integers with few values (in
+a legend), a colour bar otherwise, the goal cell outlined and the witness
+path drawn, both in the legend. Each function returns the Figure and saves it
+when given a path; none prints. Subproblem graphs are in :mod:`._plot_dag`.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["MissingExtra", "draw_dag", "draw_table", "table_array", "table_grid"]
+from ._labels import Labels
+from ._tableview import (
+    GOAL_COLOUR,
+    PATH_COLOUR,
+    TableView,
+    bends,
+    ramp,
+    table_view,
+    text_colour,
+)
+from ._validate import show
+
+if TYPE_CHECKING:
+    from .recurrence import Solution
+    from .trace import Trace
+
+__all__ = [
+    "MissingExtra",
+    "draw_dag",
+    "draw_solution",
+    "draw_table",
+    "draw_trace",
+    "table_array",
+    "table_grid",
+]
 
 #: What to install for pictures.
 EXTRA_HINT = 'pip install "dptoolkit[plot]"'
 
-_MISS = "#4c78a8"  # computed once (a miss)
-_HIT = "#f58518"  # reused from the cache (a hit)
-_AGAIN = "#b279a2"  # recomputed on every call (naive recursion)
-_GOAL = "#e45756"
+#: Resolution of saved pictures: 2x a screen's, so they stay sharp on high-density displays.
+DPI = 200
+#: Most cells a table picture annotates with their values.
+ANNOTATE_MAX_CELLS = 600
 
 
 class MissingExtra(ImportError):
@@ -41,6 +71,12 @@ def _figure(width: float, height: float) -> Any:
             f"drawing needs matplotlib, from the plot extra ({EXTRA_HINT})"
         ) from None
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _save(fig: Any, path: Any) -> Any:
+    if path is not None:
+        fig.savefig(path, dpi=DPI)
+    return fig
 
 
 def _number(value: object) -> float:
@@ -129,259 +165,178 @@ def _label(state: object) -> str:
     return text if len(text) <= 14 else text[:13] + "…"
 
 
-def _cell_text(value: float) -> str:
-    if math.isnan(value):
-        return ""
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.3g}"
+def draw_solution(
+    sol: Solution, path: Any = None, *, title: str | None = None, annotate: bool | None = None
+) -> Any:
+    """``sol.draw_table()``: the solution's table as a Figure, saved to *path* if given.
 
+    Raises
+    ------
+    dptoolkit.errors.NotRecorded
+        When the solution keeps no table (only ``bottom_up`` does).
+    MissingExtra
+        When matplotlib is not installed.
+    """
+    from ._labels import goal_of, witness_path
 
-_MAX_PANELS = 8
+    table = sol.table  # NotRecorded for a strategy without one
+    labels = sol._labels
+    view = table_view(table, labels, goal=goal_of(sol), path=witness_path(sol))
+    if title is None:
+        shown = show(sol.value)
+        title = f"value {shown}" if len(shown) <= 40 else ""
+    return _draw_view(view, path, title=title, annotate=annotate)
 
 
 def draw_table(
     table: object,
-    path: str,
+    path: Any = None,
     *,
     title: str = "",
     goal: Sequence[Any] | None = None,
-) -> None:
-    """Draw a filled DP table as a heatmap and save it to *path* (PNG).
+    labels: Labels | None = None,
+    names: Sequence[str] = (),
+    witness: Sequence[Any] = (),
+    annotate: bool | None = None,
+) -> Any:
+    """Draw a filled DP table (numpy array or dict) as a heatmap; return the Figure.
 
-    Cells are coloured by value; empty, infinite and non-numeric cells are
-    grey; small tables show their values; the goal cell is outlined. A
-    three-dimensional table is drawn as a row of panels, one per value of its
-    first index (at most eight, evenly spread, the last always shown).
+    *goal* and the states of *witness* are marked; *labels* or *names* name
+    the axes. Saved to *path* (PNG, or any format matplotlib knows by the
+    suffix) when given.
 
     Raises
     ------
     MissingExtra
         When matplotlib is not installed.
     """
-    array, labels = table_array(table)
-    index = _as_index(tuple(goal)) if goal is not None else None
-    if array.ndim == 3:
-        layers = array.shape[0]
-        picked = sorted(
-            {round(k * (layers - 1) / max(_MAX_PANELS - 1, 1)) for k in range(_MAX_PANELS)}
-        )
-        picked = picked if layers > _MAX_PANELS else list(range(layers))
-        panels = [(f"first index {k}", array[k], k) for k in picked]
-    else:
-        grid = array.reshape(1, -1) if array.ndim == 1 else array
-        panels = [("", grid, None)]
-    rows, cols = panels[0][1].shape
-    count = len(panels)
-    width = min(1.2 + count * (0.8 + 0.42 * cols), 20.0)
-    fig = _figure(width, min(1.6 + 0.42 * rows, 12.0) + 0.6)
-    axes = fig.subplots(1, count, squeeze=False)[0]
-    finite_all = np.ma.masked_invalid(array)
-    from matplotlib import colormaps
-    from matplotlib.colors import Normalize
+    goal_state: Any = tuple(goal) if goal is not None else None
+    if isinstance(goal_state, tuple) and len(goal_state) == 1:
+        goal_state = goal_state[0]
+    view = table_view(table, labels, names=names, goal=goal_state, path=witness)
+    return _draw_view(view, path, title=title, annotate=annotate)
 
-    low, high = (
-        (float(finite_all.min()), float(finite_all.max())) if finite_all.count() else (0.0, 1.0)
+
+def _draw_view(view: TableView, path: Any, *, title: str, annotate: bool | None) -> Any:
+    rows, cols = view.rows, view.cols
+    width = min(
+        max(2.8 + 0.42 * cols + (0.06 * max(map(len, view.row_ticks), default=0)), 4.5), 22.0
     )
-    norm = Normalize(vmin=low, vmax=high if high > low else low + 1)
-    cmap = colormaps["viridis"].with_extremes(bad="#d9d9d9")
-    image = None
-    for ax, (name, grid, layer) in zip(axes, panels, strict=True):
-        image = ax.imshow(
-            np.ma.masked_invalid(grid), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest"
-        )
-        _annotate(ax, grid, (low + high) / 2)
-        if labels is not None:
-            ax.set_xticks(range(cols), labels if cols <= 40 else None, rotation=60, fontsize=7)
-            ax.set_yticks([])
-            ax.set_xlabel("state, in fill order")
-            continue
-        if cols <= 30:
-            ax.set_xticks(range(cols))
-        if rows <= 30:
-            ax.set_yticks(range(rows))
-        if rows == 1:
-            ax.set_yticks([])
-            ax.set_xlabel("state")
-        else:
-            ax.set_xlabel("j (second index)" if layer is None else "third index")
-            ax.set_ylabel("i (first index)" if layer is None else "second index")
-        if name:
-            ax.set_title(name, fontsize=9)
-        if index is not None and (layer is None or (len(index) == 3 and index[0] == layer)):
-            _outline_goal(ax, index if layer is None else index[1:], rows, cols)
-    if finite_all.count() and image is not None:
-        fig.colorbar(image, ax=list(axes), shrink=0.85, label="value")
-    if title:
-        fig.suptitle(title)
-    fig.savefig(path, format="png")
+    height = 2.4 if rows == 1 else min(max(1.9 + 0.42 * rows, 2.6), 16.0) + 0.7
+    fig = _figure(width, height)
+    ax = fig.add_subplot()
+    from matplotlib.colors import to_rgb
 
-
-def _annotate(ax: Any, grid: np.ndarray[Any, Any], middle: float) -> None:
-    rows, cols = grid.shape
-    if rows * cols > 600 or rows > 30 or cols > 30:
-        return
-    for i in range(rows):
-        for j in range(cols):
-            value = float(grid[i, j])
-            dark = math.isfinite(value) and value < middle
-            ax.text(
-                j,
-                i,
-                _cell_text(value),
-                ha="center",
-                va="center",
-                fontsize=8 if cols <= 16 else 6,
-                color="white" if dark else "black",
-            )
-
-
-def _outline_goal(ax: Any, index: tuple[int, ...], rows: int, cols: int) -> None:
-    if len(index) == 1:
-        i, j = 0, index[0]
-    elif len(index) == 2 and rows > 1:
-        i, j = index
-    else:
-        return
-    if i < rows and j < cols:
+    rgb = np.array([[to_rgb(c) for c in row] for row in view.colours])
+    ax.imshow(rgb, aspect="auto", interpolation="nearest")
+    fits = rows * cols <= ANNOTATE_MAX_CELLS and cols <= 40 and rows <= 40
+    if annotate if annotate is not None else fits:
+        size = 8 if cols <= 16 else 6
+        for r in range(rows):
+            for c in range(cols):
+                if view.texts[r][c]:
+                    ax.text(c, r, view.texts[r][c], ha="center", va="center", fontsize=size,
+                            color=text_colour(view.colours[r][c]))  # fmt: skip
+    _ticks(ax, view)
+    handles = _legend_handles(view)
+    if view.goal is not None:
         from matplotlib.patches import Rectangle
 
+        r, c = view.goal
         ax.add_patch(
-            Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=_GOAL, linewidth=2.5)
+            Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=GOAL_COLOUR, linewidth=2.5)
         )
+    if len(view.path) > 1:
+        _draw_path(ax, view.path)
+    if view.continuous:
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-
-def _layers(graph: Any) -> dict[Hashable, int]:
-    import networkx as nx
-
-    if nx.is_directed_acyclic_graph(graph):
-        return {
-            node: depth
-            for depth, layer in enumerate(nx.topological_generations(graph))
-            for node in layer
-        }
-    return dict.fromkeys(graph.nodes, 0)
-
-
-def _kind(data: Mapping[str, Any], *, naive: bool) -> str:
-    """How a state was served: ``once``, ``hit`` (also from the cache), ``again``, ``plain``."""
-    if "calls" not in data and "hits" not in data:
-        return "plain"
-    if int(data.get("hits", 0)) > 0:
-        return "hit"
-    if naive and int(data.get("calls", 1)) > 1:
-        return "again"
-    return "once"
-
-
-def _node_label(data: Mapping[str, Any], node: Hashable, *, naive: bool) -> str:
-    text = str(data.get("label") or _label(node))
-    calls = int(data.get("calls", 1))
-    if naive and calls > 1:
-        text += f" ×{calls}"
-    return text
-
-
-def draw_dag(graph: Any, path: str, *, title: str = "", goal: Hashable | None = None) -> None:
-    """Draw a subproblem graph (edges from a state to the states it reads) to *path*.
-
-    States are laid out in layers, the goal on top (outlined) and the base
-    cases at the bottom. When the nodes carry ``calls`` and ``hits`` counts (as
-    :meth:`dptoolkit.Trace.graph` gives them), states served again from the
-    cache are orange, states computed once blue, and, in a naive trace,
-    states computed again on every call purple with their number of calls.
-
-    Raises
-    ------
-    MissingExtra
-        When matplotlib is not installed.
-    """
-    import networkx as nx
-
-    nodes = list(graph.nodes)
-    layers = _layers(graph)
-    depth = max(layers.values(), default=0) + 1
-    widest = max((sum(1 for v in layers.values() if v == d) for d in range(depth)), default=1)
-    fig = _figure(min(3.0 + 1.0 * widest, 18.0), min(1.6 + 0.7 * depth, 14.0))
-    font = 11 if len(nodes) <= 20 else 8
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    if not nodes:
-        ax.text(0.5, 0.5, "(no subproblems)", ha="center", va="center")
-        fig.savefig(path, format="png")
-        return
-    layered = nx.DiGraph()
-    layered.add_nodes_from((n, {"layer": layers[n]}) for n in nodes)
-    layered.add_edges_from(graph.edges)
-    position = nx.multipartite_layout(layered, subset_key="layer", align="horizontal")
-    position = {n: (x, -y) for n, (x, y) in position.items()}  # goal on top
-    # a layer of one state sits left and right by turns, so that an arrow
-    # skipping a layer does not run straight through the state in between
-    sizes = {d: sum(1 for v in layers.values() if v == d) for d in range(depth)}
-    spread = max((abs(x) for x, _ in position.values()), default=0.0) or 1.0
-    position = {
-        n: ((spread * 0.35 * (1 if layers[n] % 2 else -1)) if sizes[layers[n]] == 1 else x, y)
-        for n, (x, y) in position.items()
-    }
-    naive = graph.graph.get("strategy") == "naive"
-    kinds = {n: _kind(graph.nodes[n], naive=naive) for n in nodes}
-    colour = {"once": _MISS, "hit": _HIT, "again": _AGAIN, "plain": _MISS}
-    wanted = [goal] if goal is not None else []
-    if isinstance(goal, tuple) and len(goal) == 1:
-        wanted.append(goal[0])
-    goal_node = next((g for g in wanted if g in graph), None)
-    if len(nodes) <= 60:
-        # states as labelled boxes; arrows stop short of them
-        nx.draw_networkx_edges(
-            graph, position, ax=ax, arrows=True, arrowsize=10, edge_color="#999999",
-            node_size=1400, width=1.0,
-        )  # fmt: skip
-        for kind in ("once", "hit", "again", "plain"):
-            group = [n for n in nodes if kinds[n] == kind]
-            if not group:
-                continue
-            labels = {n: _node_label(graph.nodes[n], n, naive=naive) for n in group}
-            for node, text in labels.items():
-                x, y = position[node]
-                ax.text(
-                    x, y, text, ha="center", va="center", fontsize=font, color="white",
-                    bbox={
-                        "boxstyle": "round,pad=0.35",
-                        "facecolor": colour[kind],
-                        "edgecolor": _GOAL if node == goal_node else colour[kind],
-                        "linewidth": 2.5 if node == goal_node else 1.0,
-                    },
-                )  # fmt: skip
-    else:
-        nx.draw_networkx_edges(
-            graph, position, ax=ax, arrows=True, arrowsize=6, edge_color="#bbbbbb", node_size=40
-        )
-        nx.draw_networkx_nodes(
-            graph, position, ax=ax, node_size=40, node_color=[colour[kinds[n]] for n in nodes]
-        )
-        if goal_node is not None:
-            nx.draw_networkx_nodes(
-                graph, position, nodelist=[goal_node], ax=ax, node_size=90, node_color=_GOAL
-            )
-    used = [k for k in ("once", "hit", "again") if k in kinds.values()]
-    if used:
-        from matplotlib.lines import Line2D
-
-        names = {
-            "once": "computed once",
-            "hit": "computed once, then served from the cache",
-            "again": "computed again on every call (no cache)",
-        }
-        handles = [
-            Line2D([], [], marker="s", ls="", markersize=9, color=colour[k], label=names[k])
-            for k in used
-        ]
-        wide = widest >= 4
-        ax.legend(handles=handles, loc="upper center", fontsize=9, frameon=False,
-                  bbox_to_anchor=(0.5, 0.0), ncol=len(handles) if wide else 1)  # fmt: skip
-    ax.margins(0.08)
+        low, high = view.legend[0][1], view.legend[1][1]
+        cmap = LinearSegmentedColormap.from_list("dptoolkit", [ramp(k / 8) for k in range(9)])
+        norm = Normalize(_as_float(low), _as_float(high))
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.85, label="value")
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
+                  frameon=False, title="cells" if not view.continuous else None)  # fmt: skip
+    if view.note:
+        title = f"{title}\n({view.note})" if title else f"({view.note})"
     if title:
-        ax.set_title(title)
-    fig.savefig(path, format="png")
+        ax.set_title(title, fontsize=10)
+    return _save(fig, path)
+
+
+def _draw_path(ax: Any, cells: Sequence[tuple[int, int]]) -> None:
+    """The witness path: a dot on each cell, joined; a join over cells in between is bent."""
+    from matplotlib.patches import FancyArrowPatch
+
+    ys, xs = zip(*cells, strict=True)
+    ax.plot(xs, ys, ls="", color=PATH_COLOUR, marker="o", markersize=4, alpha=0.9)
+    for a, b in itertools.pairwise(cells):
+        style = "arc3,rad=-0.35" if bends(a, b) else "arc3,rad=0"
+        ax.add_patch(FancyArrowPatch((a[1], a[0]), (b[1], b[0]), connectionstyle=style,
+                                     arrowstyle="-", color=PATH_COLOUR, linewidth=2.5, alpha=0.85))  # fmt: skip
+
+
+def _as_float(text: str) -> float:
+    try:
+        return float(text.replace("∞", "inf"))
+    except ValueError:
+        return 0.0
+
+
+def _ticks(ax: Any, view: TableView) -> None:
+    rows, cols = view.rows, view.cols
+    every = max(1, math.ceil(cols / 40))
+    ax.set_xticks(range(0, cols, every), [view.col_ticks[c] for c in range(0, cols, every)],
+                  fontsize=8, rotation=0 if max(map(len, view.col_ticks), default=0) <= 3 else 60)  # fmt: skip
+    ax.set_xlabel(view.col_name)
+    if rows > 1:
+        every = max(1, math.ceil(rows / 40))
+        ax.set_yticks(
+            range(0, rows, every), [view.row_ticks[r] for r in range(0, rows, every)], fontsize=8
+        )
+        ax.set_ylabel(view.row_name)
+    else:
+        ax.set_yticks([])
+    ax.xaxis.set_ticks_position("top")
+    ax.xaxis.set_label_position("top")
+
+
+def _legend_handles(view: TableView) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    if not view.continuous:
+        handles += [
+            Patch(facecolor=colour, edgecolor="#999999", label=text) for colour, text in view.legend
+        ]
+    else:
+        handles += [
+            Patch(facecolor=colour, edgecolor="#999999", label=text)
+            for colour, text in view.legend[2:]
+        ]
+    if view.goal is not None:
+        handles.append(Patch(facecolor="none", edgecolor=GOAL_COLOUR, linewidth=2, label="goal"))
+    if len(view.path) > 1:
+        handles.append(Line2D([], [], color=PATH_COLOUR, linewidth=2.5, label="witness path"))
+    return handles
+
+
+def draw_trace(trace: Trace, path: Any = None, **options: Any) -> Any:
+    """``trace.draw()``: the subproblem graph as a Figure (see :func:`._plot_dag.draw_graph`)."""
+    from ._plot_dag import draw_graph
+
+    title = options.pop("title", f"{trace.name}: subproblems ({trace.strategy})")
+    goal = trace.records[0].state if trace.records else None
+    return _save(draw_graph(trace.graph(), title=title, goal=goal, **options), path)
+
+
+def draw_dag(
+    graph: Any, path: Any = None, *, title: str = "", goal: Hashable | None = None, **options: Any
+) -> Any:
+    """Draw a subproblem graph (edges from a state to the states it reads); return the Figure."""
+    from ._plot_dag import draw_graph
+
+    return _save(draw_graph(graph, title=title, goal=goal, **options), path)

@@ -89,6 +89,14 @@ class Problem:
         """The defining module's docstring: statement, recurrence, example, references."""
         return importlib.import_module(self.module).__doc__ or ""
 
+    def __repr__(self) -> str:
+        return f"<Problem {self.name}: {self.summary}>"
+
+    def _repr_html_(self) -> str:
+        from ._html import problem_html
+
+        return problem_html(self)
+
 
 def _normalize(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
@@ -139,7 +147,9 @@ def catalog(name: str | None = None) -> list[Problem] | Problem:
     """
     problems = _problems()
     if name is None:
-        return [problems[key] for key in sorted(problems)]
+        from ._html import Catalog
+
+        return Catalog(problems[key] for key in sorted(problems))
     if not isinstance(name, str):
         raise InvalidType(f"name={name!r} must be a problem name (a string)")
     wanted = _normalize(name)

@@ -29,6 +29,7 @@ __all__ = [
     "InvalidInput",
     "InvalidType",
     "NegativeCycleError",
+    "NotRecorded",
     "OrderError",
     "StoreError",
     "UnsupportedValue",
@@ -114,3 +115,11 @@ class StoreError(DPError, OSError):
 
 class UnsupportedValue(StoreError, TypeError):
     """A value has a type the store cannot serialize (and no codec is registered)."""
+
+
+class NotRecorded(DPError, AttributeError):
+    """A solution has no such record: its strategy keeps no table, or measures no stats.
+
+    It is also an :class:`AttributeError`, so ``getattr(sol, "table", None)``
+    and ``hasattr(sol, "stats")`` work as for any missing attribute.
+    """

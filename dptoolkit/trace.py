@@ -141,6 +141,21 @@ class Trace:
             f"{self.misses} misses, {self.hits} hits>"
         )
 
+    def draw(self, path: Any = None, **options: Any) -> Any:
+        """The subproblem graph as a matplotlib Figure (the ``plot`` extra), saved to *path*.
+
+        Hits are marked; a grid-shaped state space is laid out on its grid.
+        See :func:`dptoolkit._plot.draw_trace` for the options.
+        """
+        from ._plot import draw_trace
+
+        return draw_trace(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        from ._html import trace_html
+
+        return trace_html(self)
+
     def children(self, index: int) -> list[int]:
         """The indices of the calls made directly by call *index*."""
         return [r.position for r in self.records if r.parent == index]

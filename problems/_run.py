@@ -17,9 +17,10 @@ arguments, then comes here, so these read the same everywhere:
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable, Hashable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from dptoolkit._validate import check_choice, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
@@ -34,6 +35,7 @@ __all__ = [
     "NAIVE_DEPTH_LIMIT",
     "TABLE_STATE_LIMIT",
     "WITH_FAST",
+    "Auto",
     "check_memory",
     "check_symbols",
     "is_nan",
@@ -43,6 +45,7 @@ __all__ = [
     "run",
     "run_term",
     "same_type",
+    "shows_auto",
     "state",
     "wiring",
 ]
@@ -83,6 +86,29 @@ def pick(strategy: object, strategies: Sequence[str], *, problem: str) -> str:
     if chosen == "auto":
         return "fast" if "fast" in strategies else "bottom_up"
     return chosen
+
+
+class Auto(str):
+    """The strategy ``"auto"`` chose: equal to its name, shown as ``strategy='fast' (auto)``."""
+
+    __slots__ = ()
+    auto = True
+
+
+_P = ParamSpec("_P")
+
+
+def shows_auto(solve: Callable[_P, Solution]) -> Callable[_P, Solution]:
+    """Mark what a solver returns for ``strategy="auto"``, so its repr says auto chose it."""
+
+    @functools.wraps(solve)
+    def solver(*args: _P.args, **kwargs: _P.kwargs) -> Solution:
+        sol = solve(*args, **kwargs)
+        if kwargs.get("strategy", "auto") == "auto":
+            sol.strategy = Auto(sol.strategy)
+        return sol
+
+    return solver
 
 
 def run(

@@ -64,11 +64,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import show
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, check_memory, pick, run, state, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -259,6 +260,7 @@ def _fast(G: Any, weight: str | None) -> Solution:
     return dp.Solution(matrix, strategy="fast", lazy={"path": make_path})
 
 
+@shows_auto
 def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> Solution:
     """Shortest distances between every pair of nodes, with paths on demand.
 
@@ -318,7 +320,9 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
             return None
         return [arcs.nodes[x] for x in _walk(choices, n, i, j)]
 
-    return sol.with_fields(value=matrix, lazy={"path": lambda: path})
+    names = tuple(str(node) for node in arcs.nodes)
+    labels = Labels(("through nodes < k", "from i", "to j"), (None, names, names))
+    return sol.with_fields(value=matrix, lazy={"path": lambda: path}, labels=labels)
 
 
 PROBLEMS = (

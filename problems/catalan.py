@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, run_term, wiring
+from ._run import WITH_FAST, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -131,6 +131,7 @@ def fast_catalan(n: int) -> int:
     return from_exponents(2 * n, exponent)
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Catalan number.
 

@@ -78,9 +78,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -261,6 +262,7 @@ def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
     return value
 
 
+@shows_auto
 def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solution:
     """The fewest coins summing exactly to *amount*, and which coins.
 
@@ -314,7 +316,8 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
             return None
         return sorted(coin for _, coin in sol.walk(amount, lambda a, coin: a - coin))
 
-    return sol.with_fields(lazy={"coins": paid})
+    labels = Labels(("amount",), goal=amount, step=lambda a, coin: a - coin)
+    return sol.with_fields(lazy={"coins": paid}, labels=labels)
 
 
 PROBLEMS = (

@@ -41,9 +41,10 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -126,6 +127,7 @@ def _fast(arcs: g.Arcs, order: list[int], pos: list[int], s: int, t: int) -> int
     return counts[t]
 
 
+@shows_auto
 def solve(G: Any, source: Node, target: Node, *, strategy: str = "auto") -> Solution:
     """The number of paths from ``source`` to ``target`` in a directed acyclic graph.
 
@@ -167,7 +169,9 @@ def solve(G: Any, source: Node, target: Node, *, strategy: str = "auto") -> Solu
     if strategy == "fast":
         return dp.Solution(_fast(arcs, order, pos, s, t), strategy="fast")
     rec, goal = _recurrence(arcs, order, pos, s, t)
-    return run(rec, goal, strategy, visits=pos[t] + 1)  # sums of ints: the value is an int
+    sol = run(rec, goal, strategy, visits=pos[t] + 1)  # sums of ints: the value is an int
+    ticks = tuple(str(arcs.nodes[v]) for v in order)
+    return sol.with_fields(labels=Labels(("node, in topological order",), (ticks,), goal=goal[0]))
 
 
 PROBLEMS = (

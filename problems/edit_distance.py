@@ -87,10 +87,11 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, state
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -291,6 +292,7 @@ def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operat
     return _strings.edit_operations(*_strings.encode(a, b))
 
 
+@shows_auto
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     """The Levenshtein distance from ``a`` to ``b``, with an edit script.
 
@@ -338,7 +340,10 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     rec, goal = build(a, b)
     sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
-    return sol.with_fields(value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)})
+    labels = prefixes(a, b, goal=goal, step=pair_step)
+    return sol.with_fields(
+        value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)}, labels=labels
+    )
 
 
 PROBLEMS = (

@@ -72,9 +72,10 @@ import math
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, pick, run, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -181,6 +182,7 @@ def _fast(eggs: int, floors: int) -> int:
     return lo
 
 
+@shows_auto
 def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
     """The fewest drops that find the critical floor of *floors* floors with *eggs* eggs.
 
@@ -220,7 +222,7 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
         return dp.Solution(_fast(eggs, floors), strategy="fast")
     rec, goal = _recurrence(eggs, floors)
     sol = run(rec, goal, strategy, visits=eggs * (floors + 1))
-    return sol.with_fields(value=int(sol.value))
+    return sol.with_fields(value=int(sol.value), labels=Labels(("eggs", "floors"), goal=goal))
 
 
 PROBLEMS = (

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, run_term, wiring
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -137,6 +137,7 @@ def fast_factorial(n: int) -> int:
     return odd_part << (n - n.bit_count())
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """``n!``, the product of the integers ``1 .. n``.
 

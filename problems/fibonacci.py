@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, run_term, wiring
+from ._run import WITH_FAST, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -209,6 +209,7 @@ def fast_fibonacci(n: int) -> int:
     return f  # n == 1
 
 
+@shows_auto
 def solve(n: int, *, strategy: str = "auto") -> Solution:
     """The ``n``-th Fibonacci number, ``F(0) = 0, F(1) = 1``.
 

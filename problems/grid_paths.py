@@ -53,10 +53,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, show
 
 from ._numbers import binomial
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -200,6 +201,7 @@ def _fast(rows: int, cols: int, blocked: frozenset[tuple[int, int]]) -> int:
     return int(row[-1])
 
 
+@shows_auto
 def solve(
     rows: int, cols: int, *, blocked: Iterable[tuple[int, int]] = (), strategy: str = "auto"
 ) -> Solution:
@@ -247,7 +249,7 @@ def solve(
         return dp.Solution(_fast(r, c, cells), strategy="fast")
     rec, goal = _recurrence(r, c, cells)
     sol = run(rec, goal, strategy, visits=r * c)
-    return sol.with_fields(value=int(sol.value))
+    return sol.with_fields(value=int(sol.value), labels=Labels(("row", "column"), goal=goal))
 
 
 PROBLEMS = (

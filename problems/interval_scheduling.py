@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
-from ._run import WITH_FAST, pick, run, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -233,6 +233,7 @@ def _fast(srt: _Sorted) -> tuple[Number, list[bool]]:
     return best[-1], take
 
 
+@shows_auto
 def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
     """The heaviest set of pairwise compatible intervals, and their positions.
 

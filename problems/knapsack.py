@@ -86,9 +86,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import first_items
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -306,6 +307,7 @@ def _walk_table(take: Any, weights: list[int], capacity: int, unbounded: bool) -
     return items
 
 
+@shows_auto
 def solve(
     weights: Sequence[int],
     values: Sequence[Number],
@@ -379,6 +381,12 @@ def solve(
         lazy={"items": lambda: _walk(sol, goal)},
         step=lambda state, label: label[1],  # sol.count(), sol.witnesses(): one item set each
         witness_of=lambda each: {"items": _walk(each, goal)},
+        labels=first_items(
+            "first i items",
+            [f"w{w} v{v}" for w, v in zip(wts, vals, strict=True)],
+            "capacity w",
+            goal=goal,
+        ),
     )
 
 

@@ -74,10 +74,11 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, state, wiring
+from ._run import WITH_FAST, check_symbols, pick, run, same_type, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -196,6 +197,7 @@ def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]
     return _as_type(a, [i for i, _ in pairs])
 
 
+@shows_auto
 def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     """The length of a longest common subsequence of ``a`` and ``b``, and one such sequence.
 
@@ -244,7 +246,9 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
-        value=int(sol.value), lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))}
+        value=int(sol.value),
+        lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))},
+        labels=prefixes(a, b, goal=goal, step=pair_step),
     )
 
 

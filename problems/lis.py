@@ -83,7 +83,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, wiring
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -212,6 +212,7 @@ def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[in
     return len(tails), chosen
 
 
+@shows_auto
 def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     """The length of a longest strictly increasing subsequence of *seq*, and its indices.
 

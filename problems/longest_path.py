@@ -53,10 +53,11 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, pick, run, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -166,6 +167,7 @@ def _fast(arcs: g.Arcs, order: list[int]) -> Solution:
     )
 
 
+@shows_auto
 def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> Solution:
     """The heaviest path in a directed acyclic graph.
 
@@ -214,7 +216,9 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
     def path() -> list[Node]:
         return [arcs.nodes[order[p]] for p in _walk(choices, n)]
 
-    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path})
+    ticks = (*(str(arcs.nodes[v]) for v in order), "end")  # positions in topological order
+    labels = Labels(("node, in topological order",), (ticks,), goal=n, step=lambda p, q: q)
+    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path}, labels=labels)
 
 
 PROBLEMS = (

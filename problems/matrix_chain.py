@@ -67,9 +67,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, show
 
-from ._run import WITH_FAST, pick, run, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -191,6 +192,7 @@ def fast_matrix_chain(dims: Sequence[int]) -> tuple[int, Any]:
     return int(cost[0, n - 1]), split
 
 
+@shows_auto
 def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     """The fewest scalar multiplications to multiply ``A1 ... An``, and the bracketing.
 
@@ -240,7 +242,9 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
     return sol.with_fields(
-        value=int(sol.value), lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)}
+        value=int(sol.value),
+        lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)},
+        labels=Labels(("first matrix i", "last matrix j"), goal=goal),
     )
 
 

@@ -86,7 +86,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_numbers, number_kind, show
 
-from ._run import WITH_FAST, check_memory, pick, run, state, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -281,6 +281,7 @@ def _fast(keys: list[Prob], gaps: list[Prob]) -> tuple[Prob, Any]:
     return (best_cost.item() if isinstance(best_cost, np.generic) else best_cost), root
 
 
+@shows_auto
 def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> Solution:
     """The least expected search cost of a BST on keys with probabilities *p*, gaps *q*.
 

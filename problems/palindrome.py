@@ -70,9 +70,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _strings
-from ._run import WITH_FAST, check_memory, check_symbols, pick, run, same_type, state, wiring
+from ._run import (
+    WITH_FAST,
+    check_memory,
+    check_symbols,
+    pick,
+    run,
+    same_type,
+    shows_auto,
+    state,
+    wiring,
+)
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -199,6 +210,7 @@ def _fast_table(s: Sequence[Hashable]) -> Any:
 _NAMES = ("pair", "skip_left", "skip_right")
 
 
+@shows_auto
 def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     """The length of a longest palindromic subsequence of *s*, and one.
 
@@ -257,7 +269,9 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
         picked = _indices(lambda i, j: state(choices, (i, j)), n)
         return same_type(seq, [seq[k] for k in picked])
 
-    return sol.with_fields(value=int(sol.value), lazy={"sequence": witness})
+    ends = tuple(str(x)[:3] for x in seq)  # row i and column j: the interval seq[i] .. seq[j]
+    labels = Labels(("from i", "to j"), (ends, ends), goal=goal)
+    return sol.with_fields(value=int(sol.value), lazy={"sequence": witness}, labels=labels)
 
 
 PROBLEMS = (

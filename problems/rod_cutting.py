@@ -59,9 +59,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import ENGINE, pick, run, wiring
+from ._run import ENGINE, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -140,6 +141,7 @@ def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
     return best, best_pieces
 
 
+@shows_auto
 def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Solution:
     """The most revenue from cutting a rod of length *n*, and the pieces.
 
@@ -182,7 +184,8 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
         strategy,
         visits=n + 1,
     )
-    return sol.with_fields(lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]})
+    pieces = {"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]}
+    return sol.with_fields(lazy=pieces, labels=Labels(("length",), goal=n, step=lambda j, i: j - i))
 
 
 PROBLEMS = (

@@ -69,10 +69,11 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, pick, run, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -189,6 +190,7 @@ def _fast(arcs: g.Arcs, t: int, dist: list[Number], pred: list[int]) -> Solution
     return dp.Solution(value, strategy="fast", lazy={"path": found})
 
 
+@shows_auto
 def solve(
     G: Any,
     source: Node,
@@ -254,7 +256,9 @@ def solve(
     def path() -> list[Node] | None:
         return None if value == _INF else [arcs.nodes[i] for i in _walk(choices, goal)]
 
-    return sol.with_fields(value=value, lazy={"path": path})
+    names = tuple(str(node) for node in arcs.nodes)
+    labels = Labels(("arcs used, at most k", "node v"), (None, names), goal=goal)
+    return sol.with_fields(value=value, lazy={"path": path}, labels=labels)
 
 
 PROBLEMS = (

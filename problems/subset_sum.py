@@ -73,9 +73,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import first_items
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -214,6 +215,7 @@ def _indices_from_rows(numbers: list[int], target: int) -> list[int] | None:
     return chosen
 
 
+@shows_auto
 def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Solution:
     """Whether some subset of *numbers* sums exactly to *target*, and which.
 
@@ -273,7 +275,9 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         path = sol.walk(goal, lambda state, label: label[1])
         return sorted(state[0] - 1 for state, (kind, _) in path if kind == "take")
 
-    return sol.with_fields(lazy={"indices": indices})
+    labels = first_items("first i numbers", [str(x) for x in xs], "target t", goal=goal,
+                         step=lambda state, label: label[1])  # fmt: skip
+    return sol.with_fields(lazy={"indices": indices}, labels=labels)
 
 
 PROBLEMS = (

@@ -90,7 +90,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, number_kind, show
 
-from ._run import WITH_FAST, check_memory, pick, run, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -346,6 +346,7 @@ def _fast(dist: Matrix) -> tuple[Number, list[int]]:
     return (value.item() if isinstance(value, np.generic) else value), tour
 
 
+@shows_auto
 def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution:
     """The shortest tour from city 0 through every city and back, and its order.
 

@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import show
 
-from ._run import WITH_FAST, pick, run, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -230,6 +230,7 @@ class _Ways(int):
         return int(self)
 
 
+@shows_auto
 def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solution:
     """Whether *text* splits into *words*, one split, and how many there are.
 

@@ -291,7 +291,7 @@ def test_compare_runs_every_strategy(capsys: pytest.CaptureFixture[str]) -> None
     for run_ in record["runs"]:
         sol = problem.solve(15, strategy=run_["strategy"])
         assert run_["value"] == sol.value
-        if sol.stats is not None:
+        if sol.stats:
             assert run_["calls"] == sol.stats.calls and run_["hits"] == sol.stats.hits
         assert run_["seconds"] >= 0 and run_["peak_bytes"] >= 0
     status, out, _ = run(capsys, "compare", "lcs", "ABCBDAB", "BDCABA")

@@ -20,6 +20,8 @@ DOCUMENTED = {
     "Store", "SQLiteStore", "RedisStore", "register_codec",
     # catalog
     "catalog", "Problem",
+    # seeing it (DESIGN.md "Seeing it")
+    "explain",
 }  # fmt: skip
 
 

@@ -65,6 +65,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .. import _explain_cli as explain
 from ..errors import DPError
 from . import bench, compare, list_, show, solve, trace
 from ._common import PROG, UsageError, _Parser
@@ -88,7 +89,7 @@ def _build_parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (list_, show, solve, trace, compare, bench):
+    for command in (list_, show, solve, trace, compare, bench, explain):
         command.add_parser(sub)
     return parser
 

@@ -261,16 +261,11 @@ def _picture(path: str, draw: Callable[[], None]) -> None:
 def _draw_table(problem: Problem, args: tuple[Any, ...], kwargs: dict[str, Any], path: str) -> None:
     from .. import _plot
 
-    rec, goal = _built(problem, args, kwargs)
-    sol = rec.solve(*goal, strategy="bottom_up")
-    if sol.table is None:
+    _built(problem, args, kwargs)  # a problem without a recurrence has no table
+    sol = problem.solve(*args, strategy="bottom_up", **kwargs)  # with the problem's axis labels
+    if getattr(sol, "table", None) is None:
         raise UsageError(f"{problem.name}: the bottom-up run kept no table to draw")
-    _picture(
-        path,
-        lambda: _plot.draw_table(
-            sol.table, path, title=f"{problem.name}: bottom-up table", goal=goal
-        ),
-    )
+    _picture(path, lambda: _plot.draw_solution(sol, path, title=f"{problem.name}: bottom-up table"))
 
 
 def _built(

@@ -172,7 +172,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 run.witness = _witness(problem, sol) or None
             except DPError:  # a strategy that cannot say its witness
                 run.witness = None
-            if sol.stats is not None:
+            if sol.stats:  # a fast run measures none
                 run.calls, run.hits = sol.stats.calls, sol.stats.hits
             bar.step(f"{strategy} (memory)")
             with _traced_memory() as peak:

@@ -80,6 +80,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 args.dag,
                 title=f"{problem.name}: subproblems ({args.strategy})",
                 goal=goal,
+                labels=_axis_labels(problem, call_args, kwargs),
             ),
         )
     limit = args.limit or max(trace.calls, 1)
@@ -143,3 +144,11 @@ def _tree(trace: Trace, limit: int) -> dict[str, Any]:
         "nodes": nodes,
         "fill_order": list(trace.fill_order),
     }
+
+
+def _axis_labels(problem: Any, call_args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The problem's names for the grid's axes (the letters of both strings, ...), if any."""
+    try:
+        return problem.solve(*call_args, strategy="bottom_up", **kwargs)._labels
+    except DPError:  # no table for this instance: numbered axes
+        return None

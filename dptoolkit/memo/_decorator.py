@@ -10,6 +10,7 @@ import asyncio
 import functools
 import inspect
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -92,9 +93,17 @@ def _decorate(func: object, opts: Options) -> Any:
     wrapper.cache_evict = cache_evict
     # the hit path's __get__ calls _bind(instance) (a C partial: no extra frame)
     wrapper._bind = functools.partial(instances.bind, wrapper)
+    wrapper._repr_html_ = functools.partial(_html_of, weakref.ref(wrapper))  # notebooks
     if is_async:
         _mark_coroutine_function(wrapper)
     return wrapper
+
+
+def _html_of(ref: weakref.ref[Any]) -> str:
+    """A memoized function in a notebook: its options and cache_info (see dptoolkit._html)."""
+    from .._html import memo_html
+
+    return memo_html(ref())
 
 
 def _mark_coroutine_function(wrapper: Any) -> None:

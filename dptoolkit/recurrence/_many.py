@@ -189,7 +189,7 @@ def derived(sol: Any, value: Any, choices: dict[Any, Any]) -> Any:
 
     Made with *sol*'s own class (a ``Solution``): this module imports none.
     """
-    plain = type(sol)(value, strategy=sol.strategy, stats=sol.stats, choices=choices)
+    plain = type(sol)(value, strategy=sol.strategy, stats=sol._stats, choices=choices)
     plain._goal, plain._ties, plain._hook = sol._goal, {}, sol._hook
     witness_of = sol._hook.witness_of
     if witness_of is None:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._labels import Labels, missing, strategy_text
+from .._shown import Shown
 from .._validate import check_int, show
 from ..errors import CycleError, InvalidInput, InvalidType
 from . import _many
@@ -80,7 +82,7 @@ class _Deferred:
 _KEEP: Any = object()  # with_fields(value=...) not given: keep the value
 
 
-class Solution:
+class Solution(Shown):
     """The answer of a solve: the value, how it was found, and its witness.
 
     Parameters
@@ -133,7 +135,8 @@ class Solution:
             raise InvalidType(f"strategy={show(strategy)} must be a string")
         self.value = value
         self.strategy = strategy
-        self.stats = stats
+        self._stats = stats
+        self._labels: Labels | None = None  # the table's axes, for pictures
         self._table = table
         self.choices: dict[Any, Any] = dict(choices) if choices is not None else {}
         self._choices_note = ""
@@ -162,10 +165,12 @@ class Solution:
 
     @property
     def table(self) -> Any:
-        """The filled table (numpy array or dict) of a bottom-up run, else ``None``."""
+        """The filled table (numpy array or dict) of a bottom-up run; else ``NotRecorded``."""
         table = self._table
         if isinstance(table, _Deferred):
             return table.get()
+        if table is None:
+            raise missing(self, "table")
         return table
 
     def with_fields(
@@ -177,6 +182,7 @@ class Solution:
         step: Callable[[Any, Any], Any] | None = None,
         witness_of: Callable[[Solution], Mapping[str, Any]] | None = None,
         count_by: Callable[[Solution], int] | None = None,
+        labels: Labels | None = None,
     ) -> Solution:
         """A new Solution like this one, with more witness fields (and maybe another value).
 
@@ -208,6 +214,8 @@ class Solution:
             witnesses, for problems where different choice paths give one
             witness (LCS: one subsequence, several embeddings); it must
             agree with ``len(set(...))`` of the witnesses' fields.
+        labels : optional
+            The table's axis names and ticks, for pictures; by default this one's.
 
         Returns
         -------
@@ -245,7 +253,7 @@ class Solution:
         new = Solution(
             self.value if value is _KEEP else value,
             strategy=self.strategy,
-            stats=self.stats,
+            stats=self._stats,
             witness=ready,
             lazy=later,
         )
@@ -254,6 +262,7 @@ class Solution:
         new._choices_note = self._choices_note
         new._goal, new._ties, new._kraw = self._goal, self._ties, self._kraw
         new._hook = self._hook.updated(step, witness_of, count_by)
+        new._labels = labels if labels is not None else self._labels
         return new
 
     def _recorded(self, goal: Any, ties: dict[Any, list[Any]] | None) -> None:
@@ -391,6 +400,8 @@ class Solution:
             value = lazy[name]()
             self.__dict__[name] = value
             return value
+        if name == "table":  # the property raised NotRecorded
+            raise missing(self, name)
         raise AttributeError(f"Solution has no field {name!r} (fields: {self._fields})")
 
     def as_dict(self) -> dict[str, Any]:
@@ -460,7 +471,7 @@ class Solution:
             state = step(state, label)
 
     def __repr__(self) -> str:
-        parts = [f"value={show(self.value)}", f"strategy={self.strategy!r}"]
+        parts = [f"value={show(self.value)}", f"strategy={strategy_text(self.strategy)}"]
         for name in self._fields:
             if name in self.__dict__:
                 parts.append(f"{name}={show(self.__dict__[name])}")
@@ -469,20 +480,17 @@ class Solution:
         return f"Solution({', '.join(parts)})"
 
 
-_RESERVED = frozenset(
-    {
-        "value",
-        "strategy",
-        "stats",
-        "table",
-        "choices",
-        "fields",
-        "as_dict",
-        "walk",
-        "with_fields",
-        "witnesses",
-        "k_best",
-    }
-)
+_RESERVED = Shown.NAMES | {
+    "value",
+    "strategy",
+    "table",
+    "choices",
+    "fields",
+    "as_dict",
+    "walk",
+    "with_fields",
+    "witnesses",
+    "k_best",
+}
 
 _NO_GOAL: Any = object()
