@@ -90,11 +90,9 @@ class Trace:
 
     Examples
     --------
-    >>> import dptoolkit as dp
-    >>> @dp.recurrence(states=lambda n: range(n + 1))
-    ... def fib(n):
-    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-    >>> t = fib.trace(4)
+    >>> from dptoolkit.problems import fibonacci
+    >>> fib, goal = fibonacci.build(4)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+    >>> t = fib.trace(*goal)
     >>> t.calls, t.hits, t.misses, t.fill_order
     (7, 2, 5, [1, 0, 2, 3, 4])
     >>> print(t.render())
@@ -181,11 +179,9 @@ class Trace:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence
-        ... def fib(n):
-        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-        >>> print(fib.trace(20, strategy="naive").render(max_nodes=3, values=False))
+        >>> from dptoolkit.problems import fibonacci
+        >>> fib, goal = fibonacci.build(20)
+        >>> print(fib.trace(*goal, strategy="naive").render(max_nodes=3, values=False))
         fib(20)
         ├── fib(19)
         │   ├── fib(18)
@@ -257,11 +253,9 @@ class Trace:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence
-        ... def fib(n):
-        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-        >>> g = fib.trace(5).graph()
+        >>> from dptoolkit.problems import fibonacci
+        >>> fib, goal = fibonacci.build(5)
+        >>> g = fib.trace(*goal).graph()
         >>> g.number_of_nodes(), g.number_of_edges(), sorted(g.successors(5))
         (6, 8, [3, 4])
         >>> g.nodes[3]["value"], g.nodes[3]["order"], g.nodes[3]["hits"]

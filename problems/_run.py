@@ -117,8 +117,9 @@ def run(
     strategy: str,
     *,
     visits: int | None = None,
+    k: int | None = None,
 ) -> Solution:
-    """``rec.solve(*goal, strategy=strategy)``, refused first when the run would be too big.
+    """``rec.solve(*goal, strategy=strategy, k=k)``, refused first when the run would be too big.
 
     A ``naive`` run is costed by :func:`naive_calls`. A ``bottom_up`` run
     fills every declared state, and a ``top_down`` run computes at most
@@ -133,6 +134,8 @@ def run(
             raise _too_many_states(strategy, "fill", filled)
     elif visits is not None and visits > TABLE_STATE_LIMIT:
         raise _too_many_states(strategy, "compute up to", visits)
+    if k is not None:
+        return rec.solve(*goal, strategy=strategy, k=k)
     return rec.solve(*goal, strategy=strategy)
 
 

@@ -81,7 +81,8 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers
 
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -263,7 +264,9 @@ def fast_coin_change(coins: Sequence[int], amount: int) -> int | float:
 
 
 @shows_auto
-def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solution:
+def solve(
+    coins: Sequence[int], amount: int, *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The fewest coins summing exactly to *amount*, and which coins.
 
     Parameters
@@ -273,7 +276,12 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     amount : int
         A non-negative amount.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"`` (a numpy row over a reduced amount).
+        ``"auto"`` is ``"fast"`` (a numpy row over a reduced amount);
+        ``"bottom_up"`` with *k*.
+    k : int, optional
+        Also find the *k* best ways to pay: ``sol.k_best``, best first, each
+        with its ``.coins`` (the entries are orders of paying, so two may
+        hold the same coins; ``fast`` is refused with *k*).
 
     Returns
     -------
@@ -281,6 +289,11 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
         ``.value`` is the number of coins (``math.inf`` when the amount
         cannot be paid); ``.coins`` lists them in ascending order (``None``
         when it cannot be paid), computed on first access.
+        ``sol.count()`` and ``sol.witnesses()``: the distinct fewest-coin
+        payments as multisets (``.coins`` ascending: ``[1, 2]`` and ``[2, 1]``
+        are one), 0 and none when the amount cannot be paid; an ``auto``
+        answer re-solves with ``bottom_up`` for them, a ``fast`` one
+        refuses them.
 
     Raises
     ------
@@ -300,15 +313,21 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
     200000000000000
     """
     denominations, amount = _check(coins, amount)
-    strategy = pick(strategy, STRATEGIES, problem="coin_change")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="coin_change", k=k)
     if strategy == "fast":
-        return _solve_fast(denominations, amount)
+        return engine_later(
+            _solve_fast(denominations, amount),
+            asked,
+            lambda: solve(denominations, amount, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(denominations, amount)
     sol = run(
         rec,
         goal,
         strategy,
         visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
+        k=k,
     )
 
     def paid() -> list[int] | None:
@@ -316,8 +335,42 @@ def solve(coins: Sequence[int], amount: int, *, strategy: str = "auto") -> Solut
             return None
         return sorted(coin for _, coin in sol.walk(amount, lambda a, coin: a - coin))
 
+    def coins_of(each: Solution) -> dict[str, list[int]]:
+        return {"coins": sorted(coin for _, coin in each.walk(amount, lambda a, coin: a - coin))}
+
     labels = Labels(("amount",), goal=amount, step=lambda a, coin: a - coin)
-    return sol.with_fields(lazy={"coins": paid}, labels=labels)
+    return sol.with_fields(
+        lazy={"coins": paid},
+        labels=labels,
+        step=lambda a, coin: a - coin,
+        witness_of=coins_of,
+        count_by=lambda _: _multisets(denominations, amount),  # coins, not orders of paying
+    )
+
+
+def _multisets(coins: list[int], amount: int) -> int:
+    """The number of distinct fewest-coin multisets paying *amount* (0 when none does).
+
+    Every part of a fewest-coin multiset is a fewest-coin multiset of its own
+    sum, so with ``F`` the fewest-coin table, the multisets of ``a`` using the
+    first ``i`` denominations number ``N(a, i) = N(a, i - 1) + N(a - c_i, i)``,
+    the second term only when paying ``c_i`` last is optimal
+    (``F(a - c_i) + 1 == F(a)``). ``O(amount x coins)``.
+
+    >>> _multisets([1, 2, 3], 4), _multisets([2], 3)
+    (2, 0)
+    """
+    fewest: list[int | float] = [0] + [math.inf] * amount
+    for a in range(1, amount + 1):
+        fewest[a] = min((fewest[a - c] + 1 for c in coins if c <= a), default=math.inf)
+    if fewest[amount] == math.inf:
+        return 0
+    ways = [1] + [0] * amount  # over the denominations seen so far
+    for c in sorted(set(coins)):
+        for a in range(c, amount + 1):
+            if fewest[a - c] + 1 == fewest[a]:
+                ways[a] += ways[a - c]
+    return ways[amount]
 
 
 PROBLEMS = (

@@ -91,7 +91,8 @@ from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, shows_auto, state
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -293,7 +294,9 @@ def fast_operations(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Operat
 
 
 @shows_auto
-def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
+def solve(
+    a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The Levenshtein distance from ``a`` to ``b``, with an edit script.
 
     Parameters
@@ -302,14 +305,19 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
         ``str``, ``bytes``, ``list`` or ``tuple`` (any iterable is read once);
         items are compared with ``==`` and must be hashable.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* cheapest edit scripts: ``sol.k_best``, best first,
+        each with its ``.operations`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value``: the distance (an ``int``). ``.operations``: the edit
         script, a list of ``(kind, i, j)`` (see the module docstring),
-        built on first access.
+        built on first access. ``sol.count()`` and ``sol.witnesses()``: the
+        distinct optimal scripts (an ``auto`` answer re-solves with
+        ``bottom_up`` for them, a ``fast`` one refuses them).
 
     Raises
     ------
@@ -329,21 +337,39 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     """
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    strategy = pick(strategy, STRATEGIES, problem="edit_distance")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="edit_distance", k=k)
     if strategy == "fast":
         codes = _strings.encode(a, b)
-        return dp.Solution(
-            _strings.levenshtein(*codes),
-            strategy="fast",
-            lazy={"operations": lambda: _strings.edit_operations(*codes)},
+        return engine_later(
+            dp.Solution(
+                _strings.levenshtein(*codes),
+                strategy="fast",
+                lazy={"operations": lambda: _strings.edit_operations(*codes)},
+            ),
+            asked,
+            lambda: solve(a, b, strategy="bottom_up"),
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1), k=k)
     choices = sol.choices
     labels = prefixes(a, b, goal=goal, step=pair_step)
     return sol.with_fields(
-        value=int(sol.value), lazy={"operations": lambda: _walk(choices, *goal)}, labels=labels
+        value=int(sol.value),
+        lazy={"operations": lambda: _walk(choices, *goal)},
+        labels=labels,
+        step=_step,  # one edit script per choice path
+        witness_of=lambda each: {"operations": _walk(each.choices, *goal)},
     )
+
+
+def _step(state: tuple[int, int], kind: str) -> tuple[int, int]:
+    i, j = state
+    if kind == "delete":
+        return i - 1, j
+    if kind == "insert":
+        return i, j - 1
+    return i - 1, j - 1
 
 
 PROBLEMS = (

@@ -75,7 +75,8 @@ from typing import TYPE_CHECKING, Any
 import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
-from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -234,7 +235,9 @@ def _fast(srt: _Sorted) -> tuple[Number, list[bool]]:
 
 
 @shows_auto
-def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
+def solve(
+    intervals: Sequence[Interval], *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The heaviest set of pairwise compatible intervals, and their positions.
 
     Parameters
@@ -244,6 +247,11 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
         (an interval of negative weight is never worth taking).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : int, optional
+        Also find the *k* best schedules: ``sol.k_best``, best first, each
+        with its witness field (``fast`` is refused with *k*; ``auto`` runs
+        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
+        ``auto`` answer re-solve with ``bottom_up``.
 
     Returns
     -------
@@ -270,18 +278,23 @@ def solve(intervals: Sequence[Interval], *, strategy: str = "auto") -> Solution:
     0
     """
     jobs = _check(intervals)
-    strategy = pick(strategy, STRATEGIES, problem="interval_scheduling")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="interval_scheduling", k=k)
     n = len(jobs)
     if strategy == "fast":
         srt = _Sorted(jobs)
         value, take = _fast(srt)
-        return dp.Solution(
-            value, strategy="fast", lazy={"indices": lambda: _walk(take, None, srt, n)}
+        return engine_later(
+            dp.Solution(
+                value, strategy="fast", lazy={"indices": lambda: _walk(take, None, srt, n)}
+            ),
+            asked,
+            lambda: solve(jobs, strategy="bottom_up"),
         )
     rec, goal = _recurrence(jobs)
     srt = _Sorted(jobs)
     p = srt.p
-    sol = run(rec, goal, strategy, visits=n + 1)
+    sol = run(rec, goal, strategy, visits=n + 1, k=k)
     choices = sol.choices
     return sol.with_fields(
         lazy={"indices": lambda: _walk(None, lambda j: state(choices, (j,)), srt, n)},

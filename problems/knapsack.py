@@ -89,7 +89,8 @@ import dptoolkit as dp
 from dptoolkit._labels import first_items
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -315,6 +316,7 @@ def solve(
     *,
     unbounded: bool = False,
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The most valuable set of items whose total weight is at most *capacity*.
 
@@ -329,7 +331,10 @@ def solve(
     unbounded : bool
         Allow any number of copies of each item.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* best loads: ``sol.k_best``, best first, each with
+        its ``.items`` (``fast`` is refused with *k*).
 
     Returns
     -------
@@ -337,6 +342,9 @@ def solve(
         ``.value`` is the best total value; ``.items`` the chosen item
         indices (0-based, ascending, repeated for unbounded), computed on
         first access, so asking only for ``.value`` never pays for it.
+        ``sol.count()`` and ``sol.witnesses()``: the distinct optimal item
+        lists (multisets, for unbounded); an ``auto`` answer re-solves with
+        ``bottom_up`` for them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -356,7 +364,8 @@ def solve(
     (9, [1, 2])
     """
     wts, vals, cap, unbounded = _check(weights, values, capacity, unbounded)
-    strategy = pick(strategy, STRATEGIES, problem="knapsack")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="knapsack", k=k)
     if strategy == "fast":
         small, room = _reduced(wts, cap, unbounded)
         check_memory("capacity", capacity, 32 * (room + 1))  # the row and its buffers
@@ -367,7 +376,11 @@ def solve(
             _, take = _fast(small, vals, room, unbounded, record=True)
             return _walk_table(take, small, room, unbounded)
 
-        return dp.Solution(value, strategy="fast", lazy={"items": items})
+        return engine_later(
+            dp.Solution(value, strategy="fast", lazy={"items": items}),
+            asked,
+            lambda: solve(wts, vals, cap, unbounded=unbounded, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(wts, vals, cap, unbounded)
 
     states = (len(wts) + 1) * (cap + 1)
@@ -376,6 +389,7 @@ def solve(
         goal,
         strategy,
         visits=states if unbounded else min(states, 2 ** (len(wts) + 1)),
+        k=k,
     )
     return sol.with_fields(
         lazy={"items": lambda: _walk(sol, goal)},

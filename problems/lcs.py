@@ -78,7 +78,8 @@ from dptoolkit._labels import pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _strings
-from ._run import WITH_FAST, check_symbols, pick, run, same_type, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -198,7 +199,9 @@ def fast_lcs(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Hashable]
 
 
 @shows_auto
-def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
+def solve(
+    a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The length of a longest common subsequence of ``a`` and ``b``, and one such sequence.
 
     Parameters
@@ -206,13 +209,21 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     a, b : sequence of hashable
         ``str``, ``bytes``, ``list`` or ``tuple`` (any iterable is read once).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* best choice paths: ``sol.k_best``, best first, each
+        with its ``.sequence`` (two paths may spell one sequence; ``fast``
+        is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value``: the length. ``.sequence``: one LCS, of ``a``'s type
         (``str``, ``bytes``, ``tuple``, else ``list``), built on first access.
+        ``sol.witnesses()``: every distinct longest common subsequence, and
+        ``sol.count()`` their number (distinct sequences, not embeddings); an
+        ``auto`` answer re-solves with ``bottom_up`` for them, a ``fast`` one
+        refuses them.
 
     Raises
     ------
@@ -232,24 +243,70 @@ def solve(a: Sequence[Hashable], b: Sequence[Hashable], *, strategy: str = "auto
     """
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    strategy = pick(strategy, STRATEGIES, problem="lcs")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="lcs", k=k)
     if strategy == "fast":
         codes = _strings.encode(a, b)
 
         def sequence() -> Sequence[Hashable]:
             return _as_type(a, [i for i, _ in _strings.lcs_pairs(*codes)])
 
-        return dp.Solution(
-            _strings.lcs_length(*codes), strategy="fast", lazy={"sequence": sequence}
+        return engine_later(
+            dp.Solution(_strings.lcs_length(*codes), strategy="fast", lazy={"sequence": sequence}),
+            asked,
+            lambda: solve(a, b, strategy="bottom_up"),
         )
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1), k=k)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value),
         lazy={"sequence": lambda: _as_type(a, _walk(choices, *goal))},
+        step=_step,
+        witness_of=lambda each: {"sequence": _as_type(a, _walk(each.choices, *goal))},
+        count_by=lambda _: _distinct(a, b),  # sequences, not embeddings
         labels=prefixes(a, b, goal=goal, step=pair_step),
     )
+
+
+def _step(state: tuple[int, int], label: str) -> tuple[int, int]:
+    i, j = state
+    if label == "skip_a":
+        return i - 1, j
+    if label == "skip_b":
+        return i, j - 1
+    return i - 1, j - 1
+
+
+def _distinct(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """The number of distinct longest common subsequences, in ``O(len(a) len(b))``.
+
+    With ``L`` the LCS length and ``N`` the count of distinct ones of two
+    prefixes: when the last items agree every LCS ends with it, so
+    ``N(i, j) = N(i-1, j-1)``; else ``N`` comes from the longer side, or both
+    when they tie, less what both share: the LCSs of ``a[:i-1]`` and
+    ``b[:j-1]`` when those are as long.
+
+    >>> _distinct("aabb", "ab"), _distinct("abc", "acb")
+    (1, 2)
+    """
+    m = len(b)
+    length = [[0] * (m + 1) for _ in range(len(a) + 1)]
+    count = [[1] * (m + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        up_l, row_l = length[i - 1], length[i]
+        up_n, row_n = count[i - 1], count[i]
+        for j in range(1, m + 1):
+            if a[i - 1] == b[j - 1]:
+                row_l[j], row_n[j] = up_l[j - 1] + 1, up_n[j - 1]
+            elif up_l[j] > row_l[j - 1]:
+                row_l[j], row_n[j] = up_l[j], up_n[j]
+            elif up_l[j] < row_l[j - 1]:
+                row_l[j], row_n[j] = row_l[j - 1], row_n[j - 1]
+            else:
+                shared = up_n[j - 1] if up_l[j - 1] == up_l[j] else 0
+                row_l[j], row_n[j] = up_l[j], up_n[j] + row_n[j - 1] - shared
+    return count[len(a)][m]
 
 
 PROBLEMS = (

@@ -57,7 +57,8 @@ from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -168,7 +169,9 @@ def _fast(arcs: g.Arcs, order: list[int]) -> Solution:
 
 
 @shows_auto
-def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> Solution:
+def solve(
+    G: Any, *, weight: str | None = "weight", strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The heaviest path in a directed acyclic graph.
 
     Parameters
@@ -180,13 +183,20 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
     weight : str or None
         The edge attribute holding the weight (missing means 1).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"`` (one pass in topological order).
+        ``"auto"`` is ``"fast"`` (one pass in topological order);
+        ``"bottom_up"`` with *k*.
+    k : int, optional
+        Also find the *k* heaviest paths: ``sol.k_best``, best first, each
+        with its ``.path`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value``: the total weight. ``.path``: its nodes (``[]`` for an
-        empty graph).
+        empty graph). ``sol.count()`` and ``sol.witnesses()``: the distinct
+        heaviest paths (node lists; a single node is a path); an ``auto``
+        answer re-solves with ``bottom_up`` for them, a ``fast`` one
+        refuses them.
 
     Raises
     ------
@@ -205,12 +215,15 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
     (7, ['a', 'b', 'c'])
     """
     arcs, order, pos = _check(G, weight)
-    strategy = pick(strategy, STRATEGIES, problem="longest_path")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="longest_path", k=k)
     if strategy == "fast":
-        return _fast(arcs, order)
+        return engine_later(
+            _fast(arcs, order), asked, lambda: solve(G, weight=weight, strategy="bottom_up")
+        )
     n = arcs.n
     rec, goal = _recurrence(arcs, order, pos)
-    sol = run(rec, goal, strategy, visits=n + 1)
+    sol = run(rec, goal, strategy, visits=n + 1, k=k)
     choices = sol.choices
 
     def path() -> list[Node]:
@@ -218,7 +231,13 @@ def solve(G: Any, *, weight: str | None = "weight", strategy: str = "auto") -> S
 
     ticks = (*(str(arcs.nodes[v]) for v in order), "end")  # positions in topological order
     labels = Labels(("node, in topological order",), (ticks,), goal=n, step=lambda p, q: q)
-    return sol.with_fields(value=arcs.number(sol.value), lazy={"path": path}, labels=labels)
+    return sol.with_fields(
+        value=arcs.number(sol.value),
+        lazy={"path": path},
+        labels=labels,
+        step=lambda p, came: came,  # one path per choice path: its end, then each predecessor
+        witness_of=lambda each: {"path": [arcs.nodes[order[p]] for p in _walk(each.choices, n)]},
+    )
 
 
 PROBLEMS = (

@@ -70,7 +70,8 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, show
 
-from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -193,7 +194,7 @@ def fast_matrix_chain(dims: Sequence[int]) -> tuple[int, Any]:
 
 
 @shows_auto
-def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
+def solve(dims: Sequence[int], *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The fewest scalar multiplications to multiply ``A1 ... An``, and the bracketing.
 
     Parameters
@@ -203,13 +204,19 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
         One dimension is the empty chain (``n = 0``): it costs 0 and its
         order is ``""``, as the empty product is the identity.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"``.
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* cheapest bracketings: ``sol.k_best``, best first,
+        each with its ``.order`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value``: the minimal cost (``int``). ``.order``: the bracketing
         as text, e.g. ``'((A1A2)A3)'``, built on first access.
+        ``sol.count()`` and ``sol.witnesses()``: the distinct cheapest
+        bracketings; an ``auto`` answer re-solves with ``bottom_up`` for
+        them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -229,21 +236,28 @@ def solve(dims: Sequence[int], *, strategy: str = "auto") -> Solution:
     (0, '')
     """
     d = _check(dims)
-    strategy = pick(strategy, STRATEGIES, problem="matrix_chain")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="matrix_chain", k=k)
     n = len(d) - 1
     if strategy == "fast":
         value, split = fast_matrix_chain(d)
-        return dp.Solution(
-            value,
-            strategy="fast",
-            lazy={"order": lambda: _order(lambda i, j: int(split[i, j]), n)},
+        return engine_later(
+            dp.Solution(
+                value,
+                strategy="fast",
+                lazy={"order": lambda: _order(lambda i, j: int(split[i, j]), n)},
+            ),
+            asked,
+            lambda: solve(d, strategy="bottom_up"),
         )
     rec, goal = build(d)
-    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, k=k)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value),
         lazy={"order": lambda: _order(lambda i, j: state(choices, (i, j)), n)},
+        step=lambda ij, m: [(ij[0], m), (m + 1, ij[1])],  # a split: one bracketing per tree
+        witness_of=lambda each: {"order": _order(lambda i, j: state(each.choices, (i, j)), n)},
         labels=Labels(("first matrix i", "last matrix j"), goal=goal),
     )
 

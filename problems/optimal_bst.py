@@ -86,7 +86,8 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_numbers, number_kind, show
 
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -282,7 +283,9 @@ def _fast(keys: list[Prob], gaps: list[Prob]) -> tuple[Prob, Any]:
 
 
 @shows_auto
-def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> Solution:
+def solve(
+    p: Sequence[float], q: Sequence[float], *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The least expected search cost of a BST on keys with probabilities *p*, gaps *q*.
 
     Parameters
@@ -296,6 +299,11 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
         numbers). Together they must sum to 1 within :data:`TOLERANCE`.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : int, optional
+        Also find the *k* best trees: ``sol.k_best``, best first, each
+        with its witness field (``fast`` is refused with *k*; ``auto`` runs
+        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
+        ``auto`` answer re-solve with ``bottom_up``.
 
     Returns
     -------
@@ -321,16 +329,23 @@ def solve(p: Sequence[float], q: Sequence[float], *, strategy: str = "auto") -> 
     True
     """
     keys, gaps = _check(p, q)
-    strategy = pick(strategy, STRATEGIES, problem="optimal_bst")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="optimal_bst", k=k)
     n = len(keys)
     if strategy == "fast":
         check_memory("p", p, 20 * (n + 1) ** 2, shown=f"<{n} keys>")
         value, roots = _fast(keys, gaps)
-        return dp.Solution(
-            value, strategy="fast", lazy={"tree": lambda: _tree(lambda i, j: int(roots[i, j]), n)}
+        return engine_later(
+            dp.Solution(
+                value,
+                strategy="fast",
+                lazy={"tree": lambda: _tree(lambda i, j: int(roots[i, j]), n)},
+            ),
+            asked,
+            lambda: solve(p, q, strategy="bottom_up"),
         )
     rec, goal = _recurrence(keys, gaps)
-    sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2)
+    sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2, k=k)
     choices = sol.choices
     return sol.with_fields(
         lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)},

@@ -73,11 +73,11 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 
 from . import _strings
+from ._answers import engine_later, pick_k
 from ._run import (
     WITH_FAST,
     check_memory,
     check_symbols,
-    pick,
     run,
     same_type,
     shows_auto,
@@ -211,7 +211,7 @@ _NAMES = ("pair", "skip_left", "skip_right")
 
 
 @shows_auto
-def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
+def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The length of a longest palindromic subsequence of *s*, and one.
 
     Parameters
@@ -220,6 +220,12 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
         ``str``, ``bytes``, ``list`` or ``tuple`` (any iterable is read once).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : int, optional
+        Also find the *k* best choice paths: ``sol.k_best``, best first, each
+        with its ``.sequence`` (two paths may spell one palindrome; ``fast`` is
+        refused with *k*, ``auto`` runs ``bottom_up``). ``sol.count()`` and
+        ``sol.witnesses()``: the distinct longest palindromic subsequences (an
+        ``auto`` answer re-solves with ``bottom_up`` for them).
 
     Returns
     -------
@@ -247,7 +253,8 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
     'racecar'
     """
     seq = _check(s)
-    strategy = pick(strategy, STRATEGIES, problem="palindrome")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="palindrome", k=k)
     n = len(seq)
     if n == 0:
         return dp.Solution(0, strategy=strategy, witness={"sequence": same_type(seq, [])})
@@ -260,9 +267,13 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
             picked = _indices(lambda i, j: _NAMES[labels[i, j]], n)
             return same_type(seq, [seq[k] for k in picked])
 
-        return dp.Solution(_strings.lcs_length(a, b), strategy="fast", lazy={"sequence": sequence})
+        return engine_later(
+            dp.Solution(_strings.lcs_length(a, b), strategy="fast", lazy={"sequence": sequence}),
+            asked,
+            lambda: solve(seq, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(seq)
-    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, k=k)
     choices = sol.choices
 
     def witness() -> Sequence[Hashable]:
@@ -271,7 +282,65 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto") -> Solution:
 
     ends = tuple(str(x)[:3] for x in seq)  # row i and column j: the interval seq[i] .. seq[j]
     labels = Labels(("from i", "to j"), (ends, ends), goal=goal)
-    return sol.with_fields(value=int(sol.value), lazy={"sequence": witness}, labels=labels)
+
+    def sequence_of(each: Solution) -> dict[str, Sequence[Hashable]]:
+        picked = _indices(lambda i, j: state(each.choices, (i, j)), n)
+        return {"sequence": same_type(seq, [seq[k] for k in picked])}
+
+    return sol.with_fields(
+        value=int(sol.value),
+        lazy={"sequence": witness},
+        labels=labels,
+        step=_step,
+        witness_of=sequence_of,
+        count_by=lambda _: _distinct(seq),  # palindromes, not their embeddings
+    )
+
+
+def _step(state: State, label: str) -> State | None:
+    i, j = state
+    if label == "skip_left":
+        return i + 1, j
+    if label == "skip_right":
+        return i, j - 1
+    return (i + 1, j - 1) if j > i + 1 else None
+
+
+def _distinct(s: Sequence[Hashable]) -> int:
+    """The number of distinct longest palindromic subsequences of a non-empty *s*.
+
+    With ``L`` and ``N`` the length and the count over ``s[i..j]``: equal ends
+    begin and end every longest one, so ``N(i, j) = N(i+1, j-1)``; else the
+    longer side's, or both sides' less those of ``s[i+1..j-1]`` when that is as
+    long (a palindrome in both sides that used ``s[j]`` and ``s[i]`` would
+    begin with both, and they differ). ``O(n^2)``.
+
+    >>> _distinct("abca"), _distinct("ab"), _distinct("aab")
+    (2, 2, 1)
+    """
+    n = len(s)
+    length = [[0] * n for _ in range(n)]
+    count = [[1] * n for _ in range(n)]  # the empty inner interval: one (empty) palindrome
+    for i in range(n - 1, -1, -1):
+        length[i][i] = 1
+        for j in range(i + 1, n):
+            if s[i] == s[j]:
+                inner = (length[i + 1][j - 1], count[i + 1][j - 1]) if j > i + 1 else (0, 1)
+                length[i][j], count[i][j] = inner[0] + 2, inner[1]
+                continue
+            down, left = length[i + 1][j], length[i][j - 1]
+            if down != left:
+                pick_ij = (i + 1, j) if down > left else (i, j - 1)
+                length[i][j], count[i][j] = (
+                    length[pick_ij[0]][pick_ij[1]],
+                    count[pick_ij[0]][pick_ij[1]],
+                )
+                continue
+            shared = 0
+            if j > i + 1 and length[i + 1][j - 1] == down:
+                shared = count[i + 1][j - 1]
+            length[i][j], count[i][j] = down, count[i + 1][j] + count[i][j - 1] - shared
+    return count[0][n - 1]
 
 
 PROBLEMS = (

@@ -62,7 +62,8 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
-from ._run import ENGINE, pick, run, shows_auto, wiring
+from ._answers import pick_k
+from ._run import ENGINE, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -142,7 +143,9 @@ def brute_force(prices: Sequence[Number], n: int) -> tuple[Number, list[int]]:
 
 
 @shows_auto
-def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Solution:
+def solve(
+    prices: Sequence[Number], n: int, *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The most revenue from cutting a rod of length *n*, and the pieces.
 
     Parameters
@@ -154,12 +157,18 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
         The rod's length, a non-negative integer.
     strategy : {"auto", "naive", "top_down", "bottom_up"}
         ``"auto"`` is ``"bottom_up"``.
+    k : int, optional
+        Also find the *k* best cuttings: ``sol.k_best``, best first, each
+        with its ``.pieces``.
 
     Returns
     -------
     dp.Solution
         ``.value`` is the best revenue; ``.pieces`` the piece lengths in the
-        order they are cut off, computed on first access.
+        order they are cut off, computed on first access. ``sol.count()``
+        and ``sol.witnesses()``: the distinct best cuttings, as the pieces
+        read in order (``[1, 2]`` and ``[2, 1]`` cut a rod of 3 at different
+        places: two cuttings).
 
     Raises
     ------
@@ -176,16 +185,15 @@ def solve(prices: Sequence[Number], n: int, *, strategy: str = "auto") -> Soluti
     [1, 1, 1, 1, 1, 1, 1, 1]
     """
     table, n = _check(prices, n)
-    strategy = pick(strategy, STRATEGIES, problem="rod_cutting")
+    strategy, k = pick_k(strategy, STRATEGIES, problem="rod_cutting", k=k)
     rec, goal = _recurrence(table, n)
-    sol = run(
-        rec,
-        goal,
-        strategy,
-        visits=n + 1,
+    sol = run(rec, goal, strategy, visits=n + 1, k=k)
+    return sol.with_fields(
+        lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]},
+        step=lambda j, i: j - i,  # one cutting (pieces in order) per choice path
+        witness_of=lambda each: {"pieces": [i for _, i in each.walk(n, lambda j, i: j - i)]},
+        labels=Labels(("length",), goal=n, step=lambda j, i: j - i),
     )
-    pieces = {"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]}
-    return sol.with_fields(lazy=pieces, labels=Labels(("length",), goal=n, step=lambda j, i: j - i))
 
 
 PROBLEMS = (

@@ -73,7 +73,8 @@ from dptoolkit._labels import Labels
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -198,6 +199,7 @@ def solve(
     *,
     weight: str | None = "weight",
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The lightest path from ``source`` to ``target``; negative weights allowed.
 
@@ -213,7 +215,12 @@ def solve(
         weighs every edge 1.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"`` (Dijkstra, or queue-based Bellman-Ford when
-        a weight is negative).
+        a weight is negative); ``"bottom_up"`` with *k*.
+    k : int, optional
+        Also find the *k* lightest walks of at most ``V - 1`` arcs:
+        ``sol.k_best``, best first, each with its ``.path`` (two entries may
+        be one walk, placed differently in the rounds; ``fast`` is refused
+        with *k*).
 
     Returns
     -------
@@ -221,7 +228,12 @@ def solve(
         ``.value``: the distance (``int`` when every weight is an ``int``,
         exact for ``Fraction`` and ``Decimal`` weights, ``math.inf`` when
         ``target`` is unreachable). ``.path``: the nodes from ``source`` to
-        ``target``, or ``None`` when unreachable.
+        ``target``, or ``None`` when unreachable. ``sol.witnesses()``:
+        every distinct lightest walk of at most ``V - 1`` arcs (the simple
+        shortest paths, and with zero-weight cycles the walks through them),
+        ``sol.count()`` their number (0 when unreachable); an ``auto``
+        answer re-solves with ``bottom_up`` for them, a ``fast`` one
+        refuses them.
 
     Raises
     ------
@@ -244,12 +256,17 @@ def solve(
     inf
     """
     arcs, s, t = _check(G, source, target, weight)
-    strategy = pick(strategy, STRATEGIES, problem="shortest_path")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="shortest_path", k=k)
     dist, pred = paths.bellman_ford(arcs, s)  # raises on a negative cycle, for every strategy
     if strategy == "fast":
-        return _fast(arcs, t, dist, pred)
+        return engine_later(
+            _fast(arcs, t, dist, pred),
+            asked,
+            lambda: solve(G, source, target, weight=weight, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(arcs, s, t)
-    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n)
+    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n, k=k)
     value = arcs.number(sol.value)
     choices = sol.choices
 
@@ -258,7 +275,42 @@ def solve(
 
     names = tuple(str(node) for node in arcs.nodes)
     labels = Labels(("arcs used, at most k", "node v"), (None, names), goal=goal)
-    return sol.with_fields(value=value, lazy={"path": path}, labels=labels)
+    return sol.with_fields(
+        value=value,
+        lazy={"path": path},
+        labels=labels,
+        step=_step,
+        witness_of=lambda each: {"path": [arcs.nodes[i] for i in _walk(each.choices, goal)]},
+        count_by=lambda _: _walks(arcs, s, t),  # walks, not the rounds they are placed in
+    )
+
+
+def _step(state: State, came: int | None) -> State:
+    k, v = state
+    return k - 1, v if came is None else came
+
+
+def _walks(arcs: g.Arcs, s: int, t: int) -> int:
+    """The number of distinct lightest walks from s to t of at most ``V - 1`` arcs.
+
+    Each such walk ends with one arc ``u -> t`` that is tight (the walk to
+    ``u`` before it is a lightest one of one arc fewer), or is the walk of no
+    arc when ``s == t``; so, round by round, ``C(k, v) = [v == s] + sum of
+    C(k - 1, u)`` over the tight arcs ``u -> v``, ``C(0, v) = [v == s]``.
+    """
+    n, into, inf = arcs.n, arcs.into, arcs.inf
+    dist: list[Any] = [inf] * n
+    dist[s] = 0
+    count = [int(v == s) for v in range(n)]
+    for _ in range(max(n - 1, 0)):
+        new_dist = [min([dist[v], *(dist[u] + w for u, w in into[v])]) for v in range(n)]
+        count = [
+            int(v == s)
+            + sum(count[u] for u, w in into[v] if dist[u] != inf and dist[u] + w == new_dist[v])
+            for v in range(n)
+        ]
+        dist = new_dist
+    return 0 if dist[t] == inf else count[t]
 
 
 PROBLEMS = (

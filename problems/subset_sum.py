@@ -10,8 +10,7 @@ Notes
 Recurrence: ``reach(i, t)`` is true when some subset of the first ``i``
 numbers sums to ``t``; the last of them is left out or used::
 
-    reach(i, 0) = True
-    reach(0, t) = False                                        (t > 0)
+    reach(0, t) = (t == 0)
     reach(i, t) = reach(i - 1, t) or reach(i - 1, t - x[i-1])  (using x[i-1] <= t)
 
 The answer is ``reach(n, target)``. Ties go to *leave out*, so the witness
@@ -74,8 +73,9 @@ from typing import TYPE_CHECKING
 
 import dptoolkit as dp
 from dptoolkit._labels import first_items
-from dptoolkit._validate import check_int, check_numbers
+from dptoolkit._validate import check_int, check_numbers, show
 
+from ._answers import engine_later
 from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
@@ -98,10 +98,8 @@ def _recurrence(xs: list[int], target: int) -> tuple[Recurrence, State]:
 
     @dp.recurrence(states=lambda i, t: dp.grid(i + 1, t + 1))
     def reach(i: int, t: int) -> bool:
-        if t == 0:
-            return True
-        if i == 0:
-            return False
+        if i == 0:  # down to i == 0 even from t == 0: zeros make subsets too (count())
+            return t == 0
         x = xs[i - 1]
         options = [(reach(i - 1, t), ("skip", (i - 1, t)))]
         if x <= t:
@@ -216,7 +214,9 @@ def _indices_from_rows(numbers: list[int], target: int) -> list[int] | None:
 
 
 @shows_auto
-def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Solution:
+def solve(
+    numbers: Sequence[int], target: int, *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """Whether some subset of *numbers* sums exactly to *target*, and which.
 
     Parameters
@@ -227,13 +227,19 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         A non-negative integer.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"`` (the big-integer bitset).
+    k : None
+        Refused (``InvalidInput``): a yes-or-no answer has no K best.
 
     Returns
     -------
     dp.Solution
         ``.value`` is ``True`` or ``False``; ``.indices`` the 0-based indices
         of one such subset in ascending order (``None`` when there is none),
-        computed on first access.
+        computed on first access. ``sol.count()`` and ``sol.witnesses()``:
+        every subset (of indices: equal numbers at two places are two
+        subsets) that sums to *target*, 0 and none for ``False``; an
+        ``auto`` answer re-solves with ``bottom_up`` for them, a ``fast``
+        one refuses them.
 
     Raises
     ------
@@ -251,11 +257,21 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
     [1, 3]
     """
     xs, target = _check(numbers, target)
+    if k is not None:
+        raise dp.InvalidInput(
+            f"k={show(k)}: subset_sum answers yes or no, there are no K best to rank; "
+            "count() and witnesses() give every subset that reaches the target"
+        )
+    asked = strategy
     strategy = pick(strategy, STRATEGIES, problem="subset_sum")
     if strategy == "fast":
         scaled = _scaled(xs, target)
         if scaled is None:
-            return dp.Solution(False, strategy="fast", witness={"indices": None})
+            return engine_later(
+                dp.Solution(False, strategy="fast", witness={"indices": None}),
+                asked,
+                lambda: solve(xs, target, strategy="bottom_up"),
+            )
         small, t = scaled
         check_memory("target", target, 4 * (t // 8 + 1))  # the bitset and its shifted copies
 
@@ -263,7 +279,11 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
             check_memory("target", target, (len(small) + 1) * (t // 8 + 1))  # every row
             return _indices_from_rows(small, t)
 
-        return dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": from_rows})
+        return engine_later(
+            dp.Solution(_reaches(small, t), strategy="fast", lazy={"indices": from_rows}),
+            asked,
+            lambda: solve(xs, target, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(xs, target)
 
     states = (len(xs) + 1) * (target + 1)
@@ -275,9 +295,18 @@ def solve(numbers: Sequence[int], target: int, *, strategy: str = "auto") -> Sol
         path = sol.walk(goal, lambda state, label: label[1])
         return sorted(state[0] - 1 for state, (kind, _) in path if kind == "take")
 
+    def taken(each: Solution) -> dict[str, list[int]]:
+        path = each.walk(goal, lambda state, label: label[1])
+        return {"indices": sorted(state[0] - 1 for state, (kind, _) in path if kind == "take")}
+
     labels = first_items("first i numbers", [str(x) for x in xs], "target t", goal=goal,
                          step=lambda state, label: label[1])  # fmt: skip
-    return sol.with_fields(lazy={"indices": indices}, labels=labels)
+    return sol.with_fields(
+        lazy={"indices": indices},
+        labels=labels,
+        step=lambda state, label: label[1],  # one subset per choice path (none when False)
+        witness_of=taken,
+    )
 
 
 PROBLEMS = (

@@ -90,7 +90,8 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_exact_number, number_kind, show
 
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -347,7 +348,9 @@ def _fast(dist: Matrix) -> tuple[Number, list[int]]:
 
 
 @shows_auto
-def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution:
+def solve(
+    D: Any, *, weight: str = "weight", strategy: str = "auto", k: int | None = None
+) -> Solution:
     """The shortest tour from city 0 through every city and back, and its order.
 
     Parameters
@@ -360,6 +363,11 @@ def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution
         The edge attribute of a graph (missing attributes weigh 1).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : int, optional
+        Also find the *k* best tours: ``sol.k_best``, best first, each
+        with its witness field (``fast`` is refused with *k*; ``auto`` runs
+        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
+        ``auto`` answer re-solve with ``bottom_up``.
 
     Returns
     -------
@@ -384,14 +392,19 @@ def solve(D: Any, *, weight: str = "weight", strategy: str = "auto") -> Solution
     [0, 2, 1, 0]
     """
     nodes, dist = _check(D, weight)
-    strategy = pick(strategy, STRATEGIES, problem="tsp")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="tsp", k=k)
     n = len(dist)
     if strategy == "fast":
         check_memory("D", D, _fast_bytes(n), shown=f"<{n} cities>")
         value, cities = _fast(dist)
-        return dp.Solution(value, strategy="fast", witness={"tour": [nodes[c] for c in cities]})
+        return engine_later(
+            dp.Solution(value, strategy="fast", witness={"tour": [nodes[c] for c in cities]}),
+            asked,
+            lambda: solve(D, weight=weight, strategy="bottom_up"),
+        )
     rec, goal = _recurrence(dist)
-    sol = run(rec, goal, strategy, visits=n << (n - 1))
+    sol = run(rec, goal, strategy, visits=n << (n - 1), k=k)
     return sol.with_fields(
         lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},
         step=lambda st, k: (st[0] ^ _bit(st[1]), k),  # sol.count(), sol.witnesses(): one tour each

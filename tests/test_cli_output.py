@@ -469,9 +469,9 @@ def test_count_matches_enumeration_on_random_knapsacks(capsys: pytest.CaptureFix
 
 
 def test_questions_a_problem_cannot_answer_are_one_line(tmp_path: pathlib.Path) -> None:
-    done = dptoolkit(tmp_path, "solve", "lcs", "ABCBDAB", "BDCABA", "--count")
+    done = dptoolkit(tmp_path, "solve", "lis", "[3,1,2]", "--count")
     assert done.returncode == 2 and done.stdout == ""
-    one_line(done.stderr, "lcs: --count is not available", "does not declare")
+    one_line(done.stderr, "lis: --count is not available", "does not declare")
     fast = dptoolkit(
         tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--all", "--strategy", "fast"
     )
@@ -486,3 +486,16 @@ def test_questions_a_problem_cannot_answer_are_one_line(tmp_path: pathlib.Path) 
     zero = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--k", "0")
     assert zero.returncode == 2
     one_line(zero.stderr, "--k", "positive integer")
+
+
+def test_k_prints_the_witness_fields_of_each_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    from dptoolkit.problems import edit_distance
+
+    assert main(["solve", "edit_distance", "abc", "bca", "--k", "3", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    top = edit_distance.solve("abc", "bca", k=3).k_best
+    assert record["k_strategy"] == "bottom_up"
+    assert [e["value"] for e in record["k_best"]] == [s.value for s in top]
+    assert [e["operations"] for e in record["k_best"]] == [
+        [list(op) for op in s.operations] for s in top
+    ]

@@ -337,8 +337,10 @@ def test_ctrl_c_during_a_deep_recursion_stops_it_and_leaves_no_state() -> None:
 
     def interrupt() -> None:
         assert reached.wait(30)
-        os.kill(os.getpid(), signal.SIGINT)  # the main thread waits for its helper
-        time.sleep(0.2)
+        # aimed at the main thread, so its wait is interrupted there (a process-wide
+        # kill may land on a helper thread and reach the main thread only later)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        time.sleep(1.0)  # room for the main thread to take it, even on a loaded machine
         go.set()
 
     timer = threading.Thread(target=interrupt)

@@ -34,7 +34,7 @@ SUITES = ("memo", "recurrence", "catalog", "stores", "classics")
 PARTS: dict[str, dict[str, str]] = {
     "memo": {"_memo_cold": "cold"},
     "recurrence": {"recurrence:_many_answers": "many"},
-    "catalog": {"_catalog_b": "strings", "sequences": "sequences"},
+    "catalog": {"_catalog_b": "strings", "_catalog_many": "many", "sequences": "sequences"},
 }
 
 #: Chart titles, by part key (``SUITE`` or ``SUITE-PART``).
@@ -45,6 +45,7 @@ TITLES: dict[str, str] = {
     "recurrence-many": "Many answers: count(), first witness and k best against the plain solve",
     "catalog": "Catalog: numbers, knapsack, subsequences, subset sum, coin change",
     "catalog-strings": "Catalog: edit distance, LCS, matrix chain, graph paths",
+    "catalog-many": "Many answers through the catalog's solve: k best, count(), witnesses",
     "catalog-sequences": "Sequence problems: alignment, edit variants, DTW, Viterbi",
     "stores": "Persistent stores: the SQLite store against diskcache",
     "classics": "Textbook classics: TSP, optimal BST, word break, palindromes, intervals",
@@ -52,7 +53,10 @@ TITLES: dict[str, str] = {
 
 
 #: How a chart's axis names a reference that its rows call by a short name.
-REFERENCES: dict[str, str] = {"recurrence-many": "the plain solve of each case"}
+REFERENCES: dict[str, str] = {
+    "recurrence-many": "the plain solve of each case",
+    "catalog-many": "the plain bottom_up solve of each case",
+}
 
 
 @contextlib.contextmanager

@@ -18,16 +18,13 @@ alternate the subjects, and each row gives the best round, with the spread
 from __future__ import annotations
 
 import functools
-import random
-import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from ..memo import memoize
 from ._timing import Row
-from .recurrence import functools_lcs, make_lcs
+from ._workloads import lcs_under, make_lcs, on_big_stack, random_strings
 
 SUITE = "memo"
 
@@ -45,32 +42,6 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1e6:.0f} us"
 
 
-def on_big_stack(func: Callable[[], float], limit: int) -> float:
-    """``func()`` on a thread with a 1 GiB stack and the recursion limit at *limit*."""
-    box: list[Any] = []
-
-    def body() -> None:
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(limit)
-        try:
-            box.append(func())
-        except BaseException as exc:  # reported in the calling thread
-            box.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
-
-    old = threading.stack_size(1 << 30)
-    try:
-        thread = threading.Thread(target=body)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(old)
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return float(box[0])
-
-
 def _identity(n: int) -> int:
     return n
 
@@ -84,7 +55,9 @@ def _miss_loop(decorate: Callable[[Any], Any], number: int) -> float:
     return time.perf_counter() - start
 
 
-def _down_functools(depth: int) -> float:
+def down_functools(depth: int) -> float:
+    """Time of one cold ``functools.cache`` recursion *depth* deep (needs a raised limit)."""
+
     @functools.cache
     def down(n: int) -> int:
         return 0 if n == 0 else down(n - 1) + 1
@@ -110,22 +83,15 @@ def _down_memo(depth: int, frames: int) -> float:
     return below(frames)
 
 
-def _strings(n: int) -> tuple[str, str]:
-    rng = random.Random(2)
-    return (
-        "".join(rng.choice("ACGT") for _ in range(n)),
-        "".join(rng.choice("ACGT") for _ in range(n)),
-    )
-
-
 def _lcs_functools(a: str, b: str) -> float:
+    lcs = lcs_under(functools.cache, a, b)
     start = time.perf_counter()
-    functools_lcs(a, b)  # the same body under functools.cache
+    lcs(len(a), len(b))  # the same body under functools.cache
     return time.perf_counter() - start
 
 
 def _lcs_top_down(a: str, b: str) -> float:
-    lcs = make_lcs(a, b)  # a fresh recurrence
+    lcs = make_lcs(a, b)
     start = time.perf_counter()
     lcs.solve(len(a), len(b), strategy="top_down")
     return time.perf_counter() - start
@@ -169,7 +135,7 @@ def run(quick: bool = False) -> list[Row]:
     limit = depth * 2 + 1000
     for _ in range(rounds):
         deep["functools.cache (1 GiB stack, raised limit)"].append(
-            on_big_stack(functools.partial(_down_functools, depth), limit)
+            on_big_stack(functools.partial(down_functools, depth), limit)
         )
         deep[f"dp.memoize, started {shallow} frames down"].append(_down_memo(depth, shallow))
         deep[f"dp.memoize, started {deeper} frames down"].append(_down_memo(depth, deeper))
@@ -184,7 +150,7 @@ def run(quick: bool = False) -> list[Row]:
     )
 
     m = 100 if quick else 300
-    a, b = _strings(m)
+    a, b = random_strings(m, 2)
     lcs: dict[str, list[float]] = {"functools.cache (same body)": [], "dp top_down": []}
     for _ in range(rounds):
         lcs["functools.cache (same body)"].append(

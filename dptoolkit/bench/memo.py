@@ -32,6 +32,7 @@ from .. import _fastpath
 from ..memo import memoize
 from . import _memo_cold
 from ._timing import Row
+from ._workloads import on_big_stack
 
 SUITE = "memo"
 
@@ -141,23 +142,11 @@ def _call_rows(
     return rows
 
 
-def _deep_functools(depth: int, rounds: int) -> float:
-    """Best time of a cold functools.cache recursion *depth* deep (1 GiB thread stack)."""
-
-    @functools.cache
-    def down(n: int) -> int:
-        return 0 if n == 0 else down(n - 1) + 1
-
-    def best() -> float:
-        result = []
-        for _ in range(rounds):
-            down.cache_clear()
-            start = time.perf_counter()
-            down(depth)
-            result.append(time.perf_counter() - start)
-        return min(result)
-
-    return _memo_cold.on_big_stack(best, depth * 2 + 1000)
+def _deep_functools(depth: int) -> float:
+    """Time of a cold functools.cache recursion *depth* deep (1 GiB thread stack)."""
+    return float(
+        on_big_stack(functools.partial(_memo_cold.down_functools, depth), depth * 2 + 1000)
+    )
 
 
 def _deep_memo(depth: int, rounds: int, twin: bool) -> float:
@@ -178,7 +167,7 @@ def _deep_rows(depth: int, rounds: int) -> list[Row]:
     limit = sys.getrecursionlimit()
     best = {"functools": float("inf"), "C": float("inf"), "twin": float("inf")}
     for _ in range(rounds):  # interleaved, one round of each at a time
-        best["functools"] = min(best["functools"], _deep_functools(depth, 1))
+        best["functools"] = min(best["functools"], _deep_functools(depth))
         if _fastpath.CFastWrapper is not None:
             best["C"] = min(best["C"], _deep_memo(depth, 1, twin=False))
         best["twin"] = min(best["twin"], _deep_memo(depth, 1, twin=True))

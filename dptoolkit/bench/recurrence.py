@@ -21,39 +21,17 @@ import functools
 import importlib
 import random
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import dptoolkit as dp
 
 from ._timing import Row, time_once
+from ._workloads import lcs_under, make_lcs, on_big_stack, random_strings
 
 __all__ = ["run"]
 
 SUITE = "recurrence"
-
-
-def _strings(n: int, seed: int) -> tuple[str, str]:
-    rng = random.Random(seed)
-    return (
-        "".join(rng.choice("ACGT") for _ in range(n)),
-        "".join(rng.choice("ACGT") for _ in range(n)),
-    )
-
-
-def make_lcs(a: str, b: str) -> Any:
-    """LCS length as a user writes it: one ``@dp.recurrence``."""
-
-    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
-    def lcs(i: int, j: int) -> int:
-        if i == 0 or j == 0:
-            return 0
-        if a[i - 1] == b[j - 1]:
-            return lcs(i - 1, j - 1) + 1  # type: ignore[no-any-return]
-        return max(lcs(i - 1, j), lcs(i, j - 1))  # type: ignore[no-any-return]
-
-    return lcs
 
 
 def hand_lcs(a: str, b: str) -> int:
@@ -87,30 +65,12 @@ def tuned_lcs(a: str, b: str) -> int:
 
 def memo_lcs(a: str, b: str) -> int:
     """The same body memoized with ``dp.memoize`` alone (what ``top_down`` runs on)."""
-
-    @dp.memoize
-    def lcs(i: int, j: int) -> int:
-        if i == 0 or j == 0:
-            return 0
-        if a[i - 1] == b[j - 1]:
-            return lcs(i - 1, j - 1) + 1
-        return max(lcs(i - 1, j), lcs(i, j - 1))
-
-    return lcs(len(a), len(b))
+    return lcs_under(dp.memoize, a, b)(len(a), len(b))
 
 
 def functools_lcs(a: str, b: str) -> int:
     """``functools.cache`` recursion (needs a recursion limit above ~2 * (len(a) + len(b)))."""
-
-    @functools.cache
-    def lcs(i: int, j: int) -> int:
-        if i == 0 or j == 0:
-            return 0
-        if a[i - 1] == b[j - 1]:
-            return lcs(i - 1, j - 1) + 1
-        return max(lcs(i - 1, j), lcs(i, j - 1))
-
-    return lcs(len(a), len(b))
+    return lcs_under(functools.cache, a, b)(len(a), len(b))
 
 
 @dp.recurrence(states=lambda n: range(n + 1))
@@ -141,19 +101,7 @@ def functools_fib(n: int) -> int:
 
 def _deep(func: Callable[[], Any]) -> Any:
     """Run *func* in a thread with a large stack and a raised recursion limit."""
-    out: list[Any] = []
-    old_limit = sys.getrecursionlimit()
-    old_size = threading.stack_size()
-    threading.stack_size(512 * 1024 * 1024)
-    sys.setrecursionlimit(max(old_limit, 200_000))
-    try:
-        worker = threading.Thread(target=lambda: out.append(func()))
-        worker.start()
-        worker.join()
-    finally:
-        sys.setrecursionlimit(old_limit)
-        threading.stack_size(old_size)
-    return out[0] if out else None
+    return on_big_stack(func, max(sys.getrecursionlimit(), 200_000))
 
 
 def _interleaved(subjects: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
@@ -224,7 +172,7 @@ def run(quick: bool = False) -> list[Row]:
 
     # -- bottom_up LCS against hand-written loops ------------------------------
     n = 300 if quick else 1200
-    a, b = _strings(n, 1)
+    a, b = random_strings(n, 1)
     lcs = make_lcs(a, b)
     expected = hand_lcs(a, b)
     assert lcs.solve(n, n, strategy="bottom_up").value == expected == tuned_lcs(a, b)
@@ -259,7 +207,7 @@ def run(quick: bool = False) -> list[Row]:
             rounds=rounds,
         )
     m = 200 if quick else 400
-    a, b = _strings(m, 2)
+    a, b = random_strings(m, 2)
     lcs = make_lcs(a, b)
     assert lcs.solve(m, m).value == _deep(lambda: functools_lcs(a, b))
     rows += _versus_functools(
@@ -274,7 +222,7 @@ def run(quick: bool = False) -> list[Row]:
 
     # -- deep top_down: LCS of two 1,500-character strings ---------------------------
     big = 300 if quick else 1500
-    a, b = _strings(big, 3)
+    a, b = random_strings(big, 3)
     lcs = make_lcs(a, b)
     case = f"LCS {big}x{big} top_down (depth ~{2 * big})"
     box: list[Any] = []

@@ -73,15 +73,23 @@ def _png(text: str) -> str:
     return text
 
 
-def _lines(text: str) -> int:
-    """A non-negative number of lines (0 means all)."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a non-negative integer")
-    return number
+def whole_number(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: an integer at least *minimum*, else "'x' must be a *what* integer"."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be a {what} integer")
+        return number
+
+    return parse
+
+
+#: A number of lines to show (0 means all).
+_lines = whole_number(0, "non-negative")
 
 
 def _table_option(p: argparse.ArgumentParser) -> None:

@@ -3,8 +3,10 @@
 Counting and listing the optimal witnesses read the ties the engine recorded
 (``sol.count()``, ``sol.witnesses(limit)``), so they need an engine strategy:
 ``auto`` picks ``bottom_up`` for them, and ``fast`` is refused by the library
-with its reason. ``--k`` runs the problem's recurrence with ``k=K``
-(``sol.k_best``). A problem that does not support a question answers with
+with its reason. ``--k`` calls the problem's solver with ``k=K`` where it
+takes one (the catalog's optimization problems: each entry with its witness
+fields), else runs the problem's recurrence with ``k=K`` (values and raw
+choices); either way ``sol.k_best``. A problem that does not support a question answers with
 status 2 and one line saying so. Imports :mod:`._common` and :mod:`._format`;
 imported by :mod:`.solve`.
 """
@@ -12,10 +14,11 @@ imported by :mod:`.solve`.
 from __future__ import annotations
 
 import argparse
+import inspect
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import DPError
-from ._common import UsageError, _built, _witness
+from ._common import UsageError, _built, _witness, whole_number
 from ._format import _field_lines, _one_line, _text
 
 if TYPE_CHECKING:
@@ -25,14 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["add_options", "asked", "engine_strategy", "report", "write"]
 
 
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
-    return number
+_positive = whole_number(1, "positive")
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
@@ -106,10 +102,16 @@ def report(
         except DPError as exc:
             raise _refused(problem, "--all", exc) from None
     if args.k:
-        rec, goal = _built(problem, call_args, kwargs)
-        strategy = "bottom_up" if args.strategy in ("auto", "fast") else args.strategy
         try:
-            best = rec.solve(*goal, strategy=strategy, k=args.k).k_best
+            if "k" in inspect.signature(problem.solve).parameters:
+                top = problem.solve(
+                    *call_args, **{**kwargs, "strategy": args.strategy, "k": args.k}
+                )
+                strategy, best = top.strategy, top.k_best
+            else:
+                rec, goal = _built(problem, call_args, kwargs)
+                strategy = "bottom_up" if args.strategy in ("auto", "fast") else args.strategy
+                best = rec.solve(*goal, strategy=strategy, k=args.k).k_best
         except DPError as exc:
             raise _refused(problem, "--k", exc) from None
         found["k_strategy"] = strategy

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._validate import show
@@ -189,6 +189,17 @@ def solve_bottom_up(rec: Recurrence, goal: tuple[Any, ...], window: int | None) 
     return sol
 
 
+def _fill_row(
+    values: list[Any], base: int, i: int, cols: Sequence[int], body: Callable[..., Any], fill: _Fill
+) -> int:
+    """Row *i* of a 2-D box into ``values[base + j]``: the hot loop of full and windowed tables."""
+    fill.row = i
+    for j in cols:
+        fill.col = j
+        values[base + j] = body(i, j)
+    return len(cols)
+
+
 class _BoxFill:
     """A table stored as a flat list indexed by the state (row-major box)."""
 
@@ -263,12 +274,7 @@ class _BoxFill:
             width = self.shape[1]
             fill.cur = _U
             for i in rows:
-                base = i * width
-                fill.row = i
-                for j in cols:
-                    fill.col = j
-                    values[base + j] = body(i, j)
-                count += len(cols)
+                count += _fill_row(values, i * width, i, cols, body, fill)
         elif isinstance(space, (range, Subsets)) or (isinstance(space, Grid) and space.ndim == 1):
             for i in space:
                 fill.current = (i,)
@@ -303,12 +309,7 @@ class _BoxFill:
                     held += tags[slot] is None
                     tags[slot] = i
                     values[slot * row : (slot + 1) * row] = blank
-                base = slot * row
-                fill.row = i
-                for j in cols:
-                    fill.col = j
-                    values[base + j] = body(i, j)
-                count += len(cols)
+                count += _fill_row(values, slot * row, i, cols, body, fill)
             self.peak = min(count, held * row)
             return count
         for item in space:

@@ -251,11 +251,9 @@ class Recurrence:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda n: range(n + 1))
-        ... def fib(n):
-        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-        >>> fib.space(4)
+        >>> from dptoolkit.problems import fibonacci
+        >>> fib, goal = fibonacci.build(4)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+        >>> fib.space(*goal)
         range(0, 5)
         """
         return self._space(self._normalize(goal, kwargs))
@@ -424,14 +422,12 @@ class Recurrence:
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda n: range(n + 1))
-        ... def fib(n):
-        ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-        >>> t = fib.trace(5)
+        >>> from dptoolkit.problems import fibonacci
+        >>> fib, goal = fibonacci.build(5)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+        >>> t = fib.trace(*goal)
         >>> t.calls, t.misses, t.hits
         (9, 6, 3)
-        >>> fib.trace(5, strategy="naive").calls
+        >>> fib.trace(*goal, strategy="naive").calls
         15
         """
         from ..trace import run_trace

@@ -24,13 +24,26 @@ Imports only the package's errors and validation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validate import show
 from ..errors import CycleError, InvalidType
 
-__all__ = ["Hook", "check_step", "count", "derived", "distinct", "freeze", "paths"]
+__all__ = [
+    "Hook",
+    "check_step",
+    "count",
+    "count_of",
+    "derived",
+    "distinct",
+    "freeze",
+    "infeasible",
+    "paths",
+    "stand_in",
+    "witnesses_of",
+]
 
 Step = Callable[[Any, Any], Any]
 
@@ -56,6 +69,26 @@ def _labels(choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], state: An
     except TypeError:  # an unhashable "state" from a step: no choice there
         return []
     return [] if label is _NO_CHOICE else [label]
+
+
+def infeasible(value: Any) -> bool:
+    """No witness at all: an infinite value (as in ``k_best``), or ``False`` (a yes/no said no)."""
+    return value is False or (isinstance(value, float) and math.isinf(value))
+
+
+def stand_in(sol: Any) -> Any:
+    """The engine solve answering for a kernel's ``auto`` answer (``sol._again``), else None.
+
+    Made on first use and kept, so a second ``count()`` does not solve again.
+    """
+    again = sol._again
+    if again is None or sol._ties is not None:
+        return None
+    found = sol.__dict__.get("_again_sol")
+    if found is None:
+        found = again()
+        sol.__dict__["_again_sol"] = found
+    return found
 
 
 def check_step(step: Any) -> Step:
@@ -211,3 +244,26 @@ def distinct(sol: Any, found: Iterator[dict[Any, Any]], limit: int | None) -> It
         yield witness
         if limit is not None and len(seen) >= limit:
             return
+
+
+def count_of(sol: Any, step: Step | None) -> int:
+    """``sol.count(step)``: the stand-in's, 0 when infeasible, ``count_by``'s, or :func:`count`."""
+    if (again := stand_in(sol)) is not None:
+        return again.count(step)  # type: ignore[no-any-return]
+    if step is None and sol._hook.count_by is not None:
+        sol._follow(lambda state, label: None)  # the checks only
+        return 0 if infeasible(sol.value) else int(sol._hook.count_by(sol))
+    follow = sol._follow(step)
+    if infeasible(sol.value):
+        return 0
+    return count(sol.choices, sol._ties, sol._goal, follow)
+
+
+def witnesses_of(sol: Any, limit: int | None, step: Step | None) -> Iterator[Any]:
+    """``sol.witnesses(limit, step=step)``, *limit* checked: the stand-in's, none when infeasible."""
+    if (again := stand_in(sol)) is not None:
+        return again.witnesses(limit, step=step)  # type: ignore[no-any-return]
+    follow = sol._follow(step)
+    if infeasible(sol.value):
+        return iter(())
+    return distinct(sol, paths(sol.choices, sol._ties, sol._goal, follow), limit)

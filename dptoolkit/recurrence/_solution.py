@@ -47,11 +47,9 @@ class Stats:
 
     Examples
     --------
-    >>> import dptoolkit as dp
-    >>> @dp.recurrence(states=lambda n: range(n + 1))
-    ... def fib(n):
-    ...     return n if n < 2 else fib(n - 1) + fib(n - 2)
-    >>> fib.solve(5, strategy="top_down").stats
+    >>> from dptoolkit.problems import fibonacci
+    >>> fib, goal = fibonacci.build(5)  # fib(n) = fib(n - 1) + fib(n - 2), states 0..n
+    >>> fib.solve(*goal, strategy="top_down").stats
     Stats(calls=9, hits=3, misses=6, states=6, peak=6)
     """
 
@@ -144,6 +142,7 @@ class Solution(Shown):
         self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
         self._hook = Hook()
         self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
+        self._again: Callable[[], Solution] | None = None  # an auto kernel answer's re-solve
         ready = dict(witness or {})
         later = dict(lazy or {})
         for name in itertools.chain(ready, later):
@@ -230,13 +229,9 @@ class Solution(Shown):
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 3, 4) if c <= a), best=min)
-        >>> sol = fewest.solve(6, strategy="bottom_up")
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 3, 4], 6)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal, strategy="bottom_up")
         >>> dressed = sol.with_fields(lazy={"coins": lambda: [c for _, c in sol.walk(6, int.__sub__)]})
         >>> dressed.value, dressed.coins, dressed.strategy, dressed.stats == sol.stats
         (2, [3, 3], 'bottom_up', True)
@@ -261,6 +256,7 @@ class Solution(Shown):
         new._table = self._table
         new._choices_note = self._choices_note
         new._goal, new._ties, new._kraw = self._goal, self._ties, self._kraw
+        new._again = self._again
         new._hook = self._hook.updated(step, witness_of, count_by)
         new._labels = labels if labels is not None else self._labels
         return new
@@ -296,7 +292,8 @@ class Solution(Shown):
 
         A DP over the choices and ties :func:`~dptoolkit.choose` recorded
         (each state reached once; no enumeration), or the problem's own
-        ``count_by`` (see :meth:`with_fields`).
+        ``count_by`` (see :meth:`with_fields`). 0 for an infeasible answer
+        (an infinite value, as in :attr:`k_best`, or ``False``).
 
         Parameters
         ----------
@@ -330,12 +327,7 @@ class Solution(Shown):
         >>> sol.value, sol.count(step=lambda state, to: to)
         (4, 6)
         """
-        if step is None and self._hook.count_by is not None:
-            self._follow(lambda state, label: None)
-            return int(self._hook.count_by(self))
-        follow = self._follow(step)
-        assert self._ties is not None
-        return _many.count(self.choices, self._ties, self._goal, follow)
+        return _many.count_of(self, step)
 
     def witnesses(
         self, limit: int | None = None, *, step: Callable[[Any, Any], Any] | None = None
@@ -357,13 +349,9 @@ class Solution(Shown):
 
         Examples
         --------
-        >>> import dptoolkit as dp
-        >>> @dp.recurrence(states=lambda a: range(a + 1))
-        ... def fewest(a):
-        ...     if a == 0:
-        ...         return 0
-        ...     return dp.choose(((fewest(a - c) + 1, c) for c in (1, 2, 3) if c <= a), best=min)
-        >>> sol = fewest.solve(4).with_fields(
+        >>> from dptoolkit.problems import coin_change
+        >>> fewest, goal = coin_change.build([1, 2, 3], 4)  # each amount records its last coin
+        >>> sol = fewest.solve(*goal).with_fields(
         ...     step=lambda a, c: a - c or None,
         ...     witness_of=lambda s: {"coins": [c for _, c in s.walk(4, lambda a, c: a - c)]})
         >>> sol.value, sol.count(), [w.coins for w in sol.witnesses()]
@@ -371,10 +359,7 @@ class Solution(Shown):
         """
         if limit is not None:
             limit = check_int("limit", limit, minimum=0)
-        follow = self._follow(step)
-        assert self._ties is not None
-        paths = _many.paths(self.choices, self._ties, self._goal, follow)
-        return _many.distinct(self, paths, limit)
+        return _many.witnesses_of(self, limit, step)
 
     @property
     def k_best(self) -> list[Solution]:
