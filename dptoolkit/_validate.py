@@ -10,10 +10,11 @@ problems raise :class:`~dptoolkit.errors.InvalidInput` (a ``ValueError``).
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
 import numbers
 import reprlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -24,7 +25,9 @@ __all__ = [
     "Number",
     "check_callable",
     "check_choice",
+    "check_clock",
     "check_exact_number",
+    "check_function_kind",
     "check_int",
     "check_number",
     "check_numbers",
@@ -314,3 +317,60 @@ def check_callable(name: str, value: T | None, *, optional: bool = True) -> T | 
         tail = " or None" if optional else ""
         raise InvalidType(f"{name}={show(value)} must be callable{tail}")
     return value
+
+
+def check_function_kind(name: str, func: object, *, allow_async: bool) -> None:
+    """Refuse a function whose calls a cache cannot hand out twice.
+
+    A generator function returns a one-shot iterator: cached, the second
+    caller would get it used up. An ``async def`` body of a recurrence
+    returns a coroutine, which can be awaited only once (``memoize`` runs
+    those itself: *allow_async*).
+
+    >>> def evens(n):
+    ...     yield from range(0, n, 2)
+    >>> check_function_kind("func", evens, allow_async=True)
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: func=evens is a generator function: a cached call would hand out a used-up iterator; return a list or tuple instead
+    """
+    target = inspect.unwrap(func) if callable(func) else func
+    label = getattr(func, "__qualname__", None) or show(func)
+    if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
+        raise InvalidType(
+            f"{name}={label} is a generator function: a cached call would hand out a used-up "
+            "iterator; return a list or tuple instead"
+        )
+    if not allow_async and inspect.iscoroutinefunction(target):
+        raise InvalidType(
+            f"{name}={label} is an async function: its calls return coroutines, each awaitable "
+            "once; write the recurrence as a plain function"
+        )
+
+
+def check_clock(name: str, clock: Callable[[], object]) -> Callable[[], float]:
+    """*clock* wrapped so that every reading is checked: a real number of seconds, never NaN.
+
+    A clock that returns text fails at its first reading with the option's
+    name instead of deep in an expiry sum; a NaN reading, which compares
+    false with everything and so would keep every entry forever, is refused too.
+
+    >>> check_clock("timer", lambda: "noon")()
+    Traceback (most recent call last):
+    ...
+    dptoolkit.errors.InvalidType: timer() returned 'noon'; timer= must return a number of seconds
+    """
+
+    def read() -> float:
+        now = clock()
+        if type(now) is float and now == now:
+            return now
+        if isinstance(now, bool) or not isinstance(now, numbers.Real):
+            raise InvalidType(
+                f"{name}() returned {show(now)}; {name}= must return a number of seconds"
+            )
+        if now != now:
+            raise InvalidInput(f"{name}() returned {show(now)}; {name}= must not return NaN")
+        return float(now)
+
+    return read

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .. import _fastpath
-from .._validate import show
+from .._validate import check_function_kind, show
 from ..errors import InvalidType
 from ._engine import Engine
 from ._methods import Instances
@@ -41,6 +41,7 @@ def _decorate(func: object, opts: Options) -> Any:
         if isinstance(func, int) and not isinstance(func, bool):
             hint = f"; to bound the cache, write memoize(maxsize={func!r})"
         raise InvalidType(f"func={show(func)} must be callable{hint}")
+    check_function_kind("func", func, allow_async=True)
     name = display_name(func)
     is_async = inspect.iscoroutinefunction(func)
     bound = None if opts.resolved is None else opts.resolved.bind(func, ttl=opts.ttl)

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+from .._validate import check_clock
 from ._options import Options
 from ._state import MISSING
 
@@ -31,7 +32,7 @@ class Table:
     def __init__(self, opts: Options) -> None:
         self.maxsize = opts.maxsize
         self.ttl = opts.ttl
-        self.timer = opts.timer
+        self.timer = opts.timer if opts.ttl is None else check_clock("timer", opts.timer)
         self.data: dict[Hashable, Any] = OrderedDict() if opts.maxsize is not None else {}
         self.move = getattr(self.data, "move_to_end", None)
         self.queue: collections.deque[tuple[float, Hashable]] = collections.deque()

@@ -119,7 +119,7 @@ class SQLiteStore(Store):
         if not isinstance(path, (str, os.PathLike)):
             raise InvalidType(f"path={show(path)} must be a file path")
         fspath = os.fspath(path)
-        if not fspath or fspath == ":memory:":
+        if not fspath or fspath == ":memory:" or "\x00" in fspath:
             raise InvalidInput(f"path={fspath!r} must name a file")
         if max_entries is not None:
             max_entries = _check_bound("max_entries", max_entries)
