@@ -35,9 +35,12 @@ __all__ = [
     "NAIVE_DEPTH_LIMIT",
     "TABLE_STATE_LIMIT",
     "WITH_FAST",
+    "WORK_LIMIT",
     "Auto",
+    "big_product_work",
     "check_memory",
     "check_symbols",
+    "check_work",
     "is_nan",
     "naive_calls",
     "pick",
@@ -69,6 +72,11 @@ TABLE_STATE_LIMIT = 2**25
 #: Most memory (bytes) a ``fast`` kernel may set out to use: past it, a clear
 #: error naming the argument instead of a ``MemoryError`` or a swapping machine.
 FAST_MEMORY_LIMIT = 2**31
+
+#: Most work (machine-word operations, roughly) a number-sequence run may set out
+#: to do: about a minute here. Past it a run that fits in memory would still take
+#: hours (``factorial(10**8)``, ``catalan(10**5)`` bottom_up), so it is refused.
+WORK_LIMIT = 2**36
 
 
 def pick(strategy: object, strategies: Sequence[str], *, problem: str) -> str:
@@ -147,6 +155,9 @@ def run_term(
     fast: Callable[[int], Any],
     fast_bytes: int,
     table_bytes: int,
+    *,
+    fast_work: int = 0,
+    table_work: int = 0,
 ) -> Solution:
     """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
 
@@ -154,16 +165,19 @@ def run_term(
     may hold; *table_bytes* is what a ``top_down`` or ``bottom_up`` table of the
     big numbers ``0 .. n`` holds (far fewer states than
     :data:`TABLE_STATE_LIMIT` can still be gigabytes of digits). Both are
-    checked before any work.
+    checked before any work, and so are *fast_work* and *table_work*, the
+    word operations each would take (:data:`WORK_LIMIT`).
     """
     from dptoolkit.recurrence import Solution
 
     chosen = pick(strategy, WITH_FAST, problem=problem)
     if chosen == "fast":
         check_memory("n", n, fast_bytes)
+        check_work("n", n, fast_work)
         return Solution(fast(n), strategy="fast")
     if chosen != "naive" and n <= TABLE_STATE_LIMIT:  # past it, run() refuses the states
         check_memory("n", n, table_bytes, strategy=chosen)
+        check_work("n", n, table_work, strategy=chosen)
     rec, goal = build(n)
     return run(rec, goal, chosen, visits=n + 1)
 
@@ -304,6 +318,21 @@ def check_memory(
         raise InvalidInput(
             f"{name}={shown or show(value)} is too large for strategy={strategy!r}: it would need about "
             f"{nbytes / 2**30:,.1f} GiB of memory (more than {limit / 2**30:,.0f} GiB)"
+        )
+
+
+def big_product_work(bits: int) -> int:
+    """Word operations of one product of two *bits*-bit integers (Karatsuba, 30-bit digits)."""
+    return int((bits / 30 + 1) ** 1.585)
+
+
+def check_work(name: str, value: object, work: int, *, strategy: str = "fast") -> None:
+    """Refuse a run that would take far longer than a minute (*work* word operations)."""
+    if work > WORK_LIMIT:
+        raise InvalidInput(
+            f"{name}={show(value)} is too large for strategy={strategy!r}: it would take "
+            f"about {work / 2**30:,.0f} billion word operations (more than "
+            f"{WORK_LIMIT / 2**30:,.0f} billion, about a minute)"
         )
 
 

@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, run_term, shows_auto, wiring
+from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -168,7 +168,13 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     n = check_int("n", n)
     # C(n) has 2 n bits, the product tree twice that; a table of C(0..n) has n^2 bits
     sizes = (3 * 2 * n // 8, n * n // 8)
-    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes)
+    # fast: a product tree of 2n-bit results; the table: C(m) sums m products of
+    # numbers up to 2m bits, n^2 / 2 products in all
+    work = {
+        "fast_work": big_product_work(2 * n) * max(n.bit_length(), 1),
+        "table_work": n * n // 2 * big_product_work(n),
+    }
+    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes, **work)
 
 
 PROBLEMS = (

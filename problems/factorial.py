@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, run_term, shows_auto, wiring
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, big_product_work, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -171,7 +171,14 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     n = check_int("n", n)
     # n! has under n log2(n) bits; a table of 0!..n! about n^2 log2(n) / 2
     sizes = (3 * n * n.bit_length() // 8, n * n * n.bit_length() // 16)
-    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes)
+    # the product tree: about log2(n) levels, each as costly as a product of n!'s size;
+    # the table: n products of a growing number by a small one
+    bits = n * n.bit_length()
+    work = {
+        "fast_work": big_product_work(bits) * n.bit_length(),
+        "table_work": n * bits // 30,
+    }
+    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes, **work)
 
 
 PROBLEMS = (

@@ -848,9 +848,16 @@ def judge(problem: dp.Problem, args: tuple[Any, ...], kw: dict[str, Any], strate
                     f"{what} = {got.value!r} but strategy={other!r} gives {again.value!r}"
                 )
             else:
-                assert isinstance(again.error, dp.BudgetExceeded), (
-                    f"{what} answered {got.value!r}; strategy={other!r} refused: {again.error!r}"
-                )
+                # a refusal of this strategy alone: too big for it (budget, memory, work),
+                # or a kernel asked for k= best answers, which records no choices
+                message = str(again.error)
+                assert isinstance(again.error, dp.BudgetExceeded) or (
+                    isinstance(again.error, dp.InvalidInput)
+                    and (
+                        f"too large for strategy={other!r}" in message
+                        or (message.startswith("k=") and f"'{other}' kernel" in message)
+                    )
+                ), f"{what} answered {got.value!r}; strategy={other!r} refused: {again.error!r}"
     if hook.witness is not None:
         try:  # a witness is lazy: one too big to list is refused when read, by name
             with watchdog():

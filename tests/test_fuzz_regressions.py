@@ -106,3 +106,23 @@ def test_tables_of_big_integers_are_sized_up_front(name: str, n: int, strategy: 
 def test_store_path_with_a_nul_byte_is_named(url: str) -> None:
     with pytest.raises(dp.InvalidInput, match=r"path='/tmp/a\\x00b.db' must name a file"):
         dp.memoize(store=url)
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "strategy"),
+    [
+        ("factorial", 10**8, "fast"),  # fits in memory, takes hours
+        ("catalan", 10**5, "bottom_up"),  # n^2 / 2 big products
+        ("fibonacci", 2**32 - 1, "fast"),  # found by random exploration (as np.uint32)
+    ],
+)
+def test_a_number_sequence_run_of_hours_is_refused_up_front(
+    name: str, n: int, strategy: str
+) -> None:
+    # F6: the size limits counted memory only, so runs that fit but take hours started
+    problem = dp.catalog(name)
+    with pytest.raises(dp.InvalidInput) as info:
+        problem.solve(n, strategy=strategy)
+    assert f"n={n} is too large for strategy={strategy!r}" in str(info.value)
+    # and just inside the bound the same strategy still answers
+    assert problem.solve(200, strategy=strategy).value > 0
