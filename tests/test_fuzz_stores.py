@@ -16,6 +16,8 @@ import os
 import pathlib
 import re
 import sqlite3
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -115,7 +117,18 @@ def an_empty_sqlite_file(tmp: pathlib.Path) -> Any:
 @case
 def a_truncated_store(tmp: pathlib.Path) -> Any:
     path = tmp / "store.db"
-    make_store(path)
+    # made in a child process, so no connection of this one is left open to
+    # checkpoint its write-ahead log into the file after it is cut in half
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path[:0] = [{str(pathlib.Path(__file__).parent)!r}]; "
+            f"import test_fuzz_stores as t, pathlib; t.make_store(pathlib.Path({str(path)!r}))",
+        ],
+        check=True,
+        cwd=tmp,
+    )
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return sqlite_url(path), path, {"works", "refused"}
