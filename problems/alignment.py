@@ -86,13 +86,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
 from dptoolkit._validate import check_choice
 
 from . import _align_fast
-from ._run import WITH_FAST, check_symbols, pick, run, state
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_symbols, run, shows_auto, state
 from ._scoring import MATRICES, Scheme, load_matrix, make_scheme
 
 if TYPE_CHECKING:
@@ -108,11 +110,28 @@ M, X, Y = 0, 1, 2  # the three tables: pair, gap in b, gap in a
 Span = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _check(a: object, b: object, mode: object, **scores: object) -> tuple[Any, Any, str, Scheme]:
+@dataclass(frozen=True)
+class Options:
+    """The keyword options :func:`solve` and :func:`build` share, as given (checked by ``_check``)."""
+
+    mode: str = "global"
+    match: float = 1
+    mismatch: float = -1
+    gap: float = -1
+    gap_open: float | None = None
+    gap_extend: float | None = None
+    matrix: Any = None
+
+    def scores(self) -> dict[str, Any]:
+        """The scoring keywords of :func:`~._scoring.make_scheme` (all but the mode)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "mode"}
+
+
+def _check(a: object, b: object, options: Options) -> tuple[Any, Any, str, Scheme]:
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    mode = check_choice("mode", mode, MODES)
-    return a, b, mode, make_scheme(a, b, **scores)
+    mode = check_choice("mode", options.mode, MODES)
+    return a, b, mode, make_scheme(a, b, **options.scores())
 
 
 def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Scheme) -> Recurrence:
@@ -134,9 +153,10 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
                 ends += [
                     (best(p, q, M), (p, q, M)) for p in range(1, n + 1) for q in range(1, m + 1)
                 ]
-            else:
-                ends = [(best(n, q, u), (n, q, u)) for q in range(m + 1) for u in (M, X, Y)]
-                ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, X, Y)]
+            else:  # each alignment ends once: where its free trailing gaps begin
+                ends = [(best(n, q, u), (n, q, u)) for q in range(m) for u in (M, X)]
+                ends += [(best(n, m, M), (n, m, M))]
+                ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, Y)]
             return dp.choose(ends, best=max)
         if t == M:
             if i == 0 or j == 0:
@@ -170,18 +190,13 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
 
 
 def build(
-    a: Sequence[Hashable],
-    b: Sequence[Hashable],
-    *,
-    mode: str = "global",
-    match: float = 1,
-    mismatch: float = -1,
-    gap: float = -1,
-    gap_open: float | None = None,
-    gap_extend: float | None = None,
-    matrix: Any = None,
+    a: Sequence[Hashable], b: Sequence[Hashable], **options: Any
 ) -> tuple[Recurrence, tuple[int, int, int]]:
     """The alignment recurrence (Gotoh's three tables) and its goal ``(len(a) + 1, 0, 0)``.
+
+    *options* are the keywords of :func:`solve` but ``strategy`` and ``k``
+    (``mode``, ``match``, ``mismatch``, ``gap``, ``gap_open``, ``gap_extend``,
+    ``matrix``), with the same defaults.
 
     Examples
     --------
@@ -189,10 +204,7 @@ def build(
     >>> rec.solve(*goal, strategy="top_down").value
     2
     """
-    a, b, mode, sc = _check(
-        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
+    a, b, mode, sc = _check(a, b, Options(**options))
     return _recurrence(a, b, mode, sc), (len(a) + 1, 0, 0)
 
 
@@ -359,6 +371,7 @@ def brute_force(a: Sequence[Hashable], b: Sequence[Hashable], **options: Any) ->
 # ---------------------------------------------------------------- solve
 
 
+@shows_auto
 def solve(
     a: Sequence[Hashable],
     b: Sequence[Hashable],
@@ -371,6 +384,7 @@ def solve(
     gap_extend: float | None = None,
     matrix: Any = None,
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The best alignment score of ``a`` and ``b``, with the aligned rows and spans.
 
@@ -391,12 +405,19 @@ def solve(
         ``"BLOSUM62"``, ``"PAM250"`` or ``{(x, y): score}`` (one triangle is
         enough); replaces *match*/*mismatch*.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* best alignments: ``sol.k_best``, best first, each
+        with its ``.aligned`` and ``.span`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value`` the score (an ``int`` when every score is an int);
         ``.aligned`` ``(a_row, b_row)``; ``.span`` ``((i0, i1), (j0, j1))``.
+        ``sol.count()`` and ``sol.witnesses()``: every optimal alignment
+        (see "Many answers" in the module docstring); an ``auto`` answer
+        re-solves with ``bottom_up`` for them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -415,11 +436,10 @@ def solve(
     >>> solve("CCAGTT", "AGT", mode="semiglobal").span
     ((2, 5), (0, 3))
     """
-    a, b, mode, sc = _check(
-        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
-    strategy = pick(strategy, STRATEGIES, problem="alignment")
+    options = Options(mode, match, mismatch, gap, gap_open, gap_extend, matrix)
+    a, b, mode, sc = _check(a, b, options)
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="alignment", k=k)
     n, m = len(a), len(b)
 
     def number(value: float) -> int | float:
@@ -445,13 +465,14 @@ def solve(
                     traced.append((_rows(a, b, walked[0]), walked[1]))
             return traced[0]
 
-        return dp.Solution(
+        quick = dp.Solution(
             number(value),
             strategy="fast",
             lazy={"aligned": lambda: witness()[0], "span": lambda: witness()[1]},
         )
+        return engine_later(quick, asked, lambda: solve(a, b, **vars(options), strategy="bottom_up"))
     rec = _recurrence(a, b, mode, sc)
-    sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1))
+    sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1), k=k)
     choices = sol.choices
     walked: list[tuple[tuple[Any, Any], Span]] = []
 
@@ -460,9 +481,34 @@ def solve(
             walked.append(_walk(choices, a, b, mode))
         return walked[0]
 
+    def fields_of(each: Solution) -> dict[str, Any]:
+        rows, span = _walk(each.choices, a, b, mode)
+        return {"aligned": rows, "span": span}
+
     return sol.with_fields(
-        value=number(sol.value), lazy={"aligned": lambda: walk()[0], "span": lambda: walk()[1]}
+        value=number(sol.value),
+        lazy={"aligned": lambda: walk()[0], "span": lambda: walk()[1]},
+        step=_stepper(n),  # one alignment (local: one span and alignment) per choice path
+        witness_of=fields_of,
     )
+
+
+def _stepper(n: int) -> Any:
+    """Where a label leads: the goal's end cell, the previous table, or ``None`` at a start."""
+
+    def step(here: tuple[int, int, int], label: Any) -> Any:
+        i, j, t = here
+        if i > n:  # the goal: its label is the end cell (None: the empty local alignment)
+            return label
+        if label == "start":
+            return None
+        if t == M:
+            return i - 1, j - 1, label
+        if t == X:
+            return i - 1, j, label
+        return i, j - 1, label
+
+    return step
 
 
 PROBLEMS = (
