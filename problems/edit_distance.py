@@ -335,7 +335,8 @@ def solve(
         ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
     k : int, optional
         Also find the *k* cheapest edit scripts: ``sol.k_best``, best first,
-        each with its ``.operations`` (``fast`` is refused with *k*).
+        each with its ``.operations`` (``fast`` is refused with *k*), for
+        every variant and weights.
 
     Returns
     -------
@@ -372,12 +373,7 @@ def solve(
     asked = strategy
     strategy, k = pick_k(strategy, STRATEGIES, problem="edit_distance", k=k)
     if not costs.unit:
-        if k is not None:
-            raise dp.InvalidInput(
-                f"k={k!r} is for the unit-cost Levenshtein distance; "
-                f"variant={costs.variant!r} with these costs answers one best script"
-            )
-        return _edit_variants.solve(a, b, costs, strategy)  # type: ignore[no-any-return]
+        return _edit_variants.solve(a, b, costs, strategy, k=k, asked=asked)  # type: ignore[no-any-return]
     if strategy == "fast":
         codes = _strings.encode(a, b)
         return engine_later(
