@@ -159,8 +159,8 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
                 ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, Y)]
             return dp.choose(ends, best=max)
         if t == M:
-            if i == 0 or j == 0:
-                return 0 if i == j == 0 else NEG
+            if i == 0 or j == 0:  # local alignments start by "start", never from M(0, 0)
+                return 0 if i == j == 0 and not local else NEG
             s = sc.pair(a[i - 1], b[j - 1])
             prev = [(best(i - 1, j - 1, u) + s, u) for u in (M, X, Y)]
             return dp.choose([(s, "start"), *prev] if local else prev, best=max)
@@ -470,7 +470,9 @@ def solve(
             strategy="fast",
             lazy={"aligned": lambda: witness()[0], "span": lambda: witness()[1]},
         )
-        return engine_later(quick, asked, lambda: solve(a, b, **vars(options), strategy="bottom_up"))
+        return engine_later(
+            quick, asked, lambda: solve(a, b, **vars(options), strategy="bottom_up")
+        )
     rec = _recurrence(a, b, mode, sc)
     sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1), k=k)
     choices = sol.choices
