@@ -33,13 +33,24 @@ Gotoh's recurrence [3]_ with three tables over prefixes ``a[:i]``, ``b[:j]``:
     X(i, j) = max(M(i-1, j) + o, X(i-1, j) + e, Y(i-1, j) + o)
     Y(i, j) = max(M(i, j-1) + o, Y(i, j-1) + e, X(i, j-1) + o)
 
-with ``M(0, 0) = 0`` and ``-inf`` for impossible cells; semiglobal has
+with ``M(0, 0) = 0`` (``-inf`` for local, whose alignments start by the
+``+ 0`` option) and ``-inf`` for impossible cells; semiglobal has
 ``X(i, 0) = Y(0, j) = 0``. The goal is one extra state that takes the best
 end cell: ``(len(a), len(b))`` for global, any cell of ``M`` (or 0) for
-local, any cell of the last row or column for semiglobal. The states are
+local, any cell of the last row or column for semiglobal (but ``Y`` in the
+last row and ``X`` in the last column: those end inside a free gap). The states are
 the grid ``(len(a)+2) x (len(b)+1) x 3`` in row order; the witness is one
 walk back from the goal through all three tables. A gap in ``a`` right
 after a gap in ``b`` is allowed (as in Biopython's PairwiseAligner).
+
+Many answers: ``sol.count()`` and ``sol.witnesses()`` give every optimal
+alignment, ``k=K`` the K best. One answer is one alignment: its columns
+(``.aligned`` and ``.span`` together). For ``local`` that is a pair of
+substrings and an alignment of them that starts and ends with a pair
+column (end gaps never raise a score), or the empty one; the same rows at
+another place are another answer. For ``semiglobal`` each alignment ends
+once, where its free trailing gaps begin, so zero gap scores do not count
+one alignment twice. Every answer is one choice path of the recurrence.
 
 ``fast`` runs the same recurrence row by row in C (``dptoolkit._ckernels``),
 or in numpy when the extension is not built: a row of ``Y`` is a running
