@@ -336,20 +336,6 @@ def test_viterbi_counts_equally_likely_paths() -> None:
 # -- word break ------------------------------------------------------------------------------
 
 
-def segmentations(text: str, words: set[str]) -> set[tuple[str, ...]]:
-    found = set()
-    for cuts in itertools.product((False, True), repeat=max(len(text) - 1, 0)):
-        pieces, start = [], 0
-        for at, cut in enumerate(cuts, start=1):
-            if cut:
-                pieces.append(text[start:at])
-                start = at
-        pieces.append(text[start:])
-        if all(p in words for p in pieces):
-            found.add(tuple(pieces))
-    return found if text else {()}
-
-
 @settings(max_examples=80, deadline=None)
 @given(
     text=st.text(alphabet="ab", max_size=8),
@@ -357,7 +343,7 @@ def segmentations(text: str, words: set[str]) -> set[tuple[str, ...]]:
     strategy=st.sampled_from(("naive", "top_down", "bottom_up", "auto")),
 )
 def test_word_break(text: str, words: set[str], strategy: str) -> None:
-    every = segmentations(text, words)
+    every = {tuple(p) for p in word_break.brute_force(text, words)}  # every cut pattern
     sol = word_break.solve(text, words, strategy=strategy)
     listed = [tuple(w.words) for w in sol.witnesses()]
     assert len(listed) == len(set(listed)) and set(listed) == every
