@@ -296,10 +296,10 @@ def _egg_drop(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
 
     x, eggs, floors = w["first_floor"], named["eggs"], named["floors"]
     if x is None:
-        return floors == 0 and value == 0
+        return bool(floors == 0 and value == 0)
     # after the first drop at x, each outcome must fit in the drops left
     fits = x - 1 <= covered(value - 1, eggs - 1) and floors - x <= covered(value - 1, eggs)
-    return 1 <= x <= floors and fits
+    return bool(1 <= x <= floors and fits)
 
 
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
