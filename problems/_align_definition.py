@@ -14,8 +14,9 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
 import dptoolkit as dp
+from dptoolkit._validate import check_choice
 
-from ._scoring import make_scheme
+from ._scoring import MODES, Options, make_scheme
 
 __all__ = ["brute_force", "score_rows"]
 
@@ -23,21 +24,15 @@ NEG = -math.inf
 
 
 def score_rows(
-    rows: tuple[str, str] | tuple[Sequence[Hashable], Sequence[Hashable]],
-    *,
-    mode: str = "global",
-    match: float = 1,
-    mismatch: float = -1,
-    gap: float = -1,
-    gap_open: float | None = None,
-    gap_extend: float | None = None,
-    matrix: Any = None,
+    rows: tuple[str, str] | tuple[Sequence[Hashable], Sequence[Hashable]], **options: Any
 ) -> int | float:
     """The score of an alignment given as two rows with ``"-"`` for gaps (its definition).
 
-    For ``mode="semiglobal"`` the gaps before the first and after the last
-    letter of each row are free; ``"local"`` scores like ``"global"`` (the
-    rows are the local part).
+    *options* are the scoring keywords of ``alignment.solve`` (``mode``,
+    ``match``, ``mismatch``, ``gap``, ``gap_open``, ``gap_extend``,
+    ``matrix``), with the same defaults. For ``mode="semiglobal"`` the gaps
+    before the first and after the last letter of each row are free;
+    ``"local"`` scores like ``"global"`` (the rows are the local part).
 
     Examples
     --------
@@ -46,12 +41,11 @@ def score_rows(
     >>> score_rows(("--ACGT", "TTACG-"), mode="semiglobal")
     3
     """
+    given = Options(**options)
+    mode = check_choice("mode", given.mode, MODES)
     top, bottom = rows
     letters = [x for x in list(top) + list(bottom) if x != "-"]
-    sc = make_scheme(
-        letters, letters, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
+    sc = make_scheme(letters, letters, **given.scores())
     if len(top) != len(bottom):
         raise dp.InvalidInput(f"rows={rows!r} must have the same length")
     total: int | float = 0

@@ -53,6 +53,7 @@ __all__ = [
     "script_cost",
     "solve",
     "step",
+    "walk",
 ]
 
 VARIANTS = ("levenshtein", "osa", "damerau")

@@ -96,7 +96,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
@@ -106,7 +105,7 @@ from . import _align_fast
 from ._align_definition import brute_force, score_rows
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, check_symbols, run, shows_auto, state
-from ._scoring import MATRICES, Scheme, load_matrix, make_scheme
+from ._scoring import MATRICES, MODES, Options, Scheme, load_matrix, make_scheme
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -114,28 +113,10 @@ if TYPE_CHECKING:
 __all__ = ["MATRICES", "PROBLEMS", "brute_force", "build", "load_matrix", "score_rows", "solve"]
 
 STRATEGIES = WITH_FAST
-MODES = ("global", "local", "semiglobal")
 NEG = -math.inf
 M, X, Y = 0, 1, 2  # the three tables: pair, gap in b, gap in a
 
 Span = tuple[tuple[int, int], tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class Options:
-    """The keyword options :func:`solve` and :func:`build` share, as given (checked by ``_check``)."""
-
-    mode: str = "global"
-    match: float = 1
-    mismatch: float = -1
-    gap: float = -1
-    gap_open: float | None = None
-    gap_extend: float | None = None
-    matrix: Any = None
-
-    def scores(self) -> dict[str, Any]:
-        """The scoring keywords of :func:`~._scoring.make_scheme` (all but the mode)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "mode"}
 
 
 def _check(a: object, b: object, options: Options) -> tuple[Any, Any, str, Scheme]:
