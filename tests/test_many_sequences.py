@@ -224,6 +224,22 @@ def test_alignment_build_and_solve_share_their_options() -> None:
         alignment.build("A", "A", mode="loose")
     with pytest.raises(TypeError, match="gap_opening"):
         alignment.build("A", "A", gap_opening=-1)
+    with pytest.raises(dp.InvalidInput, match="mode='loose' must be one of"):
+        alignment.score_rows(("A", "A"), mode="loose")
+    assert alignment.score_rows(("--ACGT", "TTACG-"), mode="semiglobal", gap=-2) == 3
+
+
+@pytest.mark.parametrize("mode", alignment.MODES)
+def test_alignment_naive_agrees(mode: str) -> None:
+    scored = every_alignment("ACG", "AG", mode, 1, -1, -1, -1)
+    agree(
+        lambda **kw: alignment.solve("ACG", "AG", mode=mode, **kw),
+        scored,
+        lambda s: (s.aligned, s.span),
+        maximize=True,
+        strategy="naive",
+        k=6,
+    )
 
 
 # -- dtw -------------------------------------------------------------------------------------
