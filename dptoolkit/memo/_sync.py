@@ -188,7 +188,12 @@ def build_sync(
                         _deep.shrink(st, depth)
                     value = elsewhere(st, depth, compute, (sargs, args, kwargs, keep), {})
                 elif simple or bound is None or not keep:
-                    value = func(*sargs, **kwargs) if kwargs else func(*sargs)
+                    if kwargs:
+                        value = func(*sargs, **kwargs)
+                    elif len(sargs) == 1:  # a plain call: no C recursion, less stack per level
+                        value = func(sargs[0])
+                    else:
+                        value = func(*sargs)
                 else:
                     value = through_store(sargs, args, kwargs)
             except BaseException as exc:
