@@ -46,7 +46,16 @@ from typing import Any
 
 from ._state import Raised
 
-__all__ = ["MAX_DEPTH", "PROBE", "ThreadState", "elsewhere", "probe", "shrink", "state"]
+__all__ = [
+    "MAX_DEPTH",
+    "PROBE",
+    "ThreadState",
+    "after_fork",
+    "elsewhere",
+    "probe",
+    "shrink",
+    "state",
+]
 
 #: Memoized levels after which the stack is first measured.
 PROBE = 32
@@ -127,6 +136,15 @@ _running: set[int] = set()  # idents of the helper threads computing now (set.ad
 def helpers_running() -> int:
     """How many helper threads are computing now."""
     return len(_running)
+
+
+def after_fork() -> None:
+    """In a forked child: only the forking thread exists, so no other helper runs."""
+    me = _thread.get_ident()
+    mine = me in _running
+    _running.clear()
+    if mine:  # the child was forked by a helper: it still runs its segment
+        _running.add(me)
 
 
 def state() -> ThreadState:

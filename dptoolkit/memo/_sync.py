@@ -37,7 +37,10 @@ NOT_CACHED = (RecursionError, CycleError)
 
 
 def _after_fork_in_child() -> None:
+    # only the forking thread exists in the child: drop the other threads'
+    # flights and forget their helper threads
     _flight.after_fork(getattr(_deep._local, "state", None))
+    _deep.after_fork()
 
 
 if hasattr(os, "register_at_fork"):
