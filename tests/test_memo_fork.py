@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import select
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -283,3 +284,37 @@ def test_a_child_forked_from_a_memoized_body_keeps_its_own_flights() -> None:
 
     assert outer(3) == "(6, 'cycle')"
     assert outer.cache_info().misses == 4
+
+
+def test_a_child_forked_on_a_helper_thread_ends_with_a_named_error_not_silently() -> None:
+    # the calls above the fork ran on threads of the parent: the child cannot
+    # return to them, and says so (status 1) instead of exiting 0 unnoticed
+    parent = os.getpid()
+    read, write = os.pipe()
+
+    @dp.memoize
+    def down(n: int) -> int:
+        if n == 0:
+            pid = fork()
+            if pid == 0:
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+                signal.alarm(CHILD_DEADLINE)
+                sys.stderr = os.fdopen(write, "w")  # pytest's capture is not ours
+                threading.excepthook = threading.__excepthook__  # not pytest's
+            return pid
+        return down(n - 1)
+
+    try:
+        pid = down(DEEP)
+    finally:
+        if os.getpid() != parent:  # the child got back here: the test must fail
+            os._exit(7)
+    os.close(write)
+    try:
+        _, status = os.waitpid(pid, 0)
+        said = os.read(read, 65536).decode()
+    finally:
+        os.close(read)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1, status
+    assert "RuntimeError: a process forked inside a memoized call" in said
+    assert down.cache_info() == dp.CacheInfo(0, DEEP + 1, None, DEEP + 1)
