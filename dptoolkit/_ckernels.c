@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -47,9 +48,19 @@ static void rel(Buf *b)
     b->held = 0;
 }
 
+/* Release the Bufs of a NULL-terminated list (one never held is skipped). */
+static void rel_all(Buf *b, ...)
+{
+    va_list more;
+    va_start(more, b);
+    for (; b != NULL; b = va_arg(more, Buf *))
+        rel(b);
+    va_end(more);
+}
+#define RELEASE(...) rel_all(__VA_ARGS__, (Buf *)NULL)
+
 /* A Buf not yet held: each kernel starts its Bufs so, gets them in one
- * short-circuit chain, and releases them all at its one `done:` (rel of a
- * Buf never held does nothing). */
+ * short-circuit chain, and releases them all at its one `done:`. */
 #define NO_BUF {.held = 0}
 
 #define LEN(b) ((b).view.len / (b).view.itemsize)
@@ -299,9 +310,7 @@ static PyObject *align(PyObject *self, PyObject *args)
 done:
     Py_XDECREF(raw);
     PyMem_Free(rows);
-    rel(&ba);
-    rel(&bb);
-    rel(&bt);
+    RELEASE(&ba, &bb, &bt);
     return result;
 }
 
@@ -566,8 +575,7 @@ static PyObject *bitpar_entry(PyObject *args, int osa)
 done:
     PyMem_Free(ta);
     PyMem_Free(tb);
-    rel(&ba);
-    rel(&bb);
+    RELEASE(&ba, &bb);
     if (d < 0)
         return NULL;
     return PyLong_FromSsize_t(d);
@@ -644,8 +652,7 @@ static PyObject *edit_table(PyObject *self, PyObject *args)
 done:
     PyMem_Free(D);
     PyMem_Free(last_row);
-    rel(&ba);
-    rel(&bb);
+    RELEASE(&ba, &bb);
     return out;
 }
 
@@ -734,8 +741,7 @@ static PyObject *dtw(PyObject *self, PyObject *args)
 done:
     PyMem_Free(block);
     Py_XDECREF(raw);
-    rel(&bx);
-    rel(&by);
+    RELEASE(&bx, &by);
     return result;
 }
 
@@ -818,10 +824,7 @@ done:
     PyMem_Free(ltT);
     PyMem_Free(back);
     Py_XDECREF(raw);
-    rel(&bo);
-    rel(&bs);
-    rel(&bt);
-    rel(&be);
+    RELEASE(&bo, &bs, &bt, &be);
     return result;
 }
 

@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 
 import dptoolkit as dp
-from dptoolkit import _fastpath
 from dptoolkit.memo import _deep, _flight
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -39,18 +38,10 @@ CHILD_DEADLINE = 60
 DEEP = 20_000  # far past one thread's budget: the bottom runs on helper threads
 
 
-@pytest.fixture(autouse=True, params=["c", "python"])
-def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decorate with the C miss path, then with the pure-Python twin."""
-    if request.param == "c":
-        if _fastpath.CFastWrapper is None:
-            if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
-                pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension is not built")
-            pytest.skip("the C extension dptoolkit._cmemo is not built")
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.CFastWrapper)
-    else:
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
-    return str(request.param)
+@pytest.fixture(autouse=True)
+def impl(memo_impl: str) -> str:
+    """Every test twice: the C wrapper, then its pure-Python twin (conftest)."""
+    return memo_impl
 
 
 def fork() -> int:
@@ -318,3 +309,36 @@ def test_a_child_forked_on_a_helper_thread_ends_with_a_named_error_not_silently(
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1, status
     assert "RuntimeError: a process forked inside a memoized call" in said
     assert down.cache_info() == dp.CacheInfo(0, DEEP + 1, None, DEEP + 1)
+
+
+def test_a_forked_child_computes_a_key_another_thread_had_in_flight() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    @dp.memoize
+    def held(n: int) -> int:
+        if threading.current_thread() is not threading.main_thread():
+            started.set()
+            assert release.wait(TIMEOUT)
+        return n * 10
+
+    worker = threading.Thread(target=held, args=(7,))
+    worker.start()
+    try:
+        assert started.wait(TIMEOUT)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12: fork with threads
+            pid = os.fork()
+        if pid == 0:  # the child: the worker thread does not exist here
+            code = 3
+            try:
+                signal.alarm(10)  # a hang fails the test instead of blocking it
+                code = 0 if held(7) == 70 and held(7) == 70 else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        release.set()
+        worker.join(TIMEOUT)
+    assert held(7) == 70
