@@ -401,3 +401,40 @@ def test_asyncio_single_flight_around_a_deep_sync_recursion() -> None:
     assert bodies == [DEEP]
     assert shared.cache_info().misses == 1
     assert down.cache_info() == dp.CacheInfo(0, DEEP + 1, None, DEEP + 1)
+
+
+def test_a_deep_owner_stopped_by_a_base_exception_lets_its_waiters_compute() -> None:
+    class Stop(BaseException):
+        pass
+
+    reached, release = threading.Event(), threading.Event()
+    stopped: list[bool] = []
+    bodies: list[int] = []
+
+    @dp.memoize
+    def down(n: int) -> int:
+        bodies.append(n)
+        if n == 0:
+            if not stopped:  # the first time only, on a helper of the owner
+                stopped.append(True)
+                reached.set()
+                assert release.wait(TIMEOUT)
+                raise Stop
+            return 0
+        return down(n - 1) + 1
+
+    def waiter() -> int:
+        assert reached.wait(TIMEOUT)
+        return down(DEEP // 2)
+
+    def opener() -> None:
+        assert reached.wait(TIMEOUT)
+        waiters_blocked(1)
+        release.set()
+
+    results = run_threads([lambda: down(DEEP), waiter, opener])
+    assert isinstance(results[0][1], Stop)
+    assert results[1] == ("ok", DEEP // 2)  # computed again, not waited for forever
+    assert sorted(bodies) == sorted([*range(DEEP + 1), *range(DEEP // 2 + 1)])
+    # every computation that ran to its end (returned or raised) is a miss
+    assert down.cache_info() == dp.CacheInfo(0, DEEP + 1 + DEEP // 2 + 1, None, DEEP // 2 + 1)
