@@ -26,10 +26,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 @pytest.fixture(params=["c", "python"])
 def memo_impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Memoize with the C wrapper (hit and miss paths), then with its pure-Python twin.
+    """Memoize with the C paths, then with the pure-Python twin: ``"c"`` or ``"python"``.
 
-    The memo test modules make it autouse through their own ``impl`` fixture,
-    so each of their tests runs twice.
+    A memo test module runs all its tests under both by an autouse fixture of
+    its own that asks for this one. With ``DPTOOLKIT_REQUIRE_C=1`` (CI) a
+    missing extension fails instead of skipping.
     """
     from dptoolkit import _fastpath
 

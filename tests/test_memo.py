@@ -42,7 +42,7 @@ FIXTURE_OK = settings(
 
 @pytest.fixture(autouse=True)
 def impl(memo_impl: str) -> str:
-    """Every test twice: the C wrapper, then its pure-Python twin (conftest)."""
+    """Every test here runs with the C hit path, then the pure-Python twin (see conftest)."""
     return memo_impl
 
 

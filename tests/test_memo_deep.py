@@ -24,7 +24,7 @@ LIMIT = sys.getrecursionlimit()
 
 @pytest.fixture(autouse=True)
 def impl(memo_impl: str, recursion_limit_untouched: None) -> str:
-    """Every test twice (C wrapper, pure-Python twin); sys.setrecursionlimit fails it (conftest)."""
+    """Both implementations (``memo_impl``), and no recursion limit changed (see conftest)."""
     return memo_impl
 
 
