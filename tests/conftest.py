@@ -9,6 +9,8 @@ root off ``sys.path``.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -41,3 +43,16 @@ def memo_impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     else:
         monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
     return str(request.param)
+
+
+@pytest.fixture
+def recursion_limit_untouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail the test if any code path calls ``sys.setrecursionlimit``, or the limit moved."""
+    limit = sys.getrecursionlimit()
+
+    def forbidden(new: int) -> None:
+        raise AssertionError(f"sys.setrecursionlimit({new}) was called")
+
+    monkeypatch.setattr(sys, "setrecursionlimit", forbidden)
+    yield
+    assert sys.getrecursionlimit() == limit
