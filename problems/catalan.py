@@ -174,7 +174,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         "fast_work": big_product_work(2 * n) * max(n.bit_length(), 1),
         "table_work": n * n // 2 * big_product_work(n),
     }
-    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes, **work)
+    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes, **work, term="C(n)")
 
 
 PROBLEMS = (

@@ -178,7 +178,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         "fast_work": big_product_work(bits) * n.bit_length(),
         "table_work": n * bits // 30,
     }
-    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes, **work)
+    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes, **work, term="n!")
 
 
 PROBLEMS = (

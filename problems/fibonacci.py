@@ -248,7 +248,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     # fast doubling: a few products at each of log2(n) sizes, the last dominating;
     # the table: n additions of numbers up to 0.69 n bits
     work = {"fast_work": 4 * big_product_work(n * 7 // 10), "table_work": n * n // 43}
-    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes, **work)
+    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes, **work, term="F(n)")
 
 
 PROBLEMS = (

@@ -81,6 +81,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, along
 from dptoolkit._validate import check_sequence, show
 
 from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
@@ -153,6 +154,17 @@ def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     (3, 4, 2, 0)
     """
     return _recurrence(_check(seq))
+
+
+def _labels(items: Sequence[Any]) -> Labels:
+    """Column i of the table: the longest rise ending at seq[i]; "end" is the virtual item."""
+    return along(
+        "seq[i]: longest rise ending there",
+        items,
+        after=("end",),
+        goal=len(items),
+        step=lambda i, j: j,
+    )
 
 
 def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
@@ -270,7 +282,9 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         chosen.reverse()
         return chosen
 
-    return sol.with_fields(value=int(sol.value) - 1, lazy={"indices": indices})
+    return sol.with_fields(
+        value=int(sol.value) - 1, lazy={"indices": indices}, labels=_labels(items)
+    )
 
 
 PROBLEMS = (

@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._answers import engine_later, pick_k
@@ -347,7 +348,13 @@ def solve(
     rec, goal = _recurrence(keys, gaps)
     sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2, k=k)
     choices = sol.choices
+    # cell (i, j): the subtree on keys k(i+1) .. kj; a cell with i = j (first past last) is a gap
+    keys_named = [f"k{r}" for r in range(1, n + 1)]
+    labels = Labels(
+        ("first key k(i+1)", "last key kj"), ((*keys_named, "—"), ("—", *keys_named)), goal=goal
+    )
     return sol.with_fields(
+        labels=labels,
         lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)},
         step=lambda ij, r: [(ij[0], r - 1), (r, ij[1])],  # sol.count(): one tree per choice path
         witness_of=lambda each: {"tree": _tree(lambda i, j: state(each.choices, (i, j)), n)},
