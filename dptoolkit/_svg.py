@@ -86,15 +86,15 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
         )
     step = max(1, cols // 24)
     for c in range(0, cols, step):
-        x = left + c * size + size / 2
+        centre = left + c * size + size / 2
         if long_ticks:
             parts.append(
-                f'<text transform="translate({x + 3},{top - 4}) rotate(-50)">'
+                f'<text transform="translate({centre + 3},{top - 4}) rotate(-50)">'
                 f"{escape(view.col_ticks[c][:12])}</text>"
             )
         else:
             parts.append(
-                f'<text x="{x}" y="{top - 4}" text-anchor="middle">'
+                f'<text x="{centre}" y="{top - 4}" text-anchor="middle">'
                 f"{escape(view.col_ticks[c][:4])}</text>"
             )
     if rows > 1:

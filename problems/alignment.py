@@ -93,7 +93,7 @@ from dptoolkit._labels import Labels, prefixes
 from dptoolkit._validate import check_choice
 
 from . import _align_fast
-from ._run import WITH_FAST, check_symbols, pick, run, state
+from ._run import WITH_FAST, check_symbols, labelled, pick, run, state
 from ._scoring import MATRICES, Scheme, load_matrix, make_scheme
 
 if TYPE_CHECKING:
@@ -170,6 +170,7 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
     return best
 
 
+@labelled
 def build(
     a: Sequence[Hashable],
     b: Sequence[Hashable],

@@ -69,7 +69,7 @@ from dptoolkit._validate import show
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state, wiring
+from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -111,6 +111,7 @@ def _recurrence(arcs: g.Arcs) -> tuple[Recurrence, State]:
     return d, (n + 1, 0, 0)
 
 
+@labelled
 def build(G: Any, *, weight: str | None = "weight") -> tuple[Recurrence, State]:
     """The Floyd-Warshall recurrence ``d(k, i, j)`` for ``G``, and its goal ``(V+1, 0, 0)``.
 

@@ -58,7 +58,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
+from ._run import WITH_FAST, big_product_work, labelled, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -68,6 +68,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_catalan", "solve"]
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Catalan recurrence and the goal state ``(n,)``.
 

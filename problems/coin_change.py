@@ -82,7 +82,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -110,6 +110,7 @@ def _recurrence(denominations: list[int], amount: int) -> tuple[Recurrence, tupl
     return fewest, (amount,)
 
 
+@labelled
 def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
     """The coin-change recurrence for these coins, and the goal state ``(amount,)``.
 

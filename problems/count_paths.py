@@ -44,7 +44,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 
 from . import _graphs as g
-from ._run import WITH_FAST, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, labelled, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -79,6 +79,7 @@ def _recurrence(
     return count, (pos[t],)
 
 
+@labelled
 def build(G: Any, source: Node, target: Node) -> tuple[Recurrence, tuple[int]]:
     """The path-counting recurrence ``N(p)`` over a topological order; goal: target's position.
 

@@ -87,7 +87,7 @@ from dptoolkit._labels import prefixes
 from dptoolkit._validate import check_choice, check_int, check_number, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, pick, run, state
+from ._run import WITH_FAST, check_memory, labelled, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -193,6 +193,7 @@ def _recurrence(xs: list[Point], ys: list[Point], w: int | None, cost: str) -> R
     return warp
 
 
+@labelled
 def build(
     x: Sequence[Point], y: Sequence[Point], *, window: int | None = None, cost: str = "absolute"
 ) -> tuple[Recurrence, tuple[int, int]]:

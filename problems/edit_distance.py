@@ -92,7 +92,7 @@ from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels, _edit_variants, _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
+from ._run import WITH_FAST, check_symbols, labelled, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -112,6 +112,7 @@ STRATEGIES = WITH_FAST
 Operation = tuple[str, int, int]
 
 
+@labelled
 def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tuple[int, int]]:
     """The edit-distance recurrence for ``a`` and ``b``, and the goal ``(len(a), len(b))``.
 

@@ -60,7 +60,15 @@ from typing import TYPE_CHECKING
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, big_product_work, run_term, shows_auto, wiring
+from ._run import (
+    NAIVE_DEPTH_LIMIT,
+    WITH_FAST,
+    big_product_work,
+    labelled,
+    run_term,
+    shows_auto,
+    wiring,
+)
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -73,6 +81,7 @@ STRATEGIES = WITH_FAST
 NAIVE_MAX_N = NAIVE_DEPTH_LIMIT
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The factorial recurrence and the goal state ``(n,)``.
 

@@ -74,7 +74,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
+from ._run import WITH_FAST, big_product_work, labelled, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -84,6 +84,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_fibonacci", "solve"]
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Fibonacci recurrence and the goal state ``(n,)``.
 

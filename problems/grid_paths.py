@@ -57,7 +57,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, show
 
 from ._numbers import binomial
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -108,6 +108,7 @@ def _recurrence(
     return paths, (rows - 1, cols - 1)
 
 
+@labelled
 def build(
     rows: int, cols: int, *, blocked: Iterable[tuple[int, int]] = ()
 ) -> tuple[Recurrence, State]:

@@ -77,7 +77,7 @@ from dptoolkit._labels import along
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, shows_auto, state, wiring
+from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -158,6 +158,7 @@ def _recurrence(jobs: list[Interval]) -> tuple[Recurrence, tuple[int]]:
     return best, (len(jobs),)
 
 
+@labelled
 def build(intervals: Sequence[Interval]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence over intervals sorted by end, and its goal ``(n,)``.
 

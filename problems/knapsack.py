@@ -90,7 +90,7 @@ from dptoolkit._labels import first_items
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -150,6 +150,7 @@ def _recurrence(
     return best, (len(wts), cap)
 
 
+@labelled
 def build(
     weights: Sequence[int],
     values: Sequence[Number],

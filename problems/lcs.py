@@ -79,7 +79,7 @@ from dptoolkit._validate import check_sequence
 
 from . import _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state, wiring
+from ._run import WITH_FAST, check_symbols, labelled, run, same_type, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -97,6 +97,7 @@ __all__ = [
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tuple[int, int]]:
     """The LCS recurrence for ``a`` and ``b``, and the goal ``(len(a), len(b))``.
 

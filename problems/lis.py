@@ -84,7 +84,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, along
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
+from ._run import WITH_FAST, is_nan, labelled, pick, refuse_naive, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -139,6 +139,7 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     return ending, (n,)
 
 
+@labelled
 def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
 

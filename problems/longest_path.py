@@ -58,7 +58,7 @@ from dptoolkit._labels import Labels
 from . import _graphs as g
 from . import _paths as paths
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, shows_auto, state, wiring
+from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -89,6 +89,7 @@ def _recurrence(arcs: g.Arcs, order: list[int], pos: list[int]) -> tuple[Recurre
     return best, (n,)
 
 
+@labelled
 def build(G: Any, *, weight: str | None = "weight") -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``L(p)`` over positions in a topological order of ``G``; goal ``(V,)``.
 

@@ -71,7 +71,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, shows_auto, state, wiring
+from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -91,6 +91,7 @@ def _check(dims: object) -> list[int]:
     return [int(v) for v in values]
 
 
+@labelled
 def build(dims: Sequence[int]) -> tuple[Recurrence, tuple[int, int]]:
     """The matrix-chain recurrence for ``dims``, and the goal ``(0, n - 1)``.
 

@@ -88,7 +88,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, shows_auto, state, wiring
+from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -164,6 +164,7 @@ def _recurrence(keys: list[Prob], gaps: list[Prob]) -> tuple[Recurrence, State]:
     return cost, (0, len(keys))
 
 
+@labelled
 def build(p: Sequence[float], q: Sequence[float]) -> tuple[Recurrence, State]:
     """The recurrence for these probabilities, and the goal ``(0, n)``; states record the root.
 

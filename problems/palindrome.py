@@ -78,6 +78,7 @@ from ._run import (
     WITH_FAST,
     check_memory,
     check_symbols,
+    labelled,
     run,
     same_type,
     shows_auto,
@@ -117,6 +118,7 @@ def _recurrence(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     return longest, (0, len(s) - 1)
 
 
+@labelled
 def build(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     """The interval recurrence for a non-empty ``s``, and its goal ``(0, len(s) - 1)``.
 

@@ -63,7 +63,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import pick_k
-from ._run import ENGINE, run, shows_auto, wiring
+from ._run import ENGINE, labelled, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -95,6 +95,7 @@ def _recurrence(table: list[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     return revenue, (n,)
 
 
+@labelled
 def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     """The rod-cutting recurrence for this price list, and the goal state ``(n,)``.
 

@@ -74,7 +74,7 @@ from dptoolkit._labels import Labels
 from . import _graphs as g
 from . import _paths as paths
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, run, shows_auto, state, wiring
+from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -113,6 +113,7 @@ def _recurrence(arcs: g.Arcs, s: int, t: int) -> tuple[Recurrence, State]:
     return dist, (max(n - 1, 0), t)
 
 
+@labelled
 def build(
     G: Any, source: Node, target: Node, *, weight: str | None = "weight"
 ) -> tuple[Recurrence, State]:

@@ -76,7 +76,7 @@ from dptoolkit._labels import first_items
 from dptoolkit._validate import check_int, check_numbers, show
 
 from ._answers import engine_later
-from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -109,6 +109,7 @@ def _recurrence(xs: list[int], target: int) -> tuple[Recurrence, State]:
     return reach, (len(xs), target)
 
 
+@labelled
 def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
     """The subset-sum recurrence for these numbers, and the goal ``(n, target)``.
 

@@ -92,7 +92,7 @@ from dptoolkit._labels import Labels, Ticks
 from dptoolkit._validate import check_exact_number, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -218,6 +218,7 @@ def _recurrence(dist: Matrix) -> tuple[Recurrence, State]:
     return path, (full, 0)
 
 
+@labelled
 def build(D: Any, *, weight: str = "weight") -> tuple[Recurrence, State]:
     """The Held-Karp recurrence for this instance, and the goal state ``(all, 0)``.
 

@@ -83,7 +83,7 @@ from dptoolkit._labels import Labels
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, check_symbols, pick, run, state
+from ._run import WITH_FAST, check_memory, check_symbols, labelled, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -239,6 +239,7 @@ def _recurrence(model: Model) -> Recurrence:
     return best
 
 
+@labelled
 def build(
     observations: Sequence[Hashable],
     states: Sequence[Hashable],

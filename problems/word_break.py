@@ -80,7 +80,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, along
 from dptoolkit._validate import show
 
-from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
+from ._run import WITH_FAST, labelled, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -134,6 +134,7 @@ def _recurrence(text: str, words: frozenset[str]) -> tuple[Recurrence, tuple[int
     return ways, (0,)
 
 
+@labelled
 def build(text: str, words: Iterable[str]) -> tuple[Recurrence, tuple[int]]:
     """The suffix recurrence for this text and dictionary, and its goal ``(0,)``.
 

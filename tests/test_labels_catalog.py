@@ -143,3 +143,31 @@ def test_alignment_shows_its_pair_table_and_says_so() -> None:
     assert view.row_ticks == ["ε", "G", "A", "T", "goal"] and view.col_ticks == ["ε", "G", "T"]
     assert "M: a[i-1] pairs with b[j-1]" in view.note
     assert view.values[3][2] == sol.table[3, 2, 0]
+
+
+def test_trace_draw_names_the_axes_as_the_problem_does() -> None:
+    pytest.importorskip("matplotlib")
+    from dptoolkit.problems import edit_distance
+
+    from dptoolkit._labels import Labels
+
+    rec, goal = edit_distance.build("kitten", "sitting")  # the module's build
+    ax = rec.trace(*goal).draw().axes[0]
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("a = kitten", "b = sitting")
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["ε", "s", "i"]
+    rec, goal = dp.catalog("lcs").build("AB", "BA")  # the catalog's
+    ax = rec.trace(*goal).draw().axes[0]
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("a = AB", "b = BA")
+    ax = rec.trace(*goal).draw(labels=Labels(("rows", "columns"))).axes[0]  # explicit wins
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("rows", "columns")
+
+
+def test_trace_draw_of_a_plain_recurrence_names_its_parameters() -> None:
+    pytest.importorskip("matplotlib")
+
+    @dp.recurrence(states=lambda r, c: dp.grid(r + 1, c + 1))
+    def paths(r: int, c: int) -> int:
+        return 1 if r == 0 or c == 0 else paths(r - 1, c) + paths(r, c - 1)
+
+    ax = paths.trace(2, 3).draw().axes[0]
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("r (first coordinate)", "c (second coordinate)")
