@@ -13,9 +13,11 @@ solver gives :meth:`dptoolkit.Solution.walk`.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, overload
 
 from ._validate import show
 from .errors import DPError, NotRecorded
@@ -30,12 +32,15 @@ __all__ = [
     "along",
     "first_items",
     "goal_of",
+    "labelled",
     "missing",
     "pair_step",
     "prefixes",
     "strategy_text",
     "witness_path",
 ]
+
+_P = ParamSpec("_P")
 
 #: The strategies that keep each record, for the message of a missing one.
 _KEEPS = {
@@ -225,6 +230,39 @@ def along(
         goal=goal,
         step=step,
     )
+
+
+def labelled(
+    build: Callable[_P, tuple[Any, Any]],
+) -> Callable[_P, tuple[Any, Any]]:
+    """Mark the recurrence a problem's *build* returns with the axes its ``solve`` declares.
+
+    So ``rec.trace(*goal).draw()`` names its axes as ``sol.draw_table()`` does
+    (the letters of both strings, items and capacity) without ``labels=``.
+    The labels are found on the first picture, by solving the same instance
+    with the module's ``solve`` (``top_down``, else ``bottom_up``); an
+    instance no engine strategy solves draws with numbered axes.
+    """
+
+    @functools.wraps(build)
+    def built(*args: _P.args, **kwargs: _P.kwargs) -> tuple[Any, Any]:
+        rec, goal = build(*args, **kwargs)
+        solve = getattr(sys.modules[build.__module__], "solve", None)
+        if solve is not None:
+            rec._axes = functools.partial(_axes, solve, args, dict(kwargs))
+        return rec, goal
+
+    return built
+
+
+def _axes(solve: Callable[..., Solution], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The labels *solve* declares for this instance, or ``None``."""
+    for strategy in ("top_down", "bottom_up"):
+        try:
+            return solve(*args, strategy=strategy, **kwargs)._labels
+        except DPError:  # a strategy this problem or instance refuses: try the next
+            continue
+    return None
 
 
 def witness_path(sol: Solution) -> list[Any]:

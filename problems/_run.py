@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import functools
 import numbers
-import sys
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 from dptoolkit._labels import Labels
 from dptoolkit._validate import check_choice, check_sequence, show
-from dptoolkit.errors import BudgetExceeded, DPError, InvalidInput, InvalidType
+from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 from dptoolkit.spaces import Space, _range_size
 
 if TYPE_CHECKING:
@@ -119,39 +118,6 @@ def shows_auto(solve: Callable[_P, Solution]) -> Callable[_P, Solution]:
         return sol
 
     return solver
-
-
-def labelled(
-    build: Callable[_P, tuple[Recurrence, Any]],
-) -> Callable[_P, tuple[Recurrence, Any]]:
-    """Mark the recurrence a problem's *build* returns with the axes its ``solve`` declares.
-
-    So ``rec.trace(*goal).draw()`` names its axes as ``sol.draw_table()`` does
-    (the letters of both strings, items and capacity) without ``labels=``.
-    The labels are found on the first picture, by solving the same instance
-    with the module's ``solve`` (``top_down``, else ``bottom_up``); an
-    instance no engine strategy solves draws with numbered axes.
-    """
-
-    @functools.wraps(build)
-    def built(*args: _P.args, **kwargs: _P.kwargs) -> tuple[Recurrence, Any]:
-        rec, goal = build(*args, **kwargs)
-        solve = getattr(sys.modules[build.__module__], "solve", None)
-        if solve is not None:
-            rec._axes = functools.partial(_axes, solve, args, dict(kwargs))
-        return rec, goal
-
-    return built
-
-
-def _axes(solve: Callable[..., Solution], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """The labels *solve* declares for this instance, or ``None``."""
-    for strategy in ("top_down", "bottom_up"):
-        try:
-            return solve(*args, strategy=strategy, **kwargs)._labels
-        except DPError:  # a strategy this problem or instance refuses: try the next
-            continue
-    return None
 
 
 def run(

@@ -89,11 +89,11 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels, prefixes
+from dptoolkit._labels import Labels, labelled, prefixes
 from dptoolkit._validate import check_choice
 
 from . import _align_fast
-from ._run import WITH_FAST, check_symbols, labelled, pick, run, state
+from ._run import WITH_FAST, check_symbols, pick, run, state
 from ._scoring import MATRICES, Scheme, load_matrix, make_scheme
 
 if TYPE_CHECKING:

@@ -64,12 +64,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import show
 
 from . import _graphs as g
 from . import _paths as paths
-from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, state, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -55,10 +55,11 @@ import itertools
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
-from ._run import WITH_FAST, big_product_work, labelled, run_term, shows_auto, wiring
+from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -78,11 +78,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int, check_numbers
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

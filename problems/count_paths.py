@@ -41,10 +41,10 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
-from ._run import WITH_FAST, labelled, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

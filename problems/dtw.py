@@ -83,11 +83,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import prefixes
+from dptoolkit._labels import labelled, prefixes
 from dptoolkit._validate import check_choice, check_int, check_number, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, labelled, pick, run, state
+from ._run import WITH_FAST, check_memory, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

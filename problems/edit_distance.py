@@ -87,12 +87,12 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import pair_step, prefixes
+from dptoolkit._labels import labelled, pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels, _edit_variants, _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, labelled, run, same_type, shows_auto, state
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

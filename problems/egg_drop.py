@@ -72,10 +72,10 @@ import math
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, labelled, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

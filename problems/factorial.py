@@ -58,17 +58,10 @@ import itertools
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
-from ._run import (
-    NAIVE_DEPTH_LIMIT,
-    WITH_FAST,
-    big_product_work,
-    labelled,
-    run_term,
-    shows_auto,
-    wiring,
-)
+from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, big_product_work, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

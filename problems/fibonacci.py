@@ -72,9 +72,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
-from ._run import WITH_FAST, big_product_work, labelled, run_term, shows_auto, wiring
+from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -53,11 +53,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int, show
 
 from ._numbers import binomial
-from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

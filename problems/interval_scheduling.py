@@ -73,11 +73,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import along
+from dptoolkit._labels import along, labelled
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -250,10 +250,8 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best schedules: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        List the *k* heaviest schedules too (``sol.k_best``, each with
+        ``.indices``); see the *More than one answer* guide for ``auto``.
 
     Returns
     -------

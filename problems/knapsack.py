@@ -86,11 +86,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import first_items
+from dptoolkit._labels import first_items, labelled
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

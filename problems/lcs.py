@@ -74,12 +74,12 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import pair_step, prefixes
+from dptoolkit._labels import labelled, pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, labelled, run, same_type, shows_auto, state, wiring
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -81,10 +81,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels, along
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, labelled, pick, refuse_naive, run, shows_auto, wiring
+from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -53,12 +53,12 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
 from . import _paths as paths
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

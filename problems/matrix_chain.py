@@ -67,11 +67,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_numbers, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, labelled, run, shows_auto, state, wiring
+from ._run import WITH_FAST, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -84,11 +84,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, state, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -302,10 +302,9 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best trees: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        ``sol.k_best`` then holds the *k* cheapest trees, cheapest first,
+        with their ``.tree`` (``fast`` refuses *k*, ``auto`` runs
+        ``bottom_up``: the guide *More than one answer* has the rules).
 
     Returns
     -------

@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _strings
 from ._answers import engine_later, pick_k
@@ -78,7 +78,6 @@ from ._run import (
     WITH_FAST,
     check_memory,
     check_symbols,
-    labelled,
     run,
     same_type,
     shows_auto,

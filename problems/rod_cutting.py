@@ -59,11 +59,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import pick_k
-from ._run import ENGINE, labelled, run, shows_auto, wiring
+from ._run import ENGINE, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -72,11 +72,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import first_items
+from dptoolkit._labels import first_items, labelled
 from dptoolkit._validate import check_int, check_numbers, show
 
 from ._answers import engine_later
-from ._run import WITH_FAST, check_memory, labelled, pick, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

@@ -88,11 +88,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels, Ticks
+from dptoolkit._labels import Labels, Ticks, labelled
 from dptoolkit._validate import check_exact_number, number_kind, show
 
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_memory, labelled, run, shows_auto, wiring
+from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -366,10 +366,9 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best tours: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        The *k* shortest tours as well, in ``sol.k_best`` (best first, each
+        with its ``.tour``); how *k* and ``count()`` treat ``auto`` and
+        ``fast``: "Kernels and auto" in the guide *More than one answer*.
 
     Returns
     -------

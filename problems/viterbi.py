@@ -79,11 +79,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, check_symbols, labelled, pick, run, state
+from ._run import WITH_FAST, check_memory, check_symbols, pick, run, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution

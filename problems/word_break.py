@@ -77,10 +77,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels, along
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import show
 
-from ._run import WITH_FAST, labelled, pick, run, shows_auto, state, wiring
+from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
