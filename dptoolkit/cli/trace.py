@@ -16,6 +16,7 @@ from ._common import (
     _prepare,
     _problem,
     problem_args,
+    subcommand,
 )
 from ._format import _dumps, _text
 
@@ -26,11 +27,13 @@ TRACE_STRATEGIES = ("top_down", "naive")
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "trace",
-        help="the call tree with cache hits marked, and the counts",
-        description="Trace the recursion of one instance: the call tree with cache "
+        "the call tree with cache hits marked, and the counts",
+        "Trace the recursion of one instance: the call tree with cache "
         "hits marked, and the numbers of calls, hits and misses.",
+        run,
     )
     problem_args(p)
     p.add_argument(
@@ -58,7 +61,6 @@ def add_parser(sub: Any) -> None:
         type=_png,
         help="draw the subproblem graph, hits and misses marked (needs the plot extra)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
