@@ -69,6 +69,11 @@ class Labels:
         Of a three-coordinate table, the layer a picture shows: the states
         whose coordinate *axis* is *index* (alignment's ``M`` table). By
         default the fullest last layer along the first coordinate.
+    sizes : callable, optional
+        ``sizes() -> [(n, recurrence, goal), ...]``: the instance cut to each
+        size ``n``, smallest first, for the explain page's plot of calls
+        against ``n``, where the goal's own subproblems do not grow with
+        ``n`` (a suffix count, a bitmask). By default the goal is scaled.
 
     Examples
     --------
@@ -82,6 +87,7 @@ class Labels:
     goal: Any = None
     step: Callable[[Any, Any], Any] | None = None
     layer: tuple[int, int] | None = None
+    sizes: Callable[[], list[tuple[int, Any, tuple[Any, ...]]]] | None = None
 
     def name(self, axis: int, default: str = "") -> str:
         """The name of coordinate *axis*, or *default*."""
@@ -100,7 +106,7 @@ class Labels:
 
     def with_goal(self, goal: Any, step: Callable[[Any, Any], Any] | None) -> Labels:
         """These labels with the goal state and the witness step set."""
-        return Labels(self.names, self.ticks, goal, step, self.layer)
+        return Labels(self.names, self.ticks, goal, step, self.layer, self.sizes)
 
 
 class Ticks(Sequence[str]):
@@ -214,6 +220,7 @@ def along(
     goal: Any = None,
     step: Callable[[Any, Any], Any] | None = None,
     width: int = 4,
+    sizes: Callable[[], list[tuple[int, Any, tuple[Any, ...]]]] | None = None,
 ) -> Labels:
     """Labels for a one-coordinate table over positions in *items*: each tick is its item.
 
@@ -229,6 +236,7 @@ def along(
         ticks=((*before, *(_short(x, width) for x in items), *after),),
         goal=goal,
         step=step,
+        sizes=sizes,
     )
 
 

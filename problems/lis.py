@@ -165,6 +165,7 @@ def _labels(items: Sequence[Any]) -> Labels:
         after=("end",),
         goal=len(items),
         step=lambda i, j: j,
+        sizes=lambda: [(k, *_recurrence(items[:k])) for k in range(1, len(items) + 1)],
     )
 
 

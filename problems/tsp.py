@@ -407,22 +407,32 @@ def solve(
     rec, goal = _recurrence(dist)
     sol = run(rec, goal, strategy, visits=n << (n - 1), k=k)
     return sol.with_fields(
-        labels=_labels(nodes, goal),
+        labels=_labels(nodes, goal, dist),
         lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},
         step=lambda st, k: (st[0] ^ _bit(st[1]), k),  # sol.count(), sol.witnesses(): one tour each
         witness_of=lambda each: {"tour": [nodes[c] for c in _tour(each, n)]},
     )
 
 
-def _labels(nodes: Sequence[Hashable], goal: State) -> Labels:
-    """Rows: the set S of cities visited besides city 0 (its bitmask); columns: the last city."""
+def _labels(nodes: Sequence[Hashable], goal: State, dist: Matrix) -> Labels:
+    """Rows: the set S of cities visited besides city 0 (its bitmask); columns: the last city.
+
+    The instances of growing size are the first ``k`` cities' tours.
+    """
     names = [node if isinstance(node, str) else show(node) for node in nodes]
 
     def visited(s: int) -> str:
         return "{" + ",".join(names[c] for c in range(1, len(names)) if s >> (c - 1) & 1) + "}"
 
     rows = Ticks(1 << (len(names) - 1), visited)
-    return Labels(("S: cities visited after 0", "j: the last city"), (rows, names), goal=goal)
+    return Labels(
+        ("S: cities visited after 0", "j: the last city"),
+        (rows, names),
+        goal=goal,
+        sizes=lambda: [
+            (k, *_recurrence([row[:k] for row in dist[:k]])) for k in range(2, len(dist) + 1)
+        ],
+    )
 
 
 PROBLEMS = (

@@ -286,11 +286,11 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
         value=sol.value > 0,
         witness={"count": _Ways(sol.value)},
         lazy={"words": lambda: _pieces(text, lambda i: state(choices, (i,)))},
-        labels=_labels(text),
+        labels=_labels(text, vocabulary),
     )
 
 
-def _labels(text: str) -> Labels:
+def _labels(text: str, words: frozenset[str]) -> Labels:
     """Column i of the table: the ways to split text[i:], under its first letter."""
     return along(
         f"text[i:] of {text[:24]!r}: ways to split",
@@ -298,6 +298,7 @@ def _labels(text: str) -> Labels:
         after=("end",),  # the empty rest: one way
         goal=0,
         step=lambda i, m: i + m if m else None,
+        sizes=lambda: [(k, *_recurrence(text[:k], words)) for k in range(1, len(text) + 1)],
     )
 
 
