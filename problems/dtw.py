@@ -83,6 +83,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled, prefixes
 from dptoolkit._validate import check_choice, check_int, check_number, show
 
 from . import _ckernels
@@ -193,6 +194,7 @@ def _recurrence(xs: list[Point], ys: list[Point], w: int | None, cost: str) -> R
     return warp
 
 
+@labelled
 def build(
     x: Sequence[Point], y: Sequence[Point], *, window: int | None = None, cost: str = "absolute"
 ) -> tuple[Recurrence, tuple[int, int]]:
@@ -405,18 +407,21 @@ def solve(
     return sol.with_fields(
         value=value,
         lazy={"path": lambda: _walk(choices, n, m)},
-        step=_step,  # one warping path per choice path
+        step=_back,  # one warping path per choice path
         witness_of=lambda each: {"path": _walk(each.choices, n, m)},
+        # cell (i, j): the cheapest warp ending with x[i] against y[j]
+        labels=prefixes(xs, ys, names=("x", "y"), goal=(n - 1, m - 1), step=_back, empty=False),
     )
 
 
-def _step(here: tuple[int, int], move: str) -> tuple[int, int]:
-    i, j = here
-    if move == "diag":
-        return i - 1, j - 1
-    if move == "up":
-        return i - 1, j
-    return i, j - 1
+#: how each move of the warping path steps back, ``(di, dj)``
+_BACK = {"diag": (1, 1), "up": (1, 0), "left": (0, 1)}
+
+
+def _back(cell: tuple[int, int], move: Any) -> tuple[int, int] | None:
+    """The cell before *cell* on the warping path (``None`` at the start)."""
+    back = _BACK.get(move) if isinstance(move, str) else None
+    return None if back is None else (cell[0] - back[0], cell[1] - back[1])
 
 
 class _Moves:

@@ -83,6 +83,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import check_sequence, show
 
 from ._answers import engine_later, pick_k
@@ -145,6 +146,7 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     return ending, (n,)
 
 
+@labelled
 def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
 
@@ -160,6 +162,18 @@ def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     (3, 4, 2, 0)
     """
     return _recurrence(_check(seq))
+
+
+def _labels(items: Sequence[Any]) -> Labels:
+    """Column i of the table: the longest rise ending at seq[i]; "end" is the virtual item."""
+    return along(
+        "seq[i]: longest rise ending there",
+        items,
+        after=("end",),
+        goal=len(items),
+        step=_step,
+        sizes=lambda: [(k, *_recurrence(items[:k])) for k in range(1, len(items) + 1)],
+    )
 
 
 def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
@@ -284,6 +298,7 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto", k: int | None = None) -
     return sol.with_fields(
         value=int(sol.value),
         lazy={"indices": lambda: indices(sol)},
+        labels=_labels(items),
         step=_step,  # one index set per choice path
         witness_of=lambda each: {"indices": indices(each)},
     )

@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels
@@ -239,6 +240,7 @@ def _recurrence(model: Model) -> Recurrence:
     return best
 
 
+@labelled
 def build(
     observations: Sequence[Hashable],
     states: Sequence[Hashable],
@@ -427,17 +429,26 @@ def solve(
     sol = run(rec, (T, 0), strategy, visits=(T + 1) * S, k=k)
     value = float(sol.value)
     choices = sol.choices
-
-    def step(here: tuple[int, int], r: int) -> tuple[int, int] | None:
-        t = here[0]
-        return (t - 1, r) if t > 1 else None  # row 0 is a base case: the path starts there
-
+    # cell (t, s): the log-probability of the best path ending in state s at observation t
+    seen = tuple(o if isinstance(o, str) else show(o) for o in observations)
+    labels = Labels(
+        ("t: observation", "s: hidden state (log-probability)"),
+        ((*seen, "end"), tuple(str(x) for x in model.states)),
+        goal=(T, 0),
+        step=_back,
+    )
     return sol.with_fields(
         value=value,
         lazy={"path": lambda: _walk(choices, model, value)},
-        step=step,  # one state path per choice path
+        labels=labels,
+        step=_back,  # one state path per choice path (row 0 has no choice: it starts there)
         witness_of=lambda each: {"path": _walk(each.choices, model, float(each.value))},
     )
+
+
+def _back(here: tuple[int, int], r: int) -> tuple[int, int]:
+    """Where the choice ``r`` at ``(t, s)`` leads: state ``r`` one observation earlier."""
+    return here[0] - 1, r
 
 
 PROBLEMS = (

@@ -77,6 +77,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import show
 
 from ._answers import engine_later
@@ -135,6 +136,7 @@ def _recurrence(text: str, words: frozenset[str]) -> tuple[Recurrence, tuple[int
     return ways, (0,)
 
 
+@labelled
 def build(text: str, words: Iterable[str]) -> tuple[Recurrence, tuple[int]]:
     """The suffix recurrence for this text and dictionary, and its goal ``(0,)``.
 
@@ -303,9 +305,27 @@ def solve(
         value=sol.value > 0,
         witness={"count": _Ways(sol.value)},
         lazy={"words": lambda: _pieces(text, lambda i: state(choices, (i,)))},
-        step=lambda i, m: i + m,  # one segmentation per choice path (state n ends one)
+        step=_next,  # one segmentation per choice path (state n ends one)
         witness_of=lambda each: {"words": _pieces(text, lambda i: state(each.choices, (i,)))},
+        labels=_labels(text, vocabulary),
     )
+
+
+def _labels(text: str, words: frozenset[str]) -> Labels:
+    """Column i of the table: the ways to split text[i:], under its first letter."""
+    return along(
+        f"text[i:] of {text[:24]!r}: ways to split",
+        text,
+        after=("end",),  # the empty rest: one way
+        goal=0,
+        step=_next,
+        sizes=lambda: [(k, *_recurrence(text[:k], words)) for k in range(1, len(text) + 1)],
+    )
+
+
+def _next(i: int, m: int | None) -> int | None:
+    """Where a first word of length *m* at *i* leads (``None``: no split from here)."""
+    return i + m if m else None
 
 
 PROBLEMS = (
