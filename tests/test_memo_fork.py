@@ -342,3 +342,22 @@ def test_a_forked_child_computes_a_key_another_thread_had_in_flight() -> None:
         release.set()
         worker.join(TIMEOUT)
     assert held(7) == 70
+
+
+def test_a_fork_from_another_thread_of_an_orphaned_child_forgets_the_orphan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A grandchild forked by a thread that is not the orphaned helper has no orphan.
+
+    Else a new helper thread there that happens to get the old helper's ident
+    (idents are reused) would end the grandchild with status 1 at its segment's end.
+    """
+    helper = threading.get_ident() + 1  # the helper that forked the child: not this thread
+    monkeypatch.setattr(_deep, "_running", {helper})
+    monkeypatch.setattr(_deep, "_orphan", [helper])
+    _deep.after_fork()  # as in the grandchild, forked by this thread
+    assert _deep._orphan == [] and _deep.helpers_running() == 0
+    me = threading.get_ident()
+    monkeypatch.setattr(_deep, "_running", {me})
+    _deep.after_fork()  # forked by a helper: it is the orphan now
+    assert _deep._orphan == [me] and _deep.helpers_running() == 1

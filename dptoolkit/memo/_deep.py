@@ -147,9 +147,11 @@ def after_fork() -> None:
     me = _thread.get_ident()
     mine = me in _running
     _running.clear()
-    if mine:  # the child was forked by a helper: it still runs its segment
+    # the child was forked by a helper: it still runs its segment. Otherwise no
+    # helper of an earlier fork is here (its ident may be reused by a new thread)
+    _orphan[:] = [me] if mine else []
+    if mine:
         _running.add(me)
-        _orphan[:] = [me]
 
 
 def _orphaned(result: Any) -> None:
