@@ -98,3 +98,17 @@ def test_fill_reports_the_parts_it_wrote() -> None:
     assert written == ["toy"]
     assert "| c | s | 1.00 us | 0.50x |  |" in text
     assert "Measured 2026-12-02 04:14 UTC, one run; 2 cores." in text
+
+
+def test_a_missing_page_is_refused_before_anything_is_measured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _install_toy(monkeypatch)
+    ran: list[bool] = []
+    toy = sys.modules["dptoolkit.bench.toy"]
+    monkeypatch.setattr(toy, "run", lambda quick=False: ran.append(True) or [])
+    missing = tmp_path / "no-such-page.md"
+    with pytest.raises(SystemExit) as exit_:
+        bench_main.main(["toy", "--page", str(missing)])
+    assert exit_.value.code == 2 and not ran
+    assert "no-such-page.md" in capsys.readouterr().err

@@ -232,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown suite {unknown[0]!r}; choose from {', '.join(choices)}")
     if args.repeat < 1:
         parser.error(f"--repeat={args.repeat} must be a positive integer")
+    if args.page and not pathlib.Path(args.page).is_file():  # before minutes of measuring
+        parser.error(f"--page {args.page!r}: no such file (a page with <!-- table:PART --> marks)")
     if args.from_json:
         if not args.chart and not args.page:
             parser.error("--from-json needs --chart DIR or --page FILE")
