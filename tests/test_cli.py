@@ -393,6 +393,7 @@ BAD = [
     (["solve", "knapsack", "[1]", "[1]", "1", "--strategy", "greedy"], ["strategy='greedy'"]),
     (["solve", "knapsack", "[1]", "[1]", "1", "--kw", "nonsense"], ["--kw", "KEY=VALUE"]),
     (["solve", "knapsack", "[1]", "[1]", "1", "--kw", "colour=1"], ["knapsack", "colour"]),
+    (["solve", "lis", "[3,1,2]", "--kw", "k=2"], ["lis", "--k K", "not --kw k="]),
     (["solve", "edit_distance", "kitten", "sitting", "--table", "x.txt"], ["--table", ".png"]),
     (["trace", "fibonacci", "5", "--dag", "x.svg"], ["--dag", "'x.svg'", ".png"]),
     (["trace", "fibonacci", "5", "--limit", "-2"], ["--limit", "'-2'"]),
@@ -562,3 +563,13 @@ def test_a_shadowing_source_checkout_gets_a_clear_message(tmp_path: pathlib.Path
         assert "source checkout" in proc.stderr
         assert str(tmp_path / "dptoolkit") in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_usage_names_no_keyword_the_cli_has_an_option_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run(capsys, "solve", "lis")
+    assert status == 2
+    assert "usage: dptoolkit solve lis SEQ" in err and "--kw k=" not in err
+    status, out, _ = run(capsys, "show", "egg_drop")
+    assert status == 0 and "dptoolkit solve egg_drop EGGS FLOORS\n" in out

@@ -152,7 +152,7 @@ def _signature_usage(problem: Problem) -> str:
         return "ARGS..."
     words = []
     for param in sig.parameters.values():
-        if param.name == "strategy":
+        if param.name in ("strategy", "k"):  # the --strategy and --k options
             continue
         if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
             word = param.name.upper()
@@ -174,6 +174,8 @@ def _prepare(
     kwargs = dict(kw)
     if "strategy" in kwargs:
         raise UsageError(f"{problem.name}: use --strategy, not --kw strategy=...")
+    if "k" in kwargs:  # else solve's --k output would be silently skipped
+        raise UsageError(f"{problem.name}: use 'dptoolkit solve --k K', not --kw k=...")
     try:
         inspect.signature(problem.solve).bind(*args, **kwargs)
     except TypeError as exc:
