@@ -573,3 +573,23 @@ def test_usage_names_no_keyword_the_cli_has_an_option_for(
     assert "usage: dptoolkit solve lis SEQ" in err and "--kw k=" not in err
     status, out, _ = run(capsys, "show", "egg_drop")
     assert status == 0 and "dptoolkit solve egg_drop EGGS FLOORS\n" in out
+
+
+def test_all_without_limit_refuses_an_astronomical_list(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dptoolkit.cli import _many
+
+    text = "a" * 100  # Fibonacci(101) segmentations: listing them would never end
+    status, out, err = run(capsys, "solve", "word_break", text, '["a", "aa"]', "--all")
+    assert status == 2 and out == ""
+    assert_one_clean_line(err, "word_break", "573,147,844,013,817,084,101", "--limit N")
+    status, out, _ = run(
+        capsys, "solve", "word_break", text, '["a", "aa"]', "--all", "--limit", "2"
+    )
+    assert status == 0 and "(2, the first 2)" in out
+    monkeypatch.setattr(_many, "ALL_MAX", 4)  # the cap is the count, not the length of text
+    status, out, _ = run(capsys, "solve", "word_break", "aaa", '["a", "aa"]', "--all")
+    assert status == 0 and "every optimal solution (3)" in out
+    status, _, err = run(capsys, "solve", "word_break", "aaaa", '["a", "aa"]', "--all", "--count")
+    assert status == 2 and "list 5 optimal solutions" in err

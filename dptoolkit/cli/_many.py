@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["add_options", "asked", "engine_strategy", "report", "write"]
 
+#: ``--all`` without ``--limit`` lists at most this many (a count can be astronomical)
+ALL_MAX = 10_000
+
 
 _positive = whole_number(1, "positive")
 
@@ -96,6 +99,11 @@ def report(
             raise _refused(problem, "--count", exc) from None
     if args.all_witnesses:
         try:
+            if args.limit is None and (many := found.get("count") or sol.count()) > ALL_MAX:
+                raise UsageError(
+                    f"{problem.name}: --all would list {many:,} optimal solutions (more than "
+                    f"{ALL_MAX:,}); add --limit N to list the first N, or --count to count them"
+                )
             found["witnesses"] = [
                 {"value": w.value, **_witness(problem, w)} for w in sol.witnesses(args.limit)
             ]
