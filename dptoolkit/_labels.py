@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, overload
 
@@ -249,14 +249,17 @@ def labelled(
     (the letters of both strings, items and capacity) without ``labels=``.
     The labels are found on the first picture, by solving the same instance
     with the module's ``solve`` (``top_down``, else ``bottom_up``); an
-    instance no engine strategy solves draws with numbered axes.
+    instance no engine strategy solves, or one given as an iterator (spent
+    by *build*), draws with numbered axes.
     """
 
     @functools.wraps(build)
     def built(*args: _P.args, **kwargs: _P.kwargs) -> tuple[Any, Any]:
         rec, goal = build(*args, **kwargs)
         solve = getattr(sys.modules[build.__module__], "solve", None)
-        if solve is not None:
+        if solve is not None and not any(
+            isinstance(arg, Iterator) for arg in (*args, *kwargs.values())
+        ):  # an iterator is spent: solving "the same instance" again would label another
             rec._axes = functools.partial(_axes, solve, args, dict(kwargs))
         return rec, goal
 

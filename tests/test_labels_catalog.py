@@ -171,3 +171,13 @@ def test_trace_draw_of_a_plain_recurrence_names_its_parameters() -> None:
 
     ax = paths.trace(2, 3).draw().axes[0]
     assert (ax.get_ylabel(), ax.get_xlabel()) == ("r (first coordinate)", "c (second coordinate)")
+
+
+def test_trace_draw_of_a_build_from_iterators_names_no_other_instance() -> None:
+    """An iterator given to build is spent: its axes are not those of an empty instance."""
+    pytest.importorskip("matplotlib")
+    rec, goal = dp.catalog("lcs").build(iter("AB"), iter("BA"))
+    ax = rec.trace(*goal).draw().axes[0]
+    assert goal == (2, 2)
+    assert "()" not in ax.get_ylabel() + ax.get_xlabel()
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("i (first coordinate)", "j (second coordinate)")
