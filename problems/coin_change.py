@@ -81,6 +81,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 from dptoolkit._validate import check_int, check_numbers
 
+from . import _one_path
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
@@ -321,13 +322,14 @@ def solve(
             asked,
             lambda: solve(denominations, amount, strategy="bottom_up"),
         )
+    if k is not None:  # one path per multiset of coins (see _one_path)
+        return _one_path.coin_change(denominations, amount, strategy, k)
     rec, goal = _recurrence(denominations, amount)
     sol = run(
         rec,
         goal,
         strategy,
         visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
-        k=k,
     )
 
     def paid() -> list[int] | None:

@@ -72,7 +72,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._labels import Labels
 
-from . import _strings
+from . import _one_path, _strings
 from ._answers import engine_later, pick_k
 from ._run import (
     WITH_FAST,
@@ -272,8 +272,10 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
             asked,
             lambda: solve(seq, strategy="bottom_up"),
         )
+    if k is not None:  # one path per palindrome (see _one_path)
+        return _one_path.palindrome(seq, strategy, k)
     rec, goal = _recurrence(seq)
-    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, k=k)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
 
     def witness() -> Sequence[Hashable]:

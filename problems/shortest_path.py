@@ -72,6 +72,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels
 
 from . import _graphs as g
+from . import _one_path
 from . import _paths as paths
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, run, shows_auto, state, wiring
@@ -265,8 +266,10 @@ def solve(
             asked,
             lambda: solve(G, source, target, weight=weight, strategy="bottom_up"),
         )
+    if k is not None:  # one path per walk (see _one_path)
+        return _one_path.shortest_path(arcs, s, t, strategy, k)
     rec, goal = _recurrence(arcs, s, t)
-    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n, k=k)
+    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n)
     value = arcs.number(sol.value)
     choices = sol.choices
 
