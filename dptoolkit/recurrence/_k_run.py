@@ -17,6 +17,7 @@ is made with the recurrence's own class, so this module does not import
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any
 
 from ._kbest import Lifted, Refused, choices_of, finite, lift, refusal
@@ -41,13 +42,18 @@ def _entries(
     derived.__name__ = rec.__name__
     set_route(derived)  # until a strategy routes the copy to its entry
     token = rec._route.set(derived)
+    collecting = gc.isenabled()
+    if collecting:  # the traces are many small tuples, none in a cycle: nothing to collect
+        gc.disable()
     try:
         run = derived._run(goal, strategy, max_calls, None)
     except Refused as exc:
         raise refusal(rec.__name__, width, exc.what) from None
     finally:
+        if collecting:
+            gc.enable()
         rec._route.reset(token)
-    return lift(run.value, width).entries, run.stats
+    return lift(run.value, width).items(), run.stats
 
 
 def solve_k(

@@ -71,20 +71,39 @@ def _constant(other: Any) -> bool:
 
 
 class KBest:
-    """Up to K ``(value, trace)`` entries, best first; *maximize* is None while unknown."""
+    """Up to K ``(value, trace)`` entries, best first; *maximize* is None while unknown.
 
-    __slots__ = ("entries", "k", "maximize")
+    ``sub + c`` is O(1): the result shares *entries* and keeps *c* as *off*
+    (each value is ``v + off``), added where the entries are merged
+    (:func:`choose_k`) or read (:meth:`items`). A second shift applies the
+    first, so every value is summed in the body's order, as the plain solve
+    sums it.
+    """
 
-    def __init__(self, entries: list[tuple[Any, Trace]], k: int, maximize: bool | None) -> None:
+    __slots__ = ("entries", "k", "maximize", "off")
+
+    def __init__(
+        self, entries: list[tuple[Any, Trace]], k: int, maximize: bool | None, off: Any = None
+    ) -> None:
         self.entries = entries
         self.k = k
         self.maximize = maximize
+        self.off = off
 
     def __repr__(self) -> str:
-        return f"KBest({[v for v, _ in self.entries]!r})"
+        return f"KBest({[v for v, _ in self.items()]!r})"
+
+    def items(self) -> list[tuple[Any, Trace]]:
+        """The entries with their values (the offset added)."""
+        off = self.off
+        if off is None:
+            return self.entries
+        return [(v + off, t) for v, t in self.entries]
 
     def _shift(self, c: Any) -> KBest:
-        return KBest([(v + c, t) for v, t in self.entries], self.k, self.maximize)
+        if self.off is None:
+            return KBest(self.entries, self.k, self.maximize, c)
+        return KBest(self.items(), self.k, self.maximize, c)
 
     def __add__(self, other: Any) -> KBest:
         if isinstance(other, KBest):
@@ -179,7 +198,7 @@ def _sums(a: KBest, b: KBest) -> KBest:
     """The K best ``x + y`` over the entries of *a* and *b* (a frontier over the sorted lists)."""
     k = a.k
     maximize = _direction(a, b)
-    xs, ys = a.entries, b.entries
+    xs, ys = a.items(), b.items()
     if len(xs) == 1 or len(ys) == 1 or maximize is None:
         pairs = [(x + y, ("j", s, t)) for x, s in xs for y, t in ys]
         return KBest(pairs[:k], k, maximize)
@@ -199,31 +218,38 @@ def _sums(a: KBest, b: KBest) -> KBest:
 
 def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, k: int) -> KBest:
     """The K best entries over *candidates*, each traced through its label (first wins ties)."""
-    sources: list[tuple[Any, list[tuple[Any, Trace]]]] = []
+    sources: list[tuple[Any, list[tuple[Any, Trace]], Any]] = []
     for item in candidates:
         try:
             value, label = item
         except (TypeError, ValueError):
             raise InvalidInput(f"candidate {show(item)} must be a (value, label) pair") from None
-        if isinstance(value, KBest):
+        if type(value) is KBest:
             if value.maximize is not None and value.maximize != maximize:
                 _refuse("chose with best=min among sub-results chosen with best=max (or back)")
-            sources.append((label, value.entries))
+            sources.append((label, value.entries, value.off))
         elif _constant(value):
-            sources.append((label, [(value, None)]))
+            sources.append((label, [(value, None)], None))
         else:
             _refuse(f"gave dp.choose the value {show(value)}, not a number")
     if not sources:
         raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
-    pool: list[tuple[Any, Trace]] = []
-    for label, entries in sources:
-        pool += [(v, ("c", state, label, t)) for v, t in entries]
-    if len(sources) > 1:
-        # sorted runs, one per candidate: timsort merges them in linear time, stably
-        # (with reverse=True too), so the first candidate wins ties
-        pool.sort(key=_VALUE, reverse=maximize)
-    del pool[k:]
-    return KBest(pool, k, maximize)
+    if len(sources) == 1:
+        label, entries, off = sources[0]
+        if off is None:
+            return KBest([(v, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
+        return KBest([(v + off, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
+    pool: list[tuple[Any, Any, Trace]] = []
+    for label, entries, off in sources:
+        if off is None:
+            pool += [(v, label, t) for v, t in entries]
+        else:
+            pool += [(v + off, label, t) for v, t in entries]
+    # sorted runs, one per candidate: timsort merges them in linear time, stably
+    # (with reverse=True too), so the first candidate wins ties; only the K kept
+    # get a trace
+    pool.sort(key=_VALUE, reverse=maximize)
+    return KBest([(v, ("c", state, label, t)) for v, label, t in pool[:k]], k, maximize)
 
 
 def finite(entries: list[tuple[Any, Trace]]) -> list[tuple[Any, Trace]]:
@@ -250,6 +276,6 @@ def choices_of(trace: Trace) -> dict[Any, Any]:
 def entries_of(result: Any) -> Iterator[tuple[Any, Trace]]:
     """The finite entries of a goal's result, best first."""
     if isinstance(result, KBest):
-        yield from finite(result.entries)
+        yield from finite(result.items())
     else:
         yield from finite([(result, None)])
