@@ -281,8 +281,8 @@ def solve(
         ``"bottom_up"`` with *k*.
     k : int, optional
         Also find the *k* best ways to pay: ``sol.k_best``, best first, each
-        with its ``.coins`` (the entries are orders of paying, so two may
-        hold the same coins; ``fast`` is refused with *k*).
+        a distinct multiset with its ``.coins`` (run on a recurrence with one
+        path per multiset; ``fast`` is refused with *k*).
 
     Returns
     -------

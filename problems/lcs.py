@@ -211,9 +211,10 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
     k : int, optional
-        Also find the *k* best choice paths: ``sol.k_best``, best first, each
-        with its ``.sequence`` (two paths may spell one sequence; ``fast``
-        is refused with *k*).
+        Also find the *k* longest distinct common subsequences (shorter ones
+        and the empty one included): ``sol.k_best``, best first, each with
+        its ``.sequence`` (run on a recurrence with one path per
+        subsequence; ``fast`` is refused with *k*).
 
     Returns
     -------

@@ -221,9 +221,10 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best choice paths: ``sol.k_best``, best first, each
-        with its ``.sequence`` (two paths may spell one palindrome; ``fast`` is
-        refused with *k*, ``auto`` runs ``bottom_up``). ``sol.count()`` and
+        Also find the *k* longest distinct palindromic subsequences (shorter
+        ones and the empty one included): ``sol.k_best``, best first, each
+        with its ``.sequence`` (run on a recurrence with one path per
+        palindrome; ``fast`` is refused with *k*, ``auto`` runs ``bottom_up``). ``sol.count()`` and
         ``sol.witnesses()``: the distinct longest palindromic subsequences (an
         ``auto`` answer re-solves with ``bottom_up`` for them).
 

@@ -218,10 +218,9 @@ def solve(
         ``"auto"`` is ``"fast"`` (Dijkstra, or queue-based Bellman-Ford when
         a weight is negative); ``"bottom_up"`` with *k*.
     k : int, optional
-        Also find the *k* lightest walks of at most ``V - 1`` arcs:
-        ``sol.k_best``, best first, each with its ``.path`` (two entries may
-        be one walk, placed differently in the rounds; ``fast`` is refused
-        with *k*).
+        Also find the *k* lightest distinct walks of at most ``V - 1`` arcs:
+        ``sol.k_best``, best first, each with its ``.path`` (run on a
+        recurrence with one path per walk; ``fast`` is refused with *k*).
 
     Returns
     -------

@@ -226,9 +226,7 @@ def test_shortest_path_counts_distinct_walks(
         assert sol.value == float("inf") and sol.count() == 0 and list(sol.witnesses()) == []
         assert shortest_path.solve(G, s, t, strategy=strategy, k=k).k_best == []
         return
-    agree(
-        shortest_path.solve, (G, s, t), "path", found, maximize=False, strategy=strategy, k=k
-    )
+    agree(shortest_path.solve, (G, s, t), "path", found, maximize=False, strategy=strategy, k=k)
 
 
 def dag_paths(arcs: dict[tuple[int, int], int], n: int) -> dict[Hashable, Any]:
@@ -327,7 +325,9 @@ def test_coin_change_counts_multisets(coins: list[int], amount: int, strategy: s
         assert top.k_best == [] and top.coins is None
         return
     scored = {tuple(sorted(p)): len(p) for p in paid}  # a witness is a multiset of coins
-    agree(coin_change.solve, (coins, amount), "coins", scored, maximize=False, strategy=strategy, k=k)
+    agree(
+        coin_change.solve, (coins, amount), "coins", scored, maximize=False, strategy=strategy, k=k
+    )
 
 
 @settings(max_examples=60, deadline=None)

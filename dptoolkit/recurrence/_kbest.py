@@ -31,7 +31,17 @@ from typing import Any, NoReturn
 from .._validate import show
 from ..errors import InvalidInput
 
-__all__ = ["KBest", "Lifted", "Refused", "choices_of", "choose_k", "entries_of", "finite", "lift", "refusal"]
+__all__ = [
+    "KBest",
+    "Lifted",
+    "Refused",
+    "choices_of",
+    "choose_k",
+    "entries_of",
+    "finite",
+    "lift",
+    "refusal",
+]
 
 _VALUE = itemgetter(0)
 
