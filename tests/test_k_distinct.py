@@ -160,3 +160,34 @@ def test_k_1_answers_any_body_and_k_2_refuses_what_it_cannot_follow() -> None:
     assert [e.value for e in fib.solve(10, k=1).k_best] == [fib.solve(10).value]
     with pytest.raises(dp.InvalidInput, match=r"k=2 .*compared sub-results"):
         fib.solve(10, k=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    runs=st.lists(
+        st.tuples(st.lists(st.integers(0, 3), max_size=8), st.none() | st.integers(-1, 1)),
+        min_size=1,
+        max_size=4,
+    ),
+    maximize=st.booleans(),
+    k=st.integers(1, 8),
+)
+def test_choose_keeps_the_k_best_entries_first_candidate_first_on_ties(
+    runs: list[tuple[list[int], int | None]], maximize: bool, k: int
+) -> None:
+    from dptoolkit.recurrence._kbest import KBest, choose_k
+
+    candidates: list[tuple[object, object]] = []
+    every = []  # (value, candidate, position): a stable sort of all of them is the answer
+    for c, (values, off) in enumerate(runs):
+        entries = [(v, ("leaf", c, p)) for p, v in enumerate(sorted(values, reverse=maximize))]
+        if not entries:
+            candidates.append((c, f"constant {c}"))
+            every.append((c, f"constant {c}", None))
+            continue
+        sub = KBest(entries, k, maximize, off)
+        candidates.append((sub, f"label {c}"))
+        every += [(v + (off or 0), f"label {c}", t) for v, t in entries]
+    every.sort(key=lambda e: e[0], reverse=maximize)
+    got = choose_k(candidates, maximize, "here", k).items()
+    assert [(v, t[2], t[3]) for v, t in got] == every[:k]

@@ -24,6 +24,7 @@ import heapq
 import inspect
 import math
 import numbers
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from typing import Any, NoReturn
@@ -226,6 +227,45 @@ def _sums(a: KBest, b: KBest) -> KBest:
     return KBest(out, k, maximize)
 
 
+def _value_of(off: Any, maximize: bool) -> Callable[[tuple[Any, Trace]], Any]:
+    """The key that orders a source's entries ascending (values, with the offset)."""
+    if off is None:
+        return (lambda e: -e[0]) if maximize else _VALUE
+    return (lambda e: -(e[0] + off)) if maximize else (lambda e: e[0] + off)
+
+
+def _cut(
+    sources: list[tuple[Any, list[tuple[Any, Trace]], Any]], maximize: bool, k: int
+) -> list[tuple[Any, list[tuple[Any, Trace]], Any]]:
+    """*sources* less the entries that cannot be among the K best.
+
+    A source holding K entries bounds the rest: with ``T`` its K-th value,
+    an entry worse than ``T`` has K entries before it, and so has one equal
+    to ``T`` from a later source (the first source wins ties). The best such
+    bound is used; each source is cut by a bisection.
+    """
+    bound: Any = None
+    at = -1
+    for i, (_, entries, off) in enumerate(sources):
+        if len(entries) >= k:
+            kth = entries[k - 1][0] if off is None else entries[k - 1][0] + off
+            if bound is None or (kth > bound if maximize else kth < bound):
+                bound, at = kth, i
+    if bound is None:
+        return sources
+    key_bound = -bound if maximize else bound
+    out = []
+    for i, (label, entries, off) in enumerate(sources):
+        if i == at:
+            out.append((label, entries if len(entries) == k else entries[:k], off))
+            continue
+        key = _value_of(off, maximize)
+        cut = (bisect_right if i < at else bisect_left)(entries, key_bound, key=key)
+        if cut:
+            out.append((label, entries if cut == len(entries) else entries[:cut], off))
+    return out
+
+
 def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, k: int) -> KBest:
     """The K best entries over *candidates*, each traced through its label (first wins ties)."""
     sources: list[tuple[Any, list[tuple[Any, Trace]], Any]] = []
@@ -250,7 +290,7 @@ def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, 
             return KBest([(v, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
         return KBest([(v + off, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
     pool: list[tuple[Any, Any, Trace]] = []
-    for label, entries, off in sources:
+    for label, entries, off in _cut(sources, maximize, k):
         if off is None:
             pool += [(v, label, t) for v, t in entries]
         else:
