@@ -26,6 +26,7 @@ import math
 import numbers
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NoReturn
 
@@ -40,6 +41,7 @@ __all__ = [
     "choose_k",
     "entries_of",
     "finite",
+    "infinite",
     "lift",
     "refusal",
 ]
@@ -302,9 +304,16 @@ def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, 
     return KBest([(v, ("c", state, label, t)) for v, label, t in pool[:k]], k, maximize)
 
 
+def infinite(value: Any) -> bool:
+    """An infinite float or Decimal: what marks an infeasible answer."""
+    if isinstance(value, float):
+        return math.isinf(value)
+    return isinstance(value, Decimal) and value.is_infinite()
+
+
 def finite(entries: list[tuple[Any, Trace]]) -> list[tuple[Any, Trace]]:
     """The entries that are answers: an infinite value marks an infeasible one."""
-    return [(v, t) for v, t in entries if not (isinstance(v, float) and math.isinf(v))]
+    return [(v, t) for v, t in entries if not infinite(v)]
 
 
 def choices_of(trace: Trace) -> dict[Any, Any]:
