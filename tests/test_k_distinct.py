@@ -191,3 +191,15 @@ def test_choose_keeps_the_k_best_entries_first_candidate_first_on_ties(
     every.sort(key=lambda e: e[0], reverse=maximize)
     got = choose_k(candidates, maximize, "here", k).items()
     assert [(v, t[2], t[3]) for v, t in got] == every[:k]
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_a_decimal_infinity_is_no_answer(k: int) -> None:
+    from decimal import Decimal
+
+    from dptoolkit.problems import shortest_path
+
+    arcs = [[0, 1, Decimal("1.5")], [2, 0, Decimal(1)]]  # 2 is unreachable from 0
+    assert shortest_path.solve(arcs, 0, 2, strategy="bottom_up", k=k).k_best == []
+    top = shortest_path.solve(arcs, 0, 1, strategy="bottom_up", k=k)
+    assert [(e.value, e.path) for e in top.k_best] == [(Decimal("1.5"), [0, 1])]
