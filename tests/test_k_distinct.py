@@ -203,3 +203,12 @@ def test_a_decimal_infinity_is_no_answer(k: int) -> None:
     assert shortest_path.solve(arcs, 0, 2, strategy="bottom_up", k=k).k_best == []
     top = shortest_path.solve(arcs, 0, 1, strategy="bottom_up", k=k)
     assert [(e.value, e.path) for e in top.k_best] == [(Decimal("1.5"), [0, 1])]
+
+
+def test_a_wider_run_past_the_entries_bound_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dptoolkit.recurrence import _kdistinct
+
+    monkeypatch.setattr(_kdistinct, "MOST_ENTRIES", 36 * 8 - 1)  # 36 states, 8 wide: past it
+    top = grid_path([[0] * 6 for _ in range(6)]).solve(5, 5, k=2)
+    with pytest.raises(dp.BudgetExceeded, match=r"k=2: .* 8 would be past the bound"):
+        top.with_fields(witness_of=lambda s: {"w": 0}).k_best

@@ -75,5 +75,5 @@ def solve_k(
     best = entries[0] if entries else (raw[0][0], None)
     sol = Solution(best[0], strategy=strategy, stats=stats, choices=choices_of(best[1]))
     sol._goal = rec._key(goal)
-    sol._kraw = KRun(k, entries, k, len(raw) < k, again)
+    sol._kraw = KRun(k, entries, k, len(raw) < k, again, states=stats.states)
     return sol

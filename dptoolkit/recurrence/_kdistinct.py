@@ -10,11 +10,13 @@ run's: every merge keeps its order), each path's witness keyed by its fields
 (:func:`~._many.freeze`), until K distinct witnesses are found or the paths
 run out. A witness is valued by its best path.
 
-The draw is bounded: past :func:`most_drawn` paths (``max(16 K, 256)``) the
-solve raises :class:`~dptoolkit.BudgetExceeded`, since the cost grows with
-the paths drawn (a run with P entries per state costs about P times the
-plain solve), and a map that folds that many paths into one witness wants a
-recurrence with one path per witness.
+The draw is bounded: past :func:`most_drawn` paths (``max(16 K, 256)``), or
+a wider run that would hold more than :data:`MOST_ENTRIES` entries over all
+its states, ``k_best`` raises :class:`~dptoolkit.BudgetExceeded`, since the
+cost grows with the paths drawn (a run with P entries per state costs about
+P times the plain solve, and holds P entries a state), and a map that folds
+that many paths into one witness wants a recurrence with one path per
+witness.
 
 Imports ``_kbest`` and ``_many`` only.
 """
@@ -28,12 +30,15 @@ from ..errors import BudgetExceeded
 from ._kbest import choices_of
 from ._many import derived, freeze
 
-__all__ = ["KRun", "k_best_of", "most_drawn"]
+__all__ = ["MOST_ENTRIES", "KRun", "k_best_of", "most_drawn"]
 
 Entries = list[tuple[Any, Any]]
 
 #: how much wider each repeated run is
 GROWTH = 4
+
+#: the most entries (over all states) a repeated, wider run may hold
+MOST_ENTRIES = 1 << 22
 
 
 def most_drawn(k: int) -> int:
@@ -50,7 +55,7 @@ class KRun:
     ``k=1`` has ``plain`` set: its one entry's choices are the solution's own.
     """
 
-    __slots__ = ("again", "complete", "entries", "k", "plain", "width")
+    __slots__ = ("again", "complete", "entries", "k", "plain", "states", "width")
 
     def __init__(
         self,
@@ -61,6 +66,7 @@ class KRun:
         again: Callable[[int], tuple[Entries, bool]] | None = None,
         *,
         plain: bool = False,
+        states: int = 0,
     ) -> None:
         self.k = k
         self.entries = entries
@@ -68,21 +74,22 @@ class KRun:
         self.complete = complete
         self.again = again
         self.plain = plain
+        self.states = states
 
     def wider(self) -> bool:
         """Draw more paths (a wider run); False when there are no more to draw."""
         if self.complete or self.again is None:
             return False
-        width = self.width * GROWTH
-        most = most_drawn(self.k)
-        if self.width >= most:
+        width = min(self.width * GROWTH, most_drawn(self.k))
+        if self.width >= width or width * self.states > MOST_ENTRIES:
             raise BudgetExceeded(
                 f"k={self.k}: the {self.k} best distinct witnesses are not among the "
-                f"{self.width:,} best choice paths (several paths give one witness); "
-                "write the recurrence so that each witness is one path, or ask a smaller k"
+                f"{self.width:,} best choice paths (several paths give one witness), and "
+                f"{width:,} would be past the bound; write the recurrence so that each "
+                "witness is one path, or ask a smaller k"
             )
-        self.entries, self.complete = self.again(min(width, most))
-        self.width = min(width, most)
+        self.entries, self.complete = self.again(width)
+        self.width = width
         return True
 
 
