@@ -119,7 +119,12 @@ class KBest:
         return KBest(self.items(), self.k, self.maximize, c)
 
     def __add__(self, other: Any) -> KBest:
-        if isinstance(other, KBest):
+        kind = type(other)
+        if kind is int or kind is float:  # the common case, inline
+            if self.off is None:
+                return KBest(self.entries, self.k, self.maximize, other)
+            return KBest(self.items(), self.k, self.maximize, other)
+        if kind is KBest:
             return _sums(self, other)
         if _constant(other):
             return self._shift(other)
@@ -236,6 +241,10 @@ def _value_of(off: Any, maximize: bool) -> Callable[[tuple[Any, Trace]], Any]:
     return (lambda e: -(e[0] + off)) if maximize else (lambda e: e[0] + off)
 
 
+#: the smallest K for which :func:`_cut` pays for its bisections
+CUT_FROM = 16
+
+
 def _cut(
     sources: list[tuple[Any, list[tuple[Any, Trace]], Any]], maximize: bool, k: int
 ) -> list[tuple[Any, list[tuple[Any, Trace]], Any]]:
@@ -246,6 +255,8 @@ def _cut(
     to ``T`` from a later source (the first source wins ties). The best such
     bound is used; each source is cut by a bisection.
     """
+    if k < CUT_FROM:
+        return sources
     bound: Any = None
     at = -1
     for i, (_, entries, off) in enumerate(sources):
