@@ -165,7 +165,12 @@ def test_k_1_answers_any_body_and_k_2_refuses_what_it_cannot_follow() -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     runs=st.lists(
-        st.tuples(st.lists(st.integers(0, 3), max_size=24), st.none() | st.integers(-1, 1)),
+        st.tuples(
+            st.integers(0, 24).flatmap(
+                lambda n: st.lists(st.integers(0, 3), min_size=n, max_size=n)
+            ),
+            st.none() | st.integers(-1, 1),
+        ),
         min_size=1,
         max_size=4,
     ),
