@@ -153,8 +153,10 @@ def lcs(a: Sequence[Hashable], b: Sequence[Hashable], strategy: str, k: int) -> 
 
 
 def palindrome(seq: Sequence[Hashable], strategy: str, k: int) -> Solution:
-    """The K longest distinct palindromic subsequences of non-empty *seq* (the empty one included)."""
+    """The K longest distinct palindromic subsequences of *seq* (the empty one included)."""
     n = len(seq)
+    if n == 0:  # the one palindrome of nothing is the one common subsequence of nothing
+        return lcs(seq, seq, strategy, k)
     first: list[dict[Hashable, int]] = [{} for _ in range(n + 1)]  # first[i][x]: in seq[i:]
     for i in range(n - 1, -1, -1):
         first[i] = {seq[i]: i, **{x: p for x, p in first[i + 1].items() if x != seq[i]}}

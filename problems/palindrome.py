@@ -257,7 +257,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
     asked = strategy
     strategy, k = pick_k(strategy, STRATEGIES, problem="palindrome", k=k)
     n = len(seq)
-    if n == 0:
+    if n == 0 and k is None:
         return dp.Solution(0, strategy=strategy, witness={"sequence": same_type(seq, [])})
     if strategy == "fast":
         a, b = _strings.encode(seq, seq[::-1])

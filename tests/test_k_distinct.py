@@ -217,3 +217,13 @@ def test_a_wider_run_past_the_entries_bound_is_refused(monkeypatch: pytest.Monke
     top = grid_path([[0] * 6 for _ in range(6)]).solve(5, 5, k=2)
     with pytest.raises(dp.BudgetExceeded, match=r"k=2: .* 8 would be past the bound"):
         top.with_fields(witness_of=lambda s: {"w": 0}).k_best
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_empty_inputs_have_the_empty_answer(k: int) -> None:
+    from dptoolkit.problems import coin_change, lcs, palindrome
+
+    assert [(e.value, e.sequence) for e in palindrome.solve("", k=k).k_best] == [(0, "")]
+    assert [(e.value, e.sequence) for e in palindrome.solve([], k=k).k_best] == [(0, [])]
+    assert [(e.value, e.sequence) for e in lcs.solve("", "ab", k=k).k_best] == [(0, "")]
+    assert [(e.value, e.coins) for e in coin_change.solve([3], 0, k=k).k_best] == [(0, [])]
