@@ -16,6 +16,8 @@ import dptoolkit as dp
 
 __all__ = ["DRAW", "draw"]
 
+DPI = 200  # the resolution of every picture in the docs (dptoolkit._plot's)
+
 
 def _plt() -> Any:
     import matplotlib
@@ -76,7 +78,7 @@ def _alignment(path: pathlib.Path) -> str:
         ha="center", va="center", linespacing=1.1,
     )  # fmt: skip
     rows_ax.set_title(f".aligned, score {sol.value}", fontsize=10)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return (
         "The global alignment of the example as rows (bottom), and behind them the table: each "
@@ -119,7 +121,7 @@ def _dtw(path: pathlib.Path) -> str:
     side.set_ylim(len(x) - 0.5, -0.5)
     side.set_yticks([])
     side.invert_xaxis()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return (
         "Dynamic time warping of two short series (drawn along the edges): each cell holds "
@@ -169,7 +171,7 @@ def _viterbi(path: pathlib.Path) -> str:
     ax.set_ylim(-0.6, len(states) - 0.4)
     ax.set_xlim(-0.5, len(obs) - 0.5)
     ax.set_title(f"Viterbi trellis; best path {sol.path}, log p = {sol.value:.3f}", fontsize=9)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return (
         "The trellis of the example: one node per (observation, state) holding V(t, s), the "

@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -47,6 +48,21 @@ static void rel(Buf *b)
     b->held = 0;
 }
 
+/* Release the Bufs of a NULL-terminated list (one never held is skipped). */
+static void rel_all(Buf *b, ...)
+{
+    va_list more;
+    va_start(more, b);
+    for (; b != NULL; b = va_arg(more, Buf *))
+        rel(b);
+    va_end(more);
+}
+#define RELEASE(...) rel_all(__VA_ARGS__, (Buf *)NULL)
+
+/* A Buf not yet held: each kernel starts its Bufs so, gets them in one
+ * short-circuit chain, and releases them all at its one `done:`. */
+#define NO_BUF {.held = 0}
+
 #define LEN(b) ((b).view.len / (b).view.itemsize)
 #define NEG (-INFINITY)
 /* plain comparisons: fmax/fmin may be library calls (NaN rules), and no value here is NaN */
@@ -62,27 +78,20 @@ static PyObject *align(PyObject *self, PyObject *args)
     int mode, trace;
     if (!PyArg_ParseTuple(args, "OOOddip", &oa, &ob, &ot, &o, &e, &mode, &trace))
         return NULL;
-    Buf ba, bb, bt;
-    if (get_buf(oa, &ba, 4, "ca") < 0)
-        return NULL;
-    if (get_buf(ob, &bb, 4, "cb") < 0) {
-        rel(&ba);
-        return NULL;
-    }
-    if (get_buf(ot, &bt, 8, "table") < 0) {
-        rel(&ba);
-        rel(&bb);
-        return NULL;
-    }
+    Buf ba = NO_BUF, bb = NO_BUF, bt = NO_BUF;
+    PyObject *raw = NULL, *result = NULL;
+    uint8_t *ptr = NULL;
+    double *rows = NULL;
+    if (get_buf(oa, &ba, 4, "ca") < 0 || get_buf(ob, &bb, 4, "cb") < 0
+        || get_buf(ot, &bt, 8, "table") < 0)
+        goto done;
     const int32_t *ca = ba.view.buf, *cb = bb.view.buf;
     const double *table = bt.view.buf;
     Py_ssize_t n = LEN(ba), m = LEN(bb), k = 1;
     while (k * k < LEN(bt))
         k++;
     int local = mode == 1, free_ends = mode == 2;
-    PyObject *raw = NULL, *result = NULL;
-    uint8_t *ptr = NULL;
-    double *rows = PyMem_Malloc(sizeof(double) * 6 * (size_t)(m + 1));
+    rows = PyMem_Malloc(sizeof(double) * 6 * (size_t)(m + 1));
     if (!rows) {
         PyErr_NoMemory();
         goto done;
@@ -301,9 +310,7 @@ static PyObject *align(PyObject *self, PyObject *args)
 done:
     Py_XDECREF(raw);
     PyMem_Free(rows);
-    rel(&ba);
-    rel(&bb);
-    rel(&bt);
+    RELEASE(&ba, &bb, &bt);
     return result;
 }
 
@@ -541,25 +548,18 @@ static PyObject *bitpar_entry(PyObject *args, int osa)
     PyObject *oa, *ob;
     if (!PyArg_ParseTuple(args, "OO", &oa, &ob))
         return NULL;
-    Buf ba, bb;
-    Py_ssize_t isz = osa ? 4 : 8;
-    if (get_buf(oa, &ba, isz, "ca") < 0)
-        return NULL;
-    if (get_buf(ob, &bb, isz, "cb") < 0) {
-        rel(&ba);
-        return NULL;
-    }
-    Py_ssize_t n = LEN(ba), m = LEN(bb), d;
+    Buf ba = NO_BUF, bb = NO_BUF;
+    Py_ssize_t isz = osa ? 4 : 8, d = -1;
     int64_t *ta = NULL, *tb = NULL;
+    if (get_buf(oa, &ba, isz, "ca") < 0 || get_buf(ob, &bb, isz, "cb") < 0)
+        goto done;
+    Py_ssize_t n = LEN(ba), m = LEN(bb);
     if (osa) { /* widen int32 codes */
         ta = PyMem_Malloc(sizeof(int64_t) * (n + 1));
         tb = PyMem_Malloc(sizeof(int64_t) * (m + 1));
         if (!ta || !tb) {
-            PyMem_Free(ta);
-            PyMem_Free(tb);
-            rel(&ba);
-            rel(&bb);
-            return PyErr_NoMemory();
+            PyErr_NoMemory();
+            goto done;
         }
         for (Py_ssize_t i = 0; i < n; i++)
             ta[i] = ((int32_t *)ba.view.buf)[i];
@@ -572,10 +572,10 @@ static PyObject *bitpar_entry(PyObject *args, int osa)
         d = bitpar(A, n, B, m, osa);
     else
         d = bitpar(B, m, A, n, osa);
+done:
     PyMem_Free(ta);
     PyMem_Free(tb);
-    rel(&ba);
-    rel(&bb);
+    RELEASE(&ba, &bb);
     if (d < 0)
         return NULL;
     return PyLong_FromSsize_t(d);
@@ -594,20 +594,18 @@ static PyObject *edit_table(PyObject *self, PyObject *args)
     int variant, full;
     if (!PyArg_ParseTuple(args, "OOnddddip", &oa, &ob, &k, &ins, &del, &sub, &tr, &variant, &full))
         return NULL;
-    Buf ba, bb;
-    if (get_buf(oa, &ba, 4, "ca") < 0)
-        return NULL;
-    if (get_buf(ob, &bb, 4, "cb") < 0) {
-        rel(&ba);
-        return NULL;
-    }
+    Buf ba = NO_BUF, bb = NO_BUF;
+    PyObject *out = NULL;
+    double *D = NULL;
+    Py_ssize_t *last_row = NULL;
+    if (get_buf(oa, &ba, 4, "ca") < 0 || get_buf(ob, &bb, 4, "cb") < 0)
+        goto done;
     const int32_t *a = ba.view.buf, *b = bb.view.buf;
     Py_ssize_t n = LEN(ba), m = LEN(bb), w = m + 1;
     int keep = full || variant == 2; /* damerau reads any earlier row */
     Py_ssize_t nrows = keep ? n + 1 : 3;
-    PyObject *out = NULL;
-    double *D = PyMem_Malloc(sizeof(double) * (size_t)(nrows * w));
-    Py_ssize_t *last_row = variant == 2 ? PyMem_Calloc((size_t)(k + 1), sizeof(Py_ssize_t)) : NULL;
+    D = PyMem_Malloc(sizeof(double) * (size_t)(nrows * w));
+    last_row = variant == 2 ? PyMem_Calloc((size_t)(k + 1), sizeof(Py_ssize_t)) : NULL;
     if (!D || (variant == 2 && !last_row)) {
         PyErr_NoMemory();
         goto done;
@@ -654,8 +652,7 @@ static PyObject *edit_table(PyObject *self, PyObject *args)
 done:
     PyMem_Free(D);
     PyMem_Free(last_row);
-    rel(&ba);
-    rel(&bb);
+    RELEASE(&ba, &bb);
     return out;
 }
 
@@ -668,19 +665,16 @@ static PyObject *dtw(PyObject *self, PyObject *args)
     int squared, trace;
     if (!PyArg_ParseTuple(args, "OOnpp", &ox, &oy, &band, &squared, &trace))
         return NULL;
-    Buf bx, by;
-    if (get_buf(ox, &bx, 8, "x") < 0)
-        return NULL;
-    if (get_buf(oy, &by, 8, "y") < 0) {
-        rel(&bx);
-        return NULL;
-    }
+    Buf bx = NO_BUF, by = NO_BUF;
+    PyObject *raw = NULL, *result = NULL;
+    int8_t *mv = NULL;
+    double *block = NULL;
+    if (get_buf(ox, &bx, 8, "x") < 0 || get_buf(oy, &by, 8, "y") < 0)
+        goto done;
     Py_ssize_t d = bx.view.ndim == 2 ? bx.view.shape[1] : 1;
     Py_ssize_t n = LEN(bx) / d, m = LEN(by) / d;
     const double *x = bx.view.buf, *y = by.view.buf;
-    PyObject *raw = NULL, *result = NULL;
-    int8_t *mv = NULL;
-    double *block = PyMem_Malloc(sizeof(double) * 2 * (size_t)m), *prev = block;
+    double *prev = block = PyMem_Malloc(sizeof(double) * 2 * (size_t)m);
     if (!block) {
         PyErr_NoMemory();
         goto done;
@@ -747,8 +741,7 @@ static PyObject *dtw(PyObject *self, PyObject *args)
 done:
     PyMem_Free(block);
     Py_XDECREF(raw);
-    rel(&bx);
-    rel(&by);
+    RELEASE(&bx, &by);
     return result;
 }
 
@@ -760,31 +753,18 @@ static PyObject *viterbi(PyObject *self, PyObject *args)
     int trace;
     if (!PyArg_ParseTuple(args, "OOOOp", &oo, &os, &ot, &oe, &trace))
         return NULL;
-    Buf bo, bs, bt, be;
-    if (get_buf(oo, &bo, 8, "obs") < 0)
-        return NULL;
-    if (get_buf(os, &bs, 8, "log_start") < 0) {
-        rel(&bo);
-        return NULL;
-    }
-    if (get_buf(ot, &bt, 8, "log_trans") < 0) {
-        rel(&bo);
-        rel(&bs);
-        return NULL;
-    }
-    if (get_buf(oe, &be, 8, "log_emit") < 0) {
-        rel(&bo);
-        rel(&bs);
-        rel(&bt);
-        return NULL;
-    }
+    Buf bo = NO_BUF, bs = NO_BUF, bt = NO_BUF, be = NO_BUF;
+    PyObject *raw = NULL, *result = NULL;
+    int32_t *back = NULL;
+    double *v = NULL, *ltT = NULL;
+    if (get_buf(oo, &bo, 8, "obs") < 0 || get_buf(os, &bs, 8, "log_start") < 0
+        || get_buf(ot, &bt, 8, "log_trans") < 0 || get_buf(oe, &be, 8, "log_emit") < 0)
+        goto done;
     const int64_t *obs = bo.view.buf;
     const double *ls = bs.view.buf, *lt = bt.view.buf, *le = be.view.buf;
     Py_ssize_t T = LEN(bo), S = LEN(bs), K = LEN(be) / (S ? S : 1);
-    PyObject *raw = NULL, *result = NULL;
-    int32_t *back = NULL;
-    double *v = PyMem_Malloc(sizeof(double) * 2 * (size_t)S);
-    double *ltT = PyMem_Malloc(sizeof(double) * (size_t)(S * S)); /* transposed: [s][r] */
+    v = PyMem_Malloc(sizeof(double) * 2 * (size_t)S);
+    ltT = PyMem_Malloc(sizeof(double) * (size_t)(S * S)); /* transposed: [s][r] */
     if (!v || !ltT) {
         PyErr_NoMemory();
         goto done;
@@ -844,10 +824,7 @@ done:
     PyMem_Free(ltT);
     PyMem_Free(back);
     Py_XDECREF(raw);
-    rel(&bo);
-    rel(&bs);
-    rel(&bt);
-    rel(&be);
+    RELEASE(&bo, &bs, &bt, &be);
     return result;
 }
 

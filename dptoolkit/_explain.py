@@ -247,7 +247,7 @@ def page_data(
         "table": table,
         "witness": witness,
         "bottomUp": bottom_up,
-        "growth": growth(rec, goal),
+        "growth": growth(rec, goal, labels.sizes if labels is not None else None),
     }
 
 

@@ -156,15 +156,17 @@ JS = r"""
     T.rowTicks.forEach(function (t) { widestTick = Math.max(widestTick, t.length); });
     CS = T.cols > 24 ? 22 : T.cols <= 12 && T.rows <= 12 ? 38 : 30;
     TL = T.rows > 1 ? 26 + 6.4 * widestTick : 10;
-    TT = 40;
-    var tw = TL + T.cols * CS + 14, th = TT + T.rows * CS + 12;
+    var twoNames = T.rows > 1 && T.rowName;  // the row axis's name on a line of its own
+    TT = twoNames ? 56 : 40;
+    var tw = Math.max(TL + T.cols * CS + 14, TL + 6.6 * (T.colName.length + 2),
+                      12 + 6.6 * ((T.rowName || "").length + 2)), th = TT + T.rows * CS + 12;
     tableSvg = el("svg", {id: "table", width: tw, height: th, viewBox: "0 0 " + tw + " " + th}, $("table-box"));
     var defs = el("defs", {}, tableSvg);
     var marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5,
                               markerHeight: 5, orient: "auto-start-reverse"}, defs);
     el("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: "#e4572e"}, marker);
-    txt(tableSvg, TL + T.cols * CS / 2, 12, T.colName + " \u2192", "axis");
-    if (T.rows > 1 && T.rowName) txt(tableSvg, 4, 12, "\u2193 " + T.rowName, "axis", "start");
+    txt(tableSvg, TL, 12, T.colName + " \u2192", "axis", "start");
+    if (twoNames) txt(tableSvg, 4, 30, "\u2193 " + T.rowName, "axis", "start");
     for (var c = 0; c < T.cols; c++) txt(tableSvg, TL + c * CS + CS / 2, TT - 6, T.colTicks[c], "tick");
     for (var r = 0; r < T.rows; r++) {
       if (T.rows > 1) txt(tableSvg, TL - 6, TT + r * CS + CS / 2 + 4, T.rowTicks[r], "tick", "end");

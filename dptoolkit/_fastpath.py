@@ -225,6 +225,8 @@ class PyFastWrapper:
                 raise
             value = _MISSING
         if value is _MISSING:
+            if len(args) == 1:  # a plain call is inlined by the interpreter (no C recursion)
+                return self._miss(args[0])
             return self._miss(*args)
         self._hits += 1
         if self._move is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -119,18 +120,42 @@ def fit(points: list[tuple[int, int]]) -> dict[str, Any] | None:
     return best
 
 
-def growth(rec: Recurrence, goal: tuple[Any, ...]) -> dict[str, Any]:
-    """Calls of each strategy on the scaled subgoals, with fits and the plot as SVG."""
-    subgoals = _subgoals(goal) + _beyond(rec, goal)
+#: the instances a problem declares for the plot: ``(n, recurrence, goal)``, smallest first
+Sized = list[tuple[int, "Recurrence", tuple[Any, ...]]]
+
+
+def _sample(sized: Sized) -> Sized:
+    """At most :data:`MAX_POINTS` of *sized*, evenly spread, the largest kept."""
+    if len(sized) <= MAX_POINTS:
+        return sized
+    picks = sorted({round(k * (len(sized) - 1) / (MAX_POINTS - 1)) for k in range(MAX_POINTS)})
+    return [sized[k] for k in picks]
+
+
+def growth(
+    rec: Recurrence, goal: tuple[Any, ...], sizes: Callable[[], Sized] | None = None
+) -> dict[str, Any]:
+    """Calls of each strategy on instances of growing size, with fits and the plot as SVG.
+
+    The instances are the ones *sizes* gives (a problem's own instance cut to
+    size ``n``: its ``Labels.sizes``), else the goal's subproblems scaled.
+    """
+    if sizes is not None:
+        measured = _sample(sizes())
+        caption = "n: the instance cut to size n (n = {n} is {goal})"
+    else:
+        measured = [(n, rec, sub) for n, sub in _subgoals(goal) + _beyond(rec, goal)]
+        caption = "n: the goal scaled to size n (n = {n} is {goal})"
+    subgoals = [(n, sub) for n, _, sub in measured]
     series: dict[str, list[tuple[int, int]]] = {}
     for strategy in ("naive", "top_down", "bottom_up"):
         points: list[tuple[int, int]] = []
-        for n, sub in subgoals:
-            if strategy == "bottom_up" and _too_many_states(rec, sub):
+        for n, each, sub in measured:
+            if strategy == "bottom_up" and _too_many_states(each, sub):
                 break  # the larger sizes declare more still
             try:
                 options = {"max_calls": NAIVE_BUDGET} if strategy == "naive" else {}
-                sol = rec.solve(*sub, strategy=strategy, **options)
+                sol = each.solve(*sub, strategy=strategy, **options)
             except DPError:
                 if strategy == "naive":
                     break  # past the budget: the larger sizes are larger still
@@ -139,11 +164,14 @@ def growth(rec: Recurrence, goal: tuple[Any, ...]) -> dict[str, Any]:
         series[strategy] = points
     fits = {s: fit(p) for s, p in series.items()}
     data = {
-        "sizes": [[n, rec._fmt(sub)] for n, sub in subgoals],
+        "sizes": [[n, each._fmt(sub)] for n, each, sub in measured],
         "series": series,
         "fits": {s: (f["text"] if f else None) for s, f in fits.items()},
     }
-    data["svg"] = growth_svg(series, fits, subgoals, rec) if subgoals else ""
+    if measured:
+        last, each, sub = measured[-1]
+        caption = caption.format(n=last, goal=each._fmt(sub))
+    data["svg"] = growth_svg(series, fits, subgoals, caption) if subgoals else ""
     return data
 
 
@@ -151,7 +179,7 @@ def growth_svg(
     series: dict[str, list[tuple[int, int]]],
     fits: dict[str, dict[str, Any] | None],
     subgoals: list[tuple[int, tuple[Any, ...]]],
-    rec: Recurrence,
+    caption: str,
 ) -> str:
     """Calls (log scale) against n, one colour per strategy, fitted curves dashed."""
     width, height, left, right, top, bottom = 560, 300, 62, 180, 16, 46
@@ -185,10 +213,9 @@ def growth_svg(
         parts.append(
             f'<text x="{px(n)}" y="{height - bottom + 16}" text-anchor="middle">{n}</text>'
         )
-    example = rec._fmt(subgoals[-1][1])
     parts.append(
         f'<text x="{(left + width - right) / 2}" y="{height - 8}" text-anchor="middle">'
-        f"n: the goal scaled to size n (n = {ns[-1]} is {escape(example)})</text>"
+        f"{escape(caption)}</text>"
     )
     parts.append(
         f'<text x="14" y="{(top + height - bottom) / 2}" text-anchor="middle" '

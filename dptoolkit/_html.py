@@ -119,7 +119,10 @@ def problem_html(problem: Problem) -> str:
 
 
 def memo_html(wrapper: Any) -> str:
-    """A memoized function: its options and ``cache_info()``."""
+    """A memoized function, or ``instance.method`` of a memoized method: options and ``cache_info()``.
+
+    The bound form shows its own instance's cache (each instance has one).
+    """
     info = wrapper.cache_info()
     options = wrapper.cache_parameters()
     name = getattr(wrapper, "__qualname__", getattr(wrapper, "__name__", "function"))
@@ -129,7 +132,11 @@ def memo_html(wrapper: Any) -> str:
         signature = "(...)"
     total = info.hits + info.misses
     rate = f" ({100 * info.hits / total:.0f}% hits)" if total else ""
-    pairs = [
+    bound = getattr(wrapper, "__self__", None)  # instance.method: the instance
+    pairs = (
+        [("instance", escape(_short(bound, 80)) + " (its own cache)")] if bound is not None else []
+    )
+    pairs += [
         (
             "cache_info",
             escape(

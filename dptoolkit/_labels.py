@@ -13,9 +13,11 @@ solver gives :meth:`dptoolkit.Solution.walk`.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, overload
 
 from ._validate import show
 from .errors import DPError, NotRecorded
@@ -26,14 +28,19 @@ if TYPE_CHECKING:
 __all__ = [
     "Labels",
     "NoStats",
+    "Ticks",
+    "along",
     "first_items",
     "goal_of",
+    "labelled",
     "missing",
     "pair_step",
     "prefixes",
     "strategy_text",
     "witness_path",
 ]
+
+_P = ParamSpec("_P")
 
 #: The strategies that keep each record, for the message of a missing one.
 _KEEPS = {
@@ -51,12 +58,22 @@ class Labels:
     names : tuple of str
         What each coordinate of a state counts (``("items", "capacity")``).
     ticks : tuple
-        Per coordinate, a tuple of tick texts indexed by the coordinate's
-        value (``None``: the numbers themselves).
+        Per coordinate, a sequence of tick texts indexed by the coordinate's
+        value (``None``: the numbers themselves; a :class:`Ticks` computes
+        them on demand, for axes too long to spell out up front).
     goal
         The goal state, as the solution's choices key it.
     step : callable, optional
         ``step(state, label) -> next state`` along the witness (``None`` stops).
+    layer : (axis, index), optional
+        Of a three-coordinate table, the layer a picture shows: the states
+        whose coordinate *axis* is *index* (alignment's ``M`` table). By
+        default the fullest last layer along the first coordinate.
+    sizes : callable, optional
+        ``sizes() -> [(n, recurrence, goal), ...]``: the instance cut to each
+        size ``n``, smallest first, for the explain page's plot of calls
+        against ``n``, where the goal's own subproblems do not grow with
+        ``n`` (a suffix count, a bitmask). By default the goal is scaled.
 
     Examples
     --------
@@ -66,9 +83,11 @@ class Labels:
     """
 
     names: tuple[str, ...] = ()
-    ticks: tuple[tuple[str, ...] | None, ...] = ()
+    ticks: tuple[Sequence[str] | None, ...] = ()
     goal: Any = None
     step: Callable[[Any, Any], Any] | None = None
+    layer: tuple[int, int] | None = None
+    sizes: Callable[[], list[tuple[int, Any, tuple[Any, ...]]]] | None = None
 
     def name(self, axis: int, default: str = "") -> str:
         """The name of coordinate *axis*, or *default*."""
@@ -87,7 +106,36 @@ class Labels:
 
     def with_goal(self, goal: Any, step: Callable[[Any, Any], Any] | None) -> Labels:
         """These labels with the goal state and the witness step set."""
-        return Labels(self.names, self.ticks, goal, step)
+        return Labels(self.names, self.ticks, goal, step, self.layer, self.sizes)
+
+
+class Ticks(Sequence[str]):
+    """Tick texts ``text(0) .. text(length - 1)``, each made when a picture asks for it.
+
+    >>> ticks = Ticks(4, lambda k: f"#{k}")
+    >>> len(ticks), ticks[3], list(ticks)
+    (4, '#3', ['#0', '#1', '#2', '#3'])
+    """
+
+    def __init__(self, length: int, text: Callable[[int], str]) -> None:
+        self._length = length
+        self._text = text
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._text(k) for k in range(*index.indices(self._length))]
+        if not -self._length <= index < self._length:
+            raise IndexError(index)
+        return self._text(index % self._length)
 
 
 def _short(item: object, width: int = 8) -> str:
@@ -102,16 +150,20 @@ def prefixes(
     names: tuple[str, str] = ("a", "b"),
     goal: Any = None,
     step: Callable[[Any, Any], Any] | None = None,
+    empty: bool = True,
 ) -> Labels:
     """Labels for a table over prefixes of two sequences: row *i* ends with ``a[i-1]``.
 
     Index 0 (the empty prefix) is ``ε``; index ``i`` is the ``i``-th item.
+    With ``empty=False`` there is no empty prefix: row *i* is ``a[i]`` (a
+    table of pairs of items, as dynamic time warping's).
     """
+    first = ("ε",) if empty else ()
     return Labels(
         names=(f"{names[0]} = {_short(a, 24)}", f"{names[1]} = {_short(b, 24)}"),
         ticks=(
-            ("ε", *(_short(x, 3) for x in a)),
-            ("ε", *(_short(x, 3) for x in b)),
+            (*first, *(_short(x, 3) for x in a)),
+            (*first, *(_short(x, 3) for x in b)),
         ),
         goal=goal,
         step=step,
@@ -157,6 +209,68 @@ def first_items(
     """
     ticks = ("none", *(f"+#{k} {text}" for k, text in enumerate(items)))
     return Labels(names=(name, second), ticks=(ticks, None), goal=goal, step=step)
+
+
+def along(
+    name: str,
+    items: Sequence[Any],
+    *,
+    before: tuple[str, ...] = (),
+    after: tuple[str, ...] = (),
+    goal: Any = None,
+    step: Callable[[Any, Any], Any] | None = None,
+    width: int = 4,
+    sizes: Callable[[], list[tuple[int, Any, tuple[Any, ...]]]] | None = None,
+) -> Labels:
+    """Labels for a one-coordinate table over positions in *items*: each tick is its item.
+
+    *before* and *after* are ticks of states before the first item and past
+    the last one (the empty prefix, a virtual end); an item's text is cut at
+    *width* characters.
+
+    >>> along("i: rise ending at seq[i]", [3, 1, 4], after=("end",)).ticks
+    (('3', '1', '4', 'end'),)
+    """
+    return Labels(
+        names=(name,),
+        ticks=((*before, *(_short(x, width) for x in items), *after),),
+        goal=goal,
+        step=step,
+        sizes=sizes,
+    )
+
+
+def labelled(
+    build: Callable[_P, tuple[Any, Any]],
+) -> Callable[_P, tuple[Any, Any]]:
+    """Mark the recurrence a problem's *build* returns with the axes its ``solve`` declares.
+
+    So ``rec.trace(*goal).draw()`` names its axes as ``sol.draw_table()`` does
+    (the letters of both strings, items and capacity) without ``labels=``.
+    The labels are found on the first picture, by solving the same instance
+    with the module's ``solve`` (``top_down``, else ``bottom_up``); an
+    instance no engine strategy solves draws with numbered axes.
+    """
+
+    @functools.wraps(build)
+    def built(*args: _P.args, **kwargs: _P.kwargs) -> tuple[Any, Any]:
+        rec, goal = build(*args, **kwargs)
+        solve = getattr(sys.modules[build.__module__], "solve", None)
+        if solve is not None:
+            rec._axes = functools.partial(_axes, solve, args, dict(kwargs))
+        return rec, goal
+
+    return built
+
+
+def _axes(solve: Callable[..., Solution], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The labels *solve* declares for this instance, or ``None``."""
+    for strategy in ("top_down", "bottom_up"):
+        try:
+            return solve(*args, strategy=strategy, **kwargs)._labels
+        except DPError:  # a strategy this problem or instance refuses: try the next
+            continue
+    return None
 
 
 def witness_path(sol: Solution) -> list[Any]:

@@ -44,8 +44,13 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
     size = 24 if cols <= 24 else 16 if cols <= 48 else 10
     show_text = size >= 16
     left = 18 + (8 * max((len(t) for t in view.row_ticks), default=1) if rows > 1 else 0)
-    top = 34 if title else 18
-    width = left + cols * size + 12
+    # column ticks longer than a cell is wide (an interval, a set of cities) stand slanted
+    long_ticks = max((len(t) for t in view.col_ticks), default=0) > 4
+    slant = (
+        round(5 * min(max((len(t) for t in view.col_ticks), default=0), 12)) if long_ticks else 0
+    )
+    top = (34 if title else 18) + slant
+    width = left + cols * size + 12 + round(0.65 * slant)
     legend_y = top + rows * size + 34
     height = legend_y + 22
     parts = [
@@ -81,10 +86,17 @@ def heatmap_svg(view: TableView, *, title: str = "") -> str:
         )
     step = max(1, cols // 24)
     for c in range(0, cols, step):
-        parts.append(
-            f'<text x="{left + c * size + size / 2}" y="{top - 4}" text-anchor="middle">'
-            f"{escape(view.col_ticks[c][:4])}</text>"
-        )
+        centre = left + c * size + size / 2
+        if long_ticks:
+            parts.append(
+                f'<text transform="translate({centre + 3},{top - 4}) rotate(-50)">'
+                f"{escape(view.col_ticks[c][:12])}</text>"
+            )
+        else:
+            parts.append(
+                f'<text x="{centre}" y="{top - 4}" text-anchor="middle">'
+                f"{escape(view.col_ticks[c][:4])}</text>"
+            )
     if rows > 1:
         step = max(1, rows // 24)
         for r in range(0, rows, step):

@@ -129,10 +129,20 @@ def _index(state: object) -> tuple[int, ...] | None:
     return None
 
 
-def _grid(
-    table: object,
-) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
-    """Cells as rows of Python values, the state -> cell map, a note, column ticks, ndim."""
+#: cells, the state -> cell map, a note, column ticks, the coordinates along rows and columns
+#: and, of a three-coordinate table, the layer shown as ``(axis, index)``
+_Grid = tuple[
+    list[list[Any]],
+    Callable[[Any], tuple[int, int] | None],
+    str,
+    list[str] | None,
+    tuple[int, ...],
+    tuple[int, int] | None,
+]
+
+
+def _grid(table: object, layer: tuple[int, int] | None = None) -> _Grid:
+    """The table as a grid (see ``_Grid``); *layer* picks the layer of a 3-D table."""
     if isinstance(table, Mapping):
         keys = list(table)
         indices = [_index(k) for k in keys]
@@ -145,7 +155,7 @@ def _grid(
             array = np.full(shape, None, dtype=object)
             for key, index in zip(keys, indices, strict=True):
                 array[index] = table[key]
-            return _from_array(array)
+            return _from_array(array, layer)
         order = {k: n for n, k in enumerate(keys)}
         ticks = [_short_state(k) for k in keys]
         return (
@@ -153,14 +163,13 @@ def _grid(
             (lambda s: (0, order[s]) if s in order else None),
             "states in fill order",
             ticks,
-            1,
+            (0,),
+            None,
         )
-    return _from_array(np.asarray(table))
+    return _from_array(np.asarray(table), layer)
 
 
-def _from_array(
-    array: np.ndarray[Any, Any],
-) -> tuple[list[list[Any]], Callable[[Any], tuple[int, int] | None], str, list[str] | None, int]:
+def _from_array(array: np.ndarray[Any, Any], layer: tuple[int, int] | None = None) -> _Grid:
     ndim = array.ndim
     if ndim == 0:
         array = array.reshape(1)
@@ -172,27 +181,34 @@ def _from_array(
             index = _index(state)
             return (0, index[0]) if index is not None and len(index) == 1 else None
 
-        return cells, one, "", None, 1
+        return cells, one, "", None, (0,), None
     if ndim == 2:
 
         def two(state: Any) -> tuple[int, int] | None:
             index = _index(state)
             return (index[0], index[1]) if index is not None and len(index) == 2 else None
 
-        return array.tolist(), two, "", None, 2
-    # the last layer along the first coordinate that is the fullest (a goal state
-    # past the grid, like Floyd--Warshall's, makes a nearly empty last layer)
-    counts = [int(np.count_nonzero(_present(array[k]))) for k in range(array.shape[0])]
-    last = max(range(len(counts)), key=lambda k: (counts[k], k))
-    layer = array[last].reshape(array.shape[1], -1)
+        return array.tolist(), two, "", None, (0, 1), None
+    note = "one layer:"
+    if ndim == 3 and layer is not None and 0 <= layer[0] < 3:
+        axis, pick = layer[0], min(max(layer[1], 0), array.shape[layer[0]] - 1)
+    else:
+        # the last layer along the first coordinate that is the fullest (a goal state
+        # past the grid, like Floyd--Warshall's, makes a nearly empty last layer)
+        counts = [int(np.count_nonzero(_present(array[k]))) for k in range(array.shape[0])]
+        axis, pick = 0, max(range(len(counts)), key=lambda k: (counts[k], k))
+        note = "the final layer:"
+    shown = np.take(array, pick, axis=axis)
+    shown = shown.reshape(shown.shape[0], -1)
+    kept = [d for d in range(3) if d != axis]
 
     def three(state: Any) -> tuple[int, int] | None:
         index = _index(state)
-        if index is None or len(index) != 3 or index[0] != last:
+        if index is None or len(index) != 3 or index[axis] != pick:
             return None
-        return (index[1], index[2])
+        return (index[kept[0]], index[kept[1]])
 
-    return layer.tolist(), three, f"the final layer: %s = {last}", None, ndim
+    return shown.tolist(), three, note, None, (kept[0], kept[1]), (axis, pick)
 
 
 def bends(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -255,13 +271,15 @@ def table_view(
     >>> view.kind, view.texts, view.goal, [text for _, text in view.legend]
     ('bool', [['T', 'F'], ['F', 'T']], (1, 1), ['true', 'false'])
     """
-    cells, cell_of, note, col_ticks, ndim = _grid(table)
+    labels = labels or Labels()
+    cells, cell_of, note, col_ticks, axes, layer = _grid(table, labels.layer)
+    ndim = 3 if layer is not None else len(axes)
     flat = [v for row in cells for v in row]
     kind = _kind(flat)
-    labels = labels or Labels()
-    offset = 1 if ndim == 3 else 0  # a layer of (k, i, j) shows i and j
-    if "%s" in note:
-        note = note.replace("%s", labels.name(0, names[0] if names else "first coordinate"))
+    if layer is not None:  # a layer of (k, i, j) shows i and j; the note says which k
+        axis, pick = layer
+        default = names[axis] if axis < len(names) else ("first", "second", "third")[axis]
+        note += f" {labels.name(axis, default + ' coordinate')} = {labels.tick(axis, pick)}"
     rows, cols = len(cells), len(cells[0]) if cells else 0
     if ndim == 1 and col_ticks is None:
         row_name, col_name = "", labels.name(0, names[0] if names else "state")
@@ -270,11 +288,11 @@ def table_view(
     elif col_ticks is not None:
         row_name, col_name, row_ticks = "", "state", [""]
     else:
-        dflt = [*names[offset:], "", ""]
-        row_name = labels.name(offset, dflt[0])
-        col_name = labels.name(offset + 1, dflt[1])
-        row_ticks = [labels.tick(offset, r) for r in range(rows)]
-        col_ticks = [labels.tick(offset + 1, c) for c in range(cols)]
+        dflt = [*(names[d] for d in axes if d < len(names)), "", ""]
+        row_name = labels.name(axes[0], dflt[0])
+        col_name = labels.name(axes[1], dflt[1])
+        row_ticks = [labels.tick(axes[0], r) for r in range(rows)]
+        col_ticks = [labels.tick(axes[1], c) for c in range(cols)]
     colours, legend, continuous = _colours(cells, kind)
     texts = [[_text(v, kind) for v in row] for row in cells]
     goal_cell = cell_of(goal) if goal is not None else None

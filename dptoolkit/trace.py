@@ -119,6 +119,8 @@ class Trace:
         choices: dict[Any, Any],
         values: dict[Any, Any],
         fmt: Callable[[Any], str],
+        names: tuple[str, ...] = (),
+        axes: Callable[[], Any] | None = None,
     ) -> None:
         self.name = name
         self.strategy = strategy
@@ -128,6 +130,8 @@ class Trace:
         self.choices = choices
         self._values = values
         self._fmt = fmt
+        self._names = names  # the recurrence's parameters, the axes' names by default
+        self._axes = axes  # the problem's labels, found on the first picture
         self.calls = len(records)
         self.hits = sum(1 for r in records if r.hit)
         self.misses = self.calls - self.hits
@@ -142,11 +146,22 @@ class Trace:
     def draw(self, path: Any = None, **options: Any) -> Any:
         """The subproblem graph as a matplotlib Figure (the ``plot`` extra), saved to *path*.
 
-        Hits are marked; a grid-shaped state space is laid out on its grid.
-        See :func:`dptoolkit._plot.draw_trace` for the options.
+        Hits are marked; a grid-shaped state space is laid out on its grid,
+        its axes named as the problem names them (the letters of both
+        strings, say) when the recurrence comes from a catalog problem's
+        ``build``; ``labels=`` names them otherwise. See
+        :func:`dptoolkit._plot_dag.draw_graph` for the options.
         """
+        from ._labels import Labels
         from ._plot import draw_trace
 
+        if options.get("labels") is None:
+            found = self._axes() if self._axes is not None else None
+            ordinal = ("first", "second", "third")
+            named = tuple(
+                f"{n} ({o} coordinate)" for n, o in zip(self._names, ordinal, strict=False)
+            )
+            options["labels"] = found if found is not None else Labels(named)
         return draw_trace(self, path, **options)
 
     def _repr_html_(self) -> str:
@@ -393,6 +408,8 @@ def run_trace(
         choices=choices,
         values=done,
         fmt=lambda s: _fmt_state(rec, s),
+        names=rec._names,
+        axes=rec._axes,
     )
 
 

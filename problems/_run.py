@@ -22,6 +22,7 @@ import numbers
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec
 
+from dptoolkit._labels import Labels
 from dptoolkit._validate import check_choice, check_sequence, show
 from dptoolkit.errors import BudgetExceeded, InvalidInput, InvalidType
 from dptoolkit.spaces import Space, _range_size
@@ -158,8 +159,11 @@ def run_term(
     *,
     fast_work: int = 0,
     table_work: int = 0,
+    term: str = "term",
 ) -> Solution:
     """``solve(n)`` of a number sequence (fibonacci, catalan, factorial): states ``0 .. n``.
+
+    *term* names what the table holds at ``n`` (``"F(n)"``), for its pictures.
 
     *n* is checked already. ``fast(n)`` is the kernel and *fast_bytes* what it
     may hold; *table_bytes* is what a ``top_down`` or ``bottom_up`` table of the
@@ -179,7 +183,8 @@ def run_term(
         check_memory("n", n, table_bytes, strategy=chosen)
         check_work("n", n, table_work, strategy=chosen)
     rec, goal = build(n)
-    return run(rec, goal, chosen, visits=n + 1)
+    sol = run(rec, goal, chosen, visits=n + 1)
+    return sol.with_fields(labels=Labels((f"n: {term}",), goal=n))
 
 
 def naive_calls(

@@ -89,6 +89,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, labelled, prefixes
 from dptoolkit._validate import check_choice
 
 from . import _align_fast
@@ -169,6 +170,7 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
     return best
 
 
+@labelled
 def build(
     a: Sequence[Hashable],
     b: Sequence[Hashable],
@@ -461,7 +463,22 @@ def solve(
         return walked[0]
 
     return sol.with_fields(
-        value=number(sol.value), lazy={"aligned": lambda: walk()[0], "span": lambda: walk()[1]}
+        value=number(sol.value),
+        lazy={"aligned": lambda: walk()[0], "span": lambda: walk()[1]},
+        labels=_labels(a, b),
+    )
+
+
+def _labels(a: Sequence[Hashable], b: Sequence[Hashable]) -> Labels:
+    """Pictures show the M table over prefixes of a and b; the extra last row holds the goal."""
+    sides = prefixes(a, b)
+    tables = ("M: a[i-1] pairs with b[j-1]", "X: a[i-1] against a gap", "Y: a gap against b[j-1]")
+    rows, cols = (tuple(ticks or ()) for ticks in sides.ticks)
+    return Labels(
+        (*sides.names, "table"),
+        ((*rows, "goal"), cols, tables),
+        goal=(len(a) + 1, 0, 0),
+        layer=(2, M),
     )
 
 

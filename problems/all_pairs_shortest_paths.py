@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import show
 
 from . import _graphs as g
@@ -111,6 +111,7 @@ def _recurrence(arcs: g.Arcs) -> tuple[Recurrence, State]:
     return d, (n + 1, 0, 0)
 
 
+@labelled
 def build(G: Any, *, weight: str | None = "weight") -> tuple[Recurrence, State]:
     """The Floyd-Warshall recurrence ``d(k, i, j)`` for ``G``, and its goal ``(V+1, 0, 0)``.
 

@@ -55,6 +55,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
 from ._numbers import from_exponents, legendre
@@ -68,6 +69,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_catalan", "solve"]
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Catalan recurrence and the goal state ``(n,)``.
 
@@ -174,7 +176,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         "fast_work": big_product_work(2 * n) * max(n.bit_length(), 1),
         "table_work": n * n // 2 * big_product_work(n),
     }
-    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes, **work)
+    return run_term(n, strategy, "catalan", build, fast_catalan, *sizes, **work, term="C(n)")
 
 
 PROBLEMS = (

@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int, check_numbers
 
 from . import _one_path
@@ -111,6 +111,7 @@ def _recurrence(denominations: list[int], amount: int) -> tuple[Recurrence, tupl
     return fewest, (amount,)
 
 
+@labelled
 def build(coins: Sequence[int], amount: int) -> tuple[Recurrence, tuple[int]]:
     """The coin-change recurrence for these coins, and the goal state ``(amount,)``.
 

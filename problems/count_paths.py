@@ -41,7 +41,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
 from ._run import WITH_FAST, pick, run, shows_auto, wiring
@@ -79,6 +79,7 @@ def _recurrence(
     return count, (pos[t],)
 
 
+@labelled
 def build(G: Any, source: Node, target: Node) -> tuple[Recurrence, tuple[int]]:
     """The path-counting recurrence ``N(p)`` over a topological order; goal: target's position.
 

@@ -83,6 +83,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled, prefixes
 from dptoolkit._validate import check_choice, check_int, check_number, show
 
 from . import _ckernels
@@ -192,6 +193,7 @@ def _recurrence(xs: list[Point], ys: list[Point], w: int | None, cost: str) -> R
     return warp
 
 
+@labelled
 def build(
     x: Sequence[Point], y: Sequence[Point], *, window: int | None = None, cost: str = "absolute"
 ) -> tuple[Recurrence, tuple[int, int]]:
@@ -387,7 +389,22 @@ def solve(
     sol = run(rec, (n - 1, m - 1), strategy, visits=n * m)
     choices = sol.choices
     value = sol.value.item() if hasattr(sol.value, "item") else sol.value
-    return sol.with_fields(value=value, lazy={"path": lambda: _walk(choices, n, m)})
+    return sol.with_fields(
+        value=value,
+        lazy={"path": lambda: _walk(choices, n, m)},
+        # cell (i, j): the cheapest warp ending with x[i] against y[j]
+        labels=prefixes(xs, ys, names=("x", "y"), goal=(n - 1, m - 1), step=_back, empty=False),
+    )
+
+
+#: how each move of the warping path steps back, ``(di, dj)``
+_BACK = {"diag": (1, 1), "up": (1, 0), "left": (0, 1)}
+
+
+def _back(cell: tuple[int, int], move: Any) -> tuple[int, int] | None:
+    """The cell before *cell* on the warping path (``None`` at the start)."""
+    back = _BACK.get(move) if isinstance(move, str) else None
+    return None if back is None else (cell[0] - back[0], cell[1] - back[1])
 
 
 class _Moves:

@@ -87,7 +87,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import pair_step, prefixes
+from dptoolkit._labels import labelled, pair_step, prefixes
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels, _edit_variants, _strings
@@ -112,6 +112,7 @@ STRATEGIES = WITH_FAST
 Operation = tuple[str, int, int]
 
 
+@labelled
 def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tuple[int, int]]:
     """The edit-distance recurrence for ``a`` and ``b``, and the goal ``(len(a), len(b))``.
 

@@ -72,7 +72,7 @@ import math
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int
 
 from ._run import WITH_FAST, pick, run, shows_auto, wiring
@@ -109,6 +109,7 @@ def _recurrence(eggs: int, floors: int) -> tuple[Recurrence, State]:
     return drops, (eggs, floors)
 
 
+@labelled
 def build(eggs: int, floors: int) -> tuple[Recurrence, State]:
     """The egg-drop recurrence and its goal ``(eggs, floors)``; states record the first floor.
 

@@ -58,6 +58,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
 from ._run import NAIVE_DEPTH_LIMIT, WITH_FAST, big_product_work, run_term, shows_auto, wiring
@@ -73,6 +74,7 @@ STRATEGIES = WITH_FAST
 NAIVE_MAX_N = NAIVE_DEPTH_LIMIT
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The factorial recurrence and the goal state ``(n,)``.
 
@@ -178,7 +180,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
         "fast_work": big_product_work(bits) * n.bit_length(),
         "table_work": n * bits // 30,
     }
-    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes, **work)
+    return run_term(n, strategy, "factorial", build, fast_factorial, *sizes, **work, term="n!")
 
 
 PROBLEMS = (

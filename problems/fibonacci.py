@@ -72,6 +72,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import labelled
 from dptoolkit._validate import check_int
 
 from ._run import WITH_FAST, big_product_work, run_term, shows_auto, wiring
@@ -84,6 +85,7 @@ __all__ = ["PROBLEMS", "brute_force", "build", "fast_fibonacci", "solve"]
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(n: int) -> tuple[Recurrence, tuple[int]]:
     """The Fibonacci recurrence and the goal state ``(n,)``.
 
@@ -248,7 +250,7 @@ def solve(n: int, *, strategy: str = "auto") -> Solution:
     # fast doubling: a few products at each of log2(n) sizes, the last dominating;
     # the table: n additions of numbers up to 0.69 n bits
     work = {"fast_work": 4 * big_product_work(n * 7 // 10), "table_work": n * n // 43}
-    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes, **work)
+    return run_term(n, strategy, "fibonacci", build, fast_fibonacci, *sizes, **work, term="F(n)")
 
 
 PROBLEMS = (

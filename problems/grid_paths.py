@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int, show
 
 from ._numbers import binomial
@@ -108,6 +108,7 @@ def _recurrence(
     return paths, (rows - 1, cols - 1)
 
 
+@labelled
 def build(
     rows: int, cols: int, *, blocked: Iterable[tuple[int, int]] = ()
 ) -> tuple[Recurrence, State]:

@@ -73,6 +73,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import along, labelled
 from dptoolkit._validate import check_exact_number, check_sequence, number_kind, show
 
 from ._answers import engine_later, pick_k
@@ -157,6 +158,7 @@ def _recurrence(jobs: list[Interval]) -> tuple[Recurrence, tuple[int]]:
     return best, (len(jobs),)
 
 
+@labelled
 def build(intervals: Sequence[Interval]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence over intervals sorted by end, and its goal ``(n,)``.
 
@@ -248,10 +250,8 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best schedules: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        List the *k* heaviest schedules too (``sol.k_best``, each with
+        ``.indices``); see the *More than one answer* guide for ``auto``.
 
     Returns
     -------
@@ -296,7 +296,11 @@ def solve(
     p = srt.p
     sol = run(rec, goal, strategy, visits=n + 1, k=k)
     choices = sol.choices
+    # column j: the best of the first j intervals sorted by end; each adds #k (its position)
+    added = [f"+#{q} {show(jobs[q][0])}–{show(jobs[q][1])}" for q in srt.order]
+    labels = along("first j intervals, sorted by end", added, before=("none",), goal=n, width=14)
     return sol.with_fields(
+        labels=labels,
         lazy={"indices": lambda: _walk(None, lambda j: state(choices, (j,)), srt, n)},
         # sol.count(), sol.witnesses(): one schedule per path of take/skip choices
         step=lambda j, label: p[j - 1] if label == "take" else j - 1,

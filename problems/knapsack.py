@@ -86,7 +86,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import first_items
+from dptoolkit._labels import first_items, labelled
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import engine_later, pick_k
@@ -150,6 +150,7 @@ def _recurrence(
     return best, (len(wts), cap)
 
 
+@labelled
 def build(
     weights: Sequence[int],
     values: Sequence[Number],

@@ -74,7 +74,7 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import pair_step, prefixes
+from dptoolkit._labels import labelled, pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
 from . import _one_path, _strings
@@ -97,6 +97,7 @@ __all__ = [
 STRATEGIES = WITH_FAST
 
 
+@labelled
 def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tuple[int, int]]:
     """The LCS recurrence for ``a`` and ``b``, and the goal ``(len(a), len(b))``.
 

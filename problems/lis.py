@@ -81,6 +81,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import check_sequence, show
 
 from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
@@ -138,6 +139,7 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     return ending, (n,)
 
 
+@labelled
 def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
 
@@ -153,6 +155,18 @@ def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     (3, 4, 2, 0)
     """
     return _recurrence(_check(seq))
+
+
+def _labels(items: Sequence[Any]) -> Labels:
+    """Column i of the table: the longest rise ending at seq[i]; "end" is the virtual item."""
+    return along(
+        "seq[i]: longest rise ending there",
+        items,
+        after=("end",),
+        goal=len(items),
+        step=lambda i, j: j,
+        sizes=lambda: [(k, *_recurrence(items[:k])) for k in range(1, len(items) + 1)],
+    )
 
 
 def brute_force(seq: Sequence[Any]) -> tuple[int, list[int]]:
@@ -270,7 +284,9 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         chosen.reverse()
         return chosen
 
-    return sol.with_fields(value=int(sol.value) - 1, lazy={"indices": indices})
+    return sol.with_fields(
+        value=int(sol.value) - 1, lazy={"indices": indices}, labels=_labels(items)
+    )
 
 
 PROBLEMS = (

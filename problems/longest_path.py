@@ -53,7 +53,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
 from . import _paths as paths
@@ -89,6 +89,7 @@ def _recurrence(arcs: g.Arcs, order: list[int], pos: list[int]) -> tuple[Recurre
     return best, (n,)
 
 
+@labelled
 def build(G: Any, *, weight: str | None = "weight") -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``L(p)`` over positions in a topological order of ``G``; goal ``(V,)``.
 

@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_numbers, show
 
 from ._answers import engine_later, pick_k
@@ -91,6 +91,7 @@ def _check(dims: object) -> list[int]:
     return [int(v) for v in values]
 
 
+@labelled
 def build(dims: Sequence[int]) -> tuple[Recurrence, tuple[int, int]]:
     """The matrix-chain recurrence for ``dims``, and the goal ``(0, n - 1)``.
 

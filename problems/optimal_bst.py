@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_numbers, number_kind, show
 
 from ._answers import engine_later, pick_k
@@ -163,6 +164,7 @@ def _recurrence(keys: list[Prob], gaps: list[Prob]) -> tuple[Recurrence, State]:
     return cost, (0, len(keys))
 
 
+@labelled
 def build(p: Sequence[float], q: Sequence[float]) -> tuple[Recurrence, State]:
     """The recurrence for these probabilities, and the goal ``(0, n)``; states record the root.
 
@@ -300,10 +302,9 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best trees: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        ``sol.k_best`` then holds the *k* cheapest trees, cheapest first,
+        with their ``.tree`` (``fast`` refuses *k*, ``auto`` runs
+        ``bottom_up``: the guide *More than one answer* has the rules).
 
     Returns
     -------
@@ -347,7 +348,13 @@ def solve(
     rec, goal = _recurrence(keys, gaps)
     sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2, k=k)
     choices = sol.choices
+    # cell (i, j): the subtree on keys k(i+1) .. kj; a cell with i = j (first past last) is a gap
+    keys_named = [f"k{r}" for r in range(1, n + 1)]
+    labels = Labels(
+        ("first key k(i+1)", "last key kj"), ((*keys_named, "—"), ("—", *keys_named)), goal=goal
+    )
     return sol.with_fields(
+        labels=labels,
         lazy={"tree": lambda: _tree(lambda i, j: state(choices, (i, j)), n)},
         step=lambda ij, r: [(ij[0], r - 1), (r, ij[1])],  # sol.count(): one tree per choice path
         witness_of=lambda each: {"tree": _tree(lambda i, j: state(each.choices, (i, j)), n)},

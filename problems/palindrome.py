@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _one_path, _strings
 from ._answers import engine_later, pick_k
@@ -117,6 +117,7 @@ def _recurrence(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     return longest, (0, len(s) - 1)
 
 
+@labelled
 def build(s: Sequence[Hashable]) -> tuple[Recurrence, State]:
     """The interval recurrence for a non-empty ``s``, and its goal ``(0, len(s) - 1)``.
 

@@ -59,7 +59,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import Number, check_int, check_numbers, show
 
 from ._answers import pick_k
@@ -95,6 +95,7 @@ def _recurrence(table: list[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     return revenue, (n,)
 
 
+@labelled
 def build(prices: Sequence[Number], n: int) -> tuple[Recurrence, tuple[int]]:
     """The rod-cutting recurrence for this price list, and the goal state ``(n,)``.
 

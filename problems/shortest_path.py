@@ -69,7 +69,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
-from dptoolkit._labels import Labels
+from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
 from . import _one_path
@@ -114,6 +114,7 @@ def _recurrence(arcs: g.Arcs, s: int, t: int) -> tuple[Recurrence, State]:
     return dist, (max(n - 1, 0), t)
 
 
+@labelled
 def build(
     G: Any, source: Node, target: Node, *, weight: str | None = "weight"
 ) -> tuple[Recurrence, State]:

@@ -72,7 +72,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dptoolkit as dp
-from dptoolkit._labels import first_items
+from dptoolkit._labels import first_items, labelled
 from dptoolkit._validate import check_int, check_numbers, show
 
 from ._answers import engine_later
@@ -109,6 +109,7 @@ def _recurrence(xs: list[int], target: int) -> tuple[Recurrence, State]:
     return reach, (len(xs), target)
 
 
+@labelled
 def build(numbers: Sequence[int], target: int) -> tuple[Recurrence, State]:
     """The subset-sum recurrence for these numbers, and the goal ``(n, target)``.
 

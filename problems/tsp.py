@@ -88,6 +88,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, Ticks, labelled
 from dptoolkit._validate import check_exact_number, number_kind, show
 
 from ._answers import engine_later, pick_k
@@ -217,6 +218,7 @@ def _recurrence(dist: Matrix) -> tuple[Recurrence, State]:
     return path, (full, 0)
 
 
+@labelled
 def build(D: Any, *, weight: str = "weight") -> tuple[Recurrence, State]:
     """The Held-Karp recurrence for this instance, and the goal state ``(all, 0)``.
 
@@ -364,10 +366,9 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best tours: ``sol.k_best``, best first, each
-        with its witness field (``fast`` is refused with *k*; ``auto`` runs
-        ``bottom_up``). ``sol.count()`` and ``sol.witnesses()`` on an
-        ``auto`` answer re-solve with ``bottom_up``.
+        The *k* shortest tours as well, in ``sol.k_best`` (best first, each
+        with its ``.tour``); how *k* and ``count()`` treat ``auto`` and
+        ``fast``: "Kernels and auto" in the guide *More than one answer*.
 
     Returns
     -------
@@ -406,9 +407,31 @@ def solve(
     rec, goal = _recurrence(dist)
     sol = run(rec, goal, strategy, visits=n << (n - 1), k=k)
     return sol.with_fields(
+        labels=_labels(nodes, goal, dist),
         lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},
         step=lambda st, k: (st[0] ^ _bit(st[1]), k),  # sol.count(), sol.witnesses(): one tour each
         witness_of=lambda each: {"tour": [nodes[c] for c in _tour(each, n)]},
+    )
+
+
+def _labels(nodes: Sequence[Hashable], goal: State, dist: Matrix) -> Labels:
+    """Rows: the set S of cities visited besides city 0 (its bitmask); columns: the last city.
+
+    The instances of growing size are the first ``k`` cities' tours.
+    """
+    names = [node if isinstance(node, str) else show(node) for node in nodes]
+
+    def visited(s: int) -> str:
+        return "{" + ",".join(names[c] for c in range(1, len(names)) if s >> (c - 1) & 1) + "}"
+
+    rows = Ticks(1 << (len(names) - 1), visited)
+    return Labels(
+        ("S: cities visited after 0", "j: the last city"),
+        (rows, names),
+        goal=goal,
+        sizes=lambda: [
+            (k, *_recurrence([row[:k] for row in dist[:k]])) for k in range(2, len(dist) + 1)
+        ],
     )
 
 

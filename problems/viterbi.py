@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels
@@ -238,6 +239,7 @@ def _recurrence(model: Model) -> Recurrence:
     return best
 
 
+@labelled
 def build(
     observations: Sequence[Hashable],
     states: Sequence[Hashable],
@@ -410,7 +412,17 @@ def solve(
     sol = run(rec, (T, 0), strategy, visits=(T + 1) * S)
     value = float(sol.value)
     choices = sol.choices
-    return sol.with_fields(value=value, lazy={"path": lambda: _walk(choices, model, value)})
+    # cell (t, s): the log-probability of the best path ending in state s at observation t
+    seen = tuple(o if isinstance(o, str) else show(o) for o in observations)
+    labels = Labels(
+        ("t: observation", "s: hidden state (log-probability)"),
+        ((*seen, "end"), tuple(str(x) for x in model.states)),
+        goal=(T, 0),
+        step=lambda ts, r: (ts[0] - 1, r),
+    )
+    return sol.with_fields(
+        value=value, lazy={"path": lambda: _walk(choices, model, value)}, labels=labels
+    )
 
 
 PROBLEMS = (

@@ -77,6 +77,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
+from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import show
 
 from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
@@ -133,6 +134,7 @@ def _recurrence(text: str, words: frozenset[str]) -> tuple[Recurrence, tuple[int
     return ways, (0,)
 
 
+@labelled
 def build(text: str, words: Iterable[str]) -> tuple[Recurrence, tuple[int]]:
     """The suffix recurrence for this text and dictionary, and its goal ``(0,)``.
 
@@ -284,6 +286,19 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
         value=sol.value > 0,
         witness={"count": _Ways(sol.value)},
         lazy={"words": lambda: _pieces(text, lambda i: state(choices, (i,)))},
+        labels=_labels(text, vocabulary),
+    )
+
+
+def _labels(text: str, words: frozenset[str]) -> Labels:
+    """Column i of the table: the ways to split text[i:], under its first letter."""
+    return along(
+        f"text[i:] of {text[:24]!r}: ways to split",
+        text,
+        after=("end",),  # the empty rest: one way
+        goal=0,
+        step=lambda i, m: i + m if m else None,
+        sizes=lambda: [(k, *_recurrence(text[:k], words)) for k in range(1, len(text) + 1)],
     )
 
 

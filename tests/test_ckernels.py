@@ -62,3 +62,31 @@ def test_both_paths_give_the_same_answers(monkeypatch):
     with_c = answers()
     monkeypatch.setattr(_ckernels, "C", None)
     assert answers() == with_c
+
+
+# the buffer arguments of each kernel (array typecode each) and its other arguments
+_KERNEL_BUFFERS = {
+    "align": ("ii" + "d", (1.0, 1.0, 0, False)),
+    "levenshtein": ("qq", ()),
+    "osa_unit": ("ii", ()),
+    "edit_table": ("ii", (3, 1.0, 1.0, 1.0, 1.0, 0, False)),
+    "dtw": ("dd", (-1, False, False)),
+    "viterbi": ("qddd", (False,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_KERNEL_BUFFERS))
+def test_a_bad_buffer_releases_the_ones_taken_before_it(name):
+    if _ckernels.C is None:
+        pytest.skip("dptoolkit._ckernels is not built")
+    import array
+
+    codes, rest = _KERNEL_BUFFERS[name]
+    kernel = getattr(_ckernels.C, name)
+    for bad in range(len(codes)):
+        good = [array.array(code, [0]) for code in codes]
+        args = [array.array("b", [0]) if i == bad else good[i] for i in range(len(codes))]
+        with pytest.raises(TypeError, match="expected items of"):
+            kernel(*args, *rest)
+        for arr in good:  # resizing fails with BufferError while a buffer is still held
+            arr.append(0)

@@ -205,7 +205,14 @@ def test_ipython_finds_the_html_of_every_displayed_kind() -> None:
     def double(n: int) -> int:
         return 2 * n
 
+    class Halver:
+        @dp.memoize
+        def half(self, n: int) -> int:
+            return n // 2
+
     double(2)
+    halver = Halver()
+    halver.half(4)
     rec, goal = fibonacci.build(5)
     shown = [
         knapsack.solve(*KNAPSACK, strategy="bottom_up"),
@@ -213,8 +220,37 @@ def test_ipython_finds_the_html_of_every_displayed_kind() -> None:
         dp.catalog("knapsack"),
         dp.catalog(),
         double,
+        halver.half,  # instance.method: the instance's own cache
     ]
     for obj in shown:
         data, _ = display.format(obj)
         assert "text/html" in data, type(obj)
         parse_html(data["text/html"])
+
+
+def test_bound_memoized_method_html_shows_its_own_instance_cache() -> None:
+    class Grid:
+        def __init__(self, size: int) -> None:
+            self.size = size
+
+        def __repr__(self) -> str:
+            return f"Grid({self.size})"
+
+        @dp.memoize(maxsize=8)
+        def paths(self, r: int, c: int) -> int:
+            return 1 if r == 0 or c == 0 else self.paths(r - 1, c) + self.paths(r, c - 1)
+
+    small, other = Grid(2), Grid(3)
+    small.paths(2, 2)
+    small.paths(2, 2)
+    other.paths(1, 1)
+    text = parse_html(small.paths._repr_html_())
+    info = small.paths.cache_info()
+    assert f"hits={info.hits}, misses={info.misses}, maxsize=8, currsize={info.currsize}" in text
+    assert "Grid(2)" in text and "Grid(3)" not in text and "own cache" in text
+    assert "paths(r: " in text and "self" not in text  # the bound signature
+    assert "maxsize" in text and "8" in text
+    text = parse_html(other.paths._repr_html_())
+    assert "hits=0, misses=3" in text and "Grid(3)" in text
+    function = parse_html(Grid.paths._repr_html_())  # the class-wide view has no instance row
+    assert "own cache" not in function

@@ -116,6 +116,22 @@ def test_growth_plot_fits_naive_as_exponential_and_memo_as_polynomial() -> None:
     assert "<svg" in growth["svg"] and "top_down" in growth["svg"]
 
 
+def test_growth_plot_cuts_the_instance_where_the_goal_does_not_scale() -> None:
+    """word_break's goal is ways(0) and tsp's a bitmask: their plots cut the instance instead."""
+    words = ["cat", "cats", "and", "sand", "dog"]
+    data = page_json(dp.explain("word_break", "catsanddog", words, path=None))
+    growth = data["growth"]
+    assert [n for n, _ in growth["sizes"]] == list(range(1, 11))
+    assert all(goal == "ways(0)" for _, goal in growth["sizes"])  # each a prefix of the text
+    top_down = [calls for _, calls in growth["series"]["top_down"]]
+    assert top_down == sorted(top_down) and top_down[-1] > top_down[0]  # grows with the text
+    assert "the instance cut to size n (n = 10 is ways(0))" in growth["svg"]
+    D = [[0, 10, 15, 20], [5, 0, 9, 10], [6, 13, 0, 12], [8, 8, 9, 0]]
+    growth = page_json(dp.explain("tsp", D, path=None))["growth"]
+    assert [goal for _, goal in growth["sizes"]] == ["path(1, 0)", "path(3, 0)", "path(7, 0)"]
+    assert growth["fits"]["top_down"].endswith("^n")  # Held-Karp: exponential in the cities
+
+
 def test_fit_tells_exponential_from_polynomial() -> None:
     assert fit([(n, 3**n) for n in range(1, 9)])["kind"] == "exponential"  # type: ignore[index]
     assert fit([(n, n**3 + 1) for n in range(1, 9)])["kind"] == "polynomial"  # type: ignore[index]

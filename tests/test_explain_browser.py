@@ -184,3 +184,24 @@ def test_bottom_up_mode_fills_the_table_in_its_order(browser: Any, tmp_path: pat
     assert _read(browser, "calls") == str(stats.calls) and _read(browser, "hits") == str(stats.hits)
     _click(browser, "mode-top_down")
     assert _read(browser, "calls") == "0" and _read(browser, "step").startswith("step 0 of")
+
+
+def test_table_axis_names_are_shown_apart(browser: Any, tmp_path: pathlib.Path) -> None:
+    """tsp names both axes (sets of cities down, the last city across); neither hides the other."""
+    D = [[0, 10, 15, 20], [5, 0, 9, 10], [6, 13, 0, 12], [8, 8, 9, 0]]
+    page = pathlib.Path(dp.explain("tsp", D, path=tmp_path / "tsp.html"))
+    browser.get(page.as_uri())
+    boxes = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#table text.axis')).map(function (t) {"
+        " var b = t.getBoundingClientRect();"
+        " return [t.textContent, b.left, b.top, b.right, b.bottom]; });"
+    )
+    names = [box[0] for box in boxes]
+    assert names == ["j: the last city →", "↓ S: cities visited after 0"]
+    (_, l1, t1, r1, b1), (_, l2, t2, r2, b2) = boxes
+    assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1  # the boxes do not overlap
+    ticks = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#table text.tick'))"
+        ".map(function (t) { return t.textContent; });"
+    )
+    assert "{1,2,3}" in ticks and "{}" in ticks

@@ -13,7 +13,6 @@ import collections
 import functools
 import gc
 import inspect
-import os
 import pickle
 import sys
 import threading
@@ -41,18 +40,10 @@ FIXTURE_OK = settings(
 )
 
 
-@pytest.fixture(autouse=True, params=["c", "python"])
-def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decorate with the C hit path, then with the pure-Python twin."""
-    if request.param == "c":
-        if _fastpath.CFastWrapper is None:
-            if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
-                pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension is not built")
-            pytest.skip("the C extension dptoolkit._cmemo is not built")
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.CFastWrapper)
-    else:
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
-    return str(request.param)
+@pytest.fixture(autouse=True)
+def impl(memo_impl: str) -> str:
+    """Every test here runs with the C hit path, then the pure-Python twin (see conftest)."""
+    return memo_impl
 
 
 class Clock:

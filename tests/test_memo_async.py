@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from typing import Any
 
 import pytest
 
 import dptoolkit as dp
-from dptoolkit import _fastpath
 
 TIMEOUT = 10.0
 
 
-@pytest.fixture(autouse=True, params=["c", "python"])
-def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decorate with the C hit path, then with the pure-Python twin."""
-    if request.param == "c":
-        if _fastpath.CFastWrapper is None:
-            if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
-                pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension is not built")
-            pytest.skip("the C extension dptoolkit._cmemo is not built")
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.CFastWrapper)
-    else:
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
-    return str(request.param)
+@pytest.fixture(autouse=True)
+def impl(memo_impl: str) -> str:
+    """Every test here runs with the C hit path, then the pure-Python twin (see conftest)."""
+    return memo_impl
 
 
 def run(coro: Any) -> Any:

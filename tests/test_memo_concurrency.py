@@ -1,40 +1,38 @@
 """Threads: single flight, shared errors, cross-thread cycles, unwinding leaders.
 
-Runs with the C hit path and with its pure-Python twin. Every wait in these
-tests has a timeout, so a deadlock fails the test instead of hanging it.
+Also with deep recursion, whose bottom levels run on helper threads that act
+for the calling thread: waiters of any of its keys get its value or its
+error, a cycle through a helper is named, counts stay exact, asyncio's single
+flight is unaffected. (Forked children: test_memo_fork.py.)
+
+Runs with the C hit path and with its pure-Python twin; the recursion limit
+is never touched. Every wait in these tests has a timeout, so a deadlock
+fails the test instead of hanging it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
-import os
-import signal
 import threading
 import time
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 import dptoolkit as dp
-from dptoolkit import _fastpath
+from dptoolkit.memo import _deep, _flight
 
 TIMEOUT = 30.0
 
 
-@pytest.fixture(autouse=True, params=["c", "python"])
-def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decorate with the C hit path, then with the pure-Python twin."""
-    if request.param == "c":
-        if _fastpath.CFastWrapper is None:
-            if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
-                pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension is not built")
-            pytest.skip("the C extension dptoolkit._cmemo is not built")
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.CFastWrapper)
-    else:
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
-    return str(request.param)
+@pytest.fixture(autouse=True)
+def impl(memo_impl: str, recursion_limit_untouched: None) -> Iterator[str]:
+    """Every test twice (C wrapper, pure-Python twin: conftest); nothing left waiting."""
+    yield memo_impl
+    assert _deep.helpers_running() == 0
+    assert _flight.waiting_count() == 0
 
 
 def waiters_blocked(count: int) -> None:
@@ -262,35 +260,181 @@ def test_a_leader_stopped_by_a_base_exception_lets_a_waiter_compute() -> None:
     assert len(calls) == 2
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_a_forked_child_computes_a_key_another_thread_had_in_flight() -> None:
-    started = threading.Event()
-    release = threading.Event()
+# -- deep recursion (its bottom levels on helper threads) meets other threads and tasks
+
+DEEP = 5_000  # past one thread's budget
+
+
+class Bottom(Exception):
+    pass
+
+
+def test_an_error_raised_thousands_of_levels_deep_reaches_every_waiter() -> None:
+    reached, release = threading.Event(), threading.Event()
+    bodies: list[int] = []
 
     @dp.memoize
-    def held(n: int) -> int:
-        if threading.current_thread() is not threading.main_thread():
-            started.set()
+    def down(n: int) -> int:
+        bodies.append(n)
+        if n == 0:
+            reached.set()
             assert release.wait(TIMEOUT)
-        return n * 10
+            raise Bottom("at the bottom")
+        return down(n - 1) + 1
 
-    worker = threading.Thread(target=held, args=(7,))
-    worker.start()
-    try:
-        assert started.wait(TIMEOUT)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12: fork with threads
-            pid = os.fork()
-        if pid == 0:  # the child: the worker thread does not exist here
-            code = 3
-            try:
-                signal.alarm(10)  # a hang fails the test instead of blocking it
-                code = 0 if held(7) == 70 and held(7) == 70 else 1
-            finally:
-                os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
-    finally:
+    def owner() -> int:
+        return down(DEEP)
+
+    def waiter(key: int) -> Callable[[], int]:
+        def wait() -> int:
+            assert reached.wait(TIMEOUT)
+            return down(key)
+
+        return wait
+
+    def opener() -> None:
+        assert reached.wait(TIMEOUT)
+        assert _deep.helpers_running() > 0  # the bottom runs on a helper
+        waiters_blocked(3)  # on the top key, one in the middle, the bottom one
         release.set()
-        worker.join(TIMEOUT)
-    assert held(7) == 70
+
+    results = run_threads([owner, waiter(DEEP), waiter(DEEP // 2), waiter(0), opener])
+    errors = [outcome for status, outcome in results[:4]]
+    assert all(isinstance(e, Bottom) for e in errors), results
+    assert len({id(e) for e in errors}) == 1  # one error, the same instance everywhere
+    assert sorted(bodies) == list(range(DEEP + 1))  # every level ran once
+    # every level failed once (a miss each); the three waiters were answered
+    assert down.cache_info() == dp.CacheInfo(3, DEEP + 1, None, 0)
+    with pytest.raises(Bottom):  # errors are not cached: computed again
+        release.set()
+        down(10)
+
+
+def test_a_cycle_through_a_helper_and_another_thread_is_named_not_a_deadlock() -> None:
+    a_in, b_in = threading.Event(), threading.Event()
+
+    @dp.memoize
+    def a(n: int) -> int:
+        if n == 0:
+            a_in.set()  # on a helper of the thread that called a(DEEP)
+            assert b_in.wait(TIMEOUT)
+            return b(0)
+        return a(n - 1) + 1
+
+    @dp.memoize
+    def b(n: int) -> int:
+        b_in.set()
+        assert a_in.wait(TIMEOUT)
+        return a(DEEP // 2)  # in flight on the other thread's helper chain
+
+    def first_a() -> int:
+        assert b_in.wait(TIMEOUT)
+        return a(DEEP)
+
+    results = run_threads([lambda: b(0), first_a])
+    errors = [outcome for status, outcome in results]
+    assert all(isinstance(e, dp.CycleError) for e in errors), results
+    message = str(errors[0])
+    assert "dependency cycle across threads" in message
+    assert "a(" in message and "b(0)" in message
+    assert a.cache_info().currsize == 0 and b.cache_info().currsize == 0
+    # nothing is left claimed: alone, the same calls find the cycle on one thread
+    with pytest.raises(dp.CycleError, match=r"b\(0\) -> a\(2500\)"):
+        a(DEEP)
+
+
+def test_a_long_cycle_closing_on_a_helper_names_its_ends() -> None:
+    @dp.memoize
+    def ring(n: int) -> int:
+        return ring((n + 1) % (3 * DEEP)) + 1
+
+    with pytest.raises(dp.CycleError, match=r"ring\(0\) needs its own result") as info:
+        ring(0)
+    assert "ring(0) -> ring(1) -> ring(2) -> ..." in str(info.value)
+    assert len(info.value.cycle) == 3 * DEEP + 1
+    assert info.value.cycle[0] == info.value.cycle[-1] == (0,)
+    assert ring.cache_info() == dp.CacheInfo(0, 3 * DEEP, None, 0)
+
+
+def test_threads_racing_through_one_deep_recursion_compute_each_key_once() -> None:
+    bodies: list[int] = []
+    go = threading.Barrier(4, timeout=TIMEOUT)
+
+    @dp.memoize
+    def down(n: int) -> int:
+        bodies.append(n)
+        return 0 if n == 0 else down(n - 1) + 1
+
+    def start(top: int) -> Callable[[], int]:
+        def run() -> int:
+            go.wait()
+            return down(top)
+
+        return run
+
+    tops = [4 * DEEP, 3 * DEEP, 2 * DEEP, DEEP]
+    results = run_threads([start(top) for top in tops])
+    assert results == [("ok", top) for top in tops]
+    assert sorted(bodies) == list(range(4 * DEEP + 1))  # single flight, deep or not
+    hits, misses, _, size = down.cache_info()
+    assert misses == size == 4 * DEEP + 1
+    assert hits <= 3 * 2  # each later thread met the others once (a join or a hit)
+
+
+def test_asyncio_single_flight_around_a_deep_sync_recursion() -> None:
+    bodies: list[int] = []
+
+    @dp.memoize
+    def down(n: int) -> int:
+        return 0 if n == 0 else down(n - 1) + 1
+
+    @dp.memoize
+    async def shared(n: int) -> int:
+        bodies.append(n)
+        await asyncio.sleep(0.01)  # every task joins while this is in flight
+        return down(n)  # deep: helper threads, while the loop's thread waits
+
+    async def main() -> list[int]:
+        return await asyncio.gather(*(shared(DEEP) for _ in range(10)))
+
+    assert asyncio.run(main()) == [DEEP] * 10
+    assert bodies == [DEEP]
+    assert shared.cache_info().misses == 1
+    assert down.cache_info() == dp.CacheInfo(0, DEEP + 1, None, DEEP + 1)
+
+
+def test_a_deep_owner_stopped_by_a_base_exception_lets_its_waiters_compute() -> None:
+    class Stop(BaseException):
+        pass
+
+    reached, release = threading.Event(), threading.Event()
+    stopped: list[bool] = []
+    bodies: list[int] = []
+
+    @dp.memoize
+    def down(n: int) -> int:
+        bodies.append(n)
+        if n == 0:
+            if not stopped:  # the first time only, on a helper of the owner
+                stopped.append(True)
+                reached.set()
+                assert release.wait(TIMEOUT)
+                raise Stop
+            return 0
+        return down(n - 1) + 1
+
+    def waiter() -> int:
+        assert reached.wait(TIMEOUT)
+        return down(DEEP // 2)
+
+    def opener() -> None:
+        assert reached.wait(TIMEOUT)
+        waiters_blocked(1)
+        release.set()
+
+    results = run_threads([lambda: down(DEEP), waiter, opener])
+    assert isinstance(results[0][1], Stop)
+    assert results[1] == ("ok", DEEP // 2)  # computed again, not waited for forever
+    assert sorted(bodies) == sorted([*range(DEEP + 1), *range(DEEP // 2 + 1)])
+    # every computation that ran to its end (returned or raised) is a miss
+    assert down.cache_info() == dp.CacheInfo(0, DEEP + 1 + DEEP // 2 + 1, None, DEEP // 2 + 1)

@@ -17,29 +17,15 @@ from typing import Any
 import pytest
 
 import dptoolkit as dp
-from dptoolkit import _fastpath
 from dptoolkit.memo import _deep
 
 LIMIT = sys.getrecursionlimit()
 
 
-@pytest.fixture(autouse=True, params=["c", "python"])
-def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decorate with the C hit path, then with the pure-Python twin."""
-    if request.param == "c":
-        if _fastpath.CFastWrapper is None:
-            if os.environ.get("DPTOOLKIT_REQUIRE_C") == "1":
-                pytest.fail("DPTOOLKIT_REQUIRE_C=1 but the C extension is not built")
-            pytest.skip("the C extension dptoolkit._cmemo is not built")
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.CFastWrapper)
-    else:
-        monkeypatch.setattr(_fastpath, "FastWrapper", _fastpath.PyFastWrapper)
-
-    def forbidden(limit: int) -> None:
-        raise AssertionError(f"sys.setrecursionlimit({limit}) was called")
-
-    monkeypatch.setattr(sys, "setrecursionlimit", forbidden)
-    return str(request.param)
+@pytest.fixture(autouse=True)
+def impl(memo_impl: str, recursion_limit_untouched: None) -> str:
+    """Both implementations (``memo_impl``), and no recursion limit changed (see conftest)."""
+    return memo_impl
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,13 @@
-"""``python -m dptoolkit.bench [SUITE ...] [--quick] [--repeat N] [--json FILE] [--chart DIR]``.
+"""``python -m dptoolkit.bench [SUITE ...] [--quick] [--repeat N] [--json FILE] [--chart DIR] [--page FILE]``.
 
 Run benchmark suites and print their rows as a Markdown table. ``--repeat N``
 runs each suite N times in this process and reports, for every row, the
 median ratio over the runs with its [min-max]; ``--json FILE`` saves the
 measured rows (``-`` for stdout); ``--chart DIR`` draws one PNG per part of a
-suite (see :mod:`dptoolkit.bench._chart`). ``--from-json FILE --chart DIR``
-redraws the charts of a saved run without measuring anything.
+suite (see :mod:`dptoolkit.bench._chart`); ``--page FILE`` rewrites the
+tables a Markdown page marks for the parts measured (see
+:mod:`dptoolkit.bench._page`). ``--from-json FILE`` with ``--chart`` or
+``--page`` redraws from a saved run without measuring anything.
 """
 
 from __future__ import annotations
@@ -216,7 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="save the rows as JSON ('-': stdout)")
     parser.add_argument("--chart", metavar="DIR", help="draw one PNG per suite part into DIR")
     parser.add_argument(
-        "--from-json", metavar="FILE", help="draw --chart from a saved --json file, run nothing"
+        "--page", metavar="FILE", help="rewrite the <!-- table:PART --> blocks of a Markdown page"
+    )
+    parser.add_argument(
+        "--from-json",
+        metavar="FILE",
+        help="draw --chart / write --page from a saved --json file, run nothing",
     )
     args = parser.parse_args(argv)
     choices = (*SUITES, *_part_keys())
@@ -226,11 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error(f"--repeat={args.repeat} must be a positive integer")
     if args.from_json:
-        if not args.chart:
-            parser.error("--from-json needs --chart DIR")
+        if not args.chart and not args.page:
+            parser.error("--from-json needs --chart DIR or --page FILE")
         results = json.loads(pathlib.Path(args.from_json).read_text(encoding="utf-8"))
-        for path in _charts(results, pathlib.Path(args.chart)):
-            print(path)
+        if args.chart:
+            for path in _charts(results, pathlib.Path(args.chart)):
+                print(path)
+        if args.page:
+            _write_page(pathlib.Path(args.page), results)
         return 0
 
     machine = _machine()
@@ -274,7 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.chart:
         for path in _charts(results, pathlib.Path(args.chart)):
             print(f"chart: {path}", file=sys.stderr)
+    if args.page:
+        _write_page(pathlib.Path(args.page), results)
     return 0
+
+
+def _write_page(path: pathlib.Path, results: dict[str, Any]) -> None:
+    from . import _page
+
+    text, written = _page.fill(path.read_text(encoding="utf-8"), results)
+    path.write_text(text, encoding="utf-8")
+    print(f"page: {path}: {', '.join(written) or 'no marked table measured'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

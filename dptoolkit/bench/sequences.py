@@ -55,7 +55,11 @@ def _alternate(
     return [(name, seconds, note) for (name, _, note), seconds in zip(subjects, best, strict=False)]
 
 
-def _rows(case: str, entries: list[tuple[str, float, str]]) -> list[Row]:
+def _case(
+    case: str, subjects: list[tuple[str, Callable[[], Any], str]], rounds: int = 5
+) -> list[Row]:
+    """The rows of one case: its subjects alternated, ratios over the first (the baseline)."""
+    entries = _alternate(subjects, rounds)
     base = entries[0][1]
     return [
         Row(SUITE, case, subject, seconds, seconds / base if base > 0 else None, note)
@@ -63,64 +67,76 @@ def _rows(case: str, entries: list[tuple[str, float, str]]) -> list[Row]:
     ]
 
 
+Bench = Callable[[bool], list[Row]]
+
+
+def _needs(problem: str, *libraries: str) -> Callable[[Callable[..., list[Row]]], Bench]:
+    """A case as ``bench(quick, problem_module, *library_modules)``; no rows if a library is missing."""
+
+    def wrap(bench: Callable[..., list[Row]]) -> Bench:
+        @functools.wraps(bench)
+        def run(quick: bool) -> list[Row]:
+            found = [_optional(library) for library in libraries]
+            if any(module is None for module in found):
+                return []
+            return bench(quick, importlib.import_module(f"dptoolkit.problems.{problem}"), *found)
+
+        return run
+
+    return wrap
+
+
 def _dna(rng: random.Random, n: int) -> str:
     return "".join(rng.choice("ACGT") for _ in range(n))
 
 
-def _edit(quick: bool) -> list[Row]:
-    rf = _optional("rapidfuzz.distance")
-    if rf is None:
-        return []
-    ed = importlib.import_module("dptoolkit.problems.edit_distance")
+def _dna_pair(rng: random.Random, n: int) -> tuple[str, str]:
+    """Two random DNA strings of length *n* (drawn in order from *rng*)."""
+    return _dna(rng, n), _dna(rng, n)
+
+
+@_needs("edit_distance", "rapidfuzz.distance")
+def _edit(quick: bool, ed: Any, rf: Any) -> list[Row]:
     rng = random.Random(1)
     n = 2_000 if quick else 10_000
-    a, b = _dna(rng, n), _dna(rng, n)
-    rows = _rows(
+    a, b = _dna_pair(rng, n)
+    rows = _case(
         f"edit distance {n:,} x {n:,} DNA, value",
-        _alternate(
-            [
-                (
-                    "rapidfuzz Levenshtein.distance",
-                    lambda: rf.Levenshtein.distance(a, b),
-                    "baseline",
-                ),
-                ("edit_distance.solve fast", lambda: ed.solve(a, b).value, "bit-parallel, C"),
-            ],
-            rounds=5,
-        ),
+        [
+            (
+                "rapidfuzz Levenshtein.distance",
+                lambda: rf.Levenshtein.distance(a, b),
+                "baseline",
+            ),
+            ("edit_distance.solve fast", lambda: ed.solve(a, b).value, "bit-parallel, C"),
+        ],
     )
     m = 500 if quick else 2_000
-    a, b = _dna(rng, m), _dna(rng, m)
-    rows += _rows(
+    a, b = _dna_pair(rng, m)
+    rows += _case(
         f"OSA {m:,} x {m:,} DNA, value",
-        _alternate(
-            [
-                ("rapidfuzz OSA.distance", lambda: rf.OSA.distance(a, b), "baseline"),
-                (
-                    "edit_distance.solve osa fast",
-                    lambda: ed.solve(a, b, variant="osa").value,
-                    "bit-parallel, C",
-                ),
-                (
-                    "edit_distance.solve osa + operations",
-                    lambda: ed.solve(a, b, variant="osa").operations,
-                    "full table + walk",
-                ),
-            ],
-            rounds=5,
-        ),
+        [
+            ("rapidfuzz OSA.distance", lambda: rf.OSA.distance(a, b), "baseline"),
+            (
+                "edit_distance.solve osa fast",
+                lambda: ed.solve(a, b, variant="osa").value,
+                "bit-parallel, C",
+            ),
+            (
+                "edit_distance.solve osa + operations",
+                lambda: ed.solve(a, b, variant="osa").operations,
+                "full table + walk",
+            ),
+        ],
     )
     return rows
 
 
-def _alignment(quick: bool) -> list[Row]:
-    Align = _optional("Bio.Align")
-    if Align is None:
-        return []
-    al = importlib.import_module("dptoolkit.problems.alignment")
+@_needs("alignment", "Bio.Align")
+def _alignment(quick: bool, al: Any, Align: Any) -> list[Row]:
     rng = random.Random(2)
     n = 500 if quick else 2_000
-    a, b = _dna(rng, n), _dna(rng, n)
+    a, b = _dna_pair(rng, n)
     rows: list[Row] = []
     for mode in ("global", "local"):
         aligner = Align.PairwiseAligner(mode=mode, match_score=1, mismatch_score=-1, gap_score=-1)
@@ -131,20 +147,17 @@ def _alignment(quick: bool) -> list[Row]:
         def rows_too(mode: str = mode) -> Any:
             return al.solve(a, b, mode=mode).aligned
 
-        rows += _rows(
+        rows += _case(
             f"{mode} alignment {n:,} x {n:,} DNA, score",
-            _alternate(
-                [
-                    (
-                        "Biopython PairwiseAligner.score",
-                        functools.partial(aligner.score, a, b),
-                        "baseline",
-                    ),
-                    ("alignment.solve fast", ours, "C rows"),
-                    ("alignment.solve + .aligned", rows_too, "witness"),
-                ],
-                rounds=5,
-            ),
+            [
+                (
+                    "Biopython PairwiseAligner.score",
+                    functools.partial(aligner.score, a, b),
+                    "baseline",
+                ),
+                ("alignment.solve fast", ours, "C rows"),
+                ("alignment.solve + .aligned", rows_too, "witness"),
+            ],
         )
     protein = "ARNDCQEGHILKMFPSTWYV"
     p = 300 if quick else 1_000
@@ -162,56 +175,43 @@ def _alignment(quick: bool) -> list[Row]:
         "gap_open": -11,
         "gap_extend": -1,
     }
-    rows += _rows(
+    rows += _case(
         f"BLOSUM62 affine local {p:,} x {p:,} protein, score",
-        _alternate(
-            [
-                ("Biopython PairwiseAligner.score", lambda: aligner.score(x, y), "baseline"),
-                (
-                    "alignment.solve fast",
-                    lambda: al.solve(x, y, **opts).value,
-                    "C rows, three tables",
-                ),
-                ("alignment.solve + .aligned", lambda: al.solve(x, y, **opts).aligned, "witness"),
-            ],
-            rounds=5,
-        ),
+        [
+            ("Biopython PairwiseAligner.score", lambda: aligner.score(x, y), "baseline"),
+            (
+                "alignment.solve fast",
+                lambda: al.solve(x, y, **opts).value,
+                "C rows, three tables",
+            ),
+            ("alignment.solve + .aligned", lambda: al.solve(x, y, **opts).aligned, "witness"),
+        ],
     )
     return rows
 
 
-def _dtw(quick: bool) -> list[Row]:
-    ddtw = _optional("dtaidistance.dtw")
-    np = _optional("numpy")
-    if ddtw is None or np is None:
-        return []
-    dt = importlib.import_module("dptoolkit.problems.dtw")
+@_needs("dtw", "dtaidistance.dtw", "numpy")
+def _dtw(quick: bool, dt: Any, ddtw: Any, np: Any) -> list[Row]:
     gen = np.random.default_rng(3)
     n = 1_000 if quick else 5_000
     x, y = gen.normal(size=n).cumsum(), gen.normal(size=n).cumsum()
-    return _rows(
+    return _case(
         f"DTW {n:,} x {n:,}, squared cost",
-        _alternate(
-            [
-                (
-                    "dtaidistance distance_fast (C)",
-                    lambda: ddtw.distance_fast(x, y),
-                    "baseline; returns sqrt",
-                ),
-                ("dtw.solve fast", lambda: dt.solve(x, y, cost="squared").value, "C rows"),
-                ("dtw.solve + .path", lambda: dt.solve(x, y, cost="squared").path, "witness"),
-            ],
-            rounds=3,
-        ),
+        [
+            (
+                "dtaidistance distance_fast (C)",
+                lambda: ddtw.distance_fast(x, y),
+                "baseline; returns sqrt",
+            ),
+            ("dtw.solve fast", lambda: dt.solve(x, y, cost="squared").value, "C rows"),
+            ("dtw.solve + .path", lambda: dt.solve(x, y, cost="squared").path, "witness"),
+        ],
+        rounds=3,
     )
 
 
-def _viterbi(quick: bool) -> list[Row]:
-    hmm = _optional("hmmlearn.hmm")
-    np = _optional("numpy")
-    if hmm is None or np is None:
-        return []
-    vt = importlib.import_module("dptoolkit.problems.viterbi")
+@_needs("viterbi", "hmmlearn.hmm", "numpy")
+def _viterbi(quick: bool, vt: Any, hmm: Any, np: Any) -> list[Row]:
     gen = np.random.default_rng(4)
     S, K, T = 8, 20, (2_000 if quick else 10_000)
     start = gen.dirichlet(np.ones(S))
@@ -222,28 +222,25 @@ def _viterbi(quick: bool) -> list[Row]:
     model.startprob_, model.transmat_, model.emissionprob_ = start, trans, emit
     column = obs.reshape(-1, 1)
     states = list(range(S))
-    return _rows(
+    return _case(
         f"Viterbi {T:,} observations, {S} states, {K} symbols",
-        _alternate(
-            [
-                (
-                    "hmmlearn CategoricalHMM.decode",
-                    lambda: model.decode(column, algorithm="viterbi"),
-                    "baseline; value and path",
-                ),
-                (
-                    "viterbi.solve fast",
-                    lambda: vt.solve(obs, states, start, trans, emit).value,
-                    "C",
-                ),
-                (
-                    "viterbi.solve + .path",
-                    lambda: vt.solve(obs, states, start, trans, emit).path,
-                    "witness",
-                ),
-            ],
-            rounds=5,
-        ),
+        [
+            (
+                "hmmlearn CategoricalHMM.decode",
+                lambda: model.decode(column, algorithm="viterbi"),
+                "baseline; value and path",
+            ),
+            (
+                "viterbi.solve fast",
+                lambda: vt.solve(obs, states, start, trans, emit).value,
+                "C",
+            ),
+            (
+                "viterbi.solve + .path",
+                lambda: vt.solve(obs, states, start, trans, emit).path,
+                "witness",
+            ),
+        ],
     )
 
 
@@ -251,7 +248,7 @@ def _memory(quick: bool) -> list[Row]:
     al = importlib.import_module("dptoolkit.problems.alignment")
     rng = random.Random(5)
     n = 10_000 if quick else 100_000
-    a, b = _dna(rng, n), _dna(rng, n)
+    a, b = _dna_pair(rng, n)
     tracemalloc.start()
     try:
         start = time.process_time()

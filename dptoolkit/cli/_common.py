@@ -41,6 +41,18 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')", prog=self.prog)
 
 
+def subcommand(
+    sub: Any, name: str, summary: str, description: str, run: Callable[..., int]
+) -> argparse.ArgumentParser:
+    """Register the subcommand *name* on the subparsers *sub*: its one-line *summary*
+    (in ``dptoolkit --help``), its *description* (in its own ``--help``) and the
+    ``run(args, out, err)`` it calls. Returns its parser, for its arguments.
+    """
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
+    parser.set_defaults(run=run)
+    return parser
+
+
 def _literal(text: str) -> Any:
     """Read one command-line argument: a JSON literal when it is one, else the string.
 

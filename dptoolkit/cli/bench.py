@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from ..bench._timing import format_rows, measured
-from ._common import UsageError
+from ._common import UsageError, subcommand
 from ._format import _dumps
 from ._progress import make_progress, progress_enabled
 
@@ -35,11 +35,13 @@ def _suites() -> tuple[str, ...]:
 
 def add_parser(sub: Any) -> None:
     listed = "; ".join(f"{name}: {ABOUT[name]}" if name in ABOUT else name for name in _suites())
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "bench",
-        help="run the benchmarks (docs/performance.md) and print ratios",
-        description="Run benchmark suites side by side with outside tools and print the "
+        "run the benchmarks (docs/performance.md) and print ratios",
+        "Run benchmark suites side by side with outside tools and print the "
         f"ratios (the same as 'python -m dptoolkit.bench'). Suites: {listed}.",
+        run,
     )
     p.add_argument(
         "suites",
@@ -54,7 +56,6 @@ def add_parser(sub: Any) -> None:
         help="print one JSON object: per suite, its rows (case, subject, seconds, ratio, note)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.set_defaults(run=run)
 
 
 def _record(row: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ._common import (
     _table_option,
     _witness,
     problem_args,
+    subcommand,
 )
 from ._format import (
     _dumps,
@@ -45,12 +46,14 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "compare",
-        help="every strategy side by side: time, calls, hits, memory, value",
-        description="Run every strategy of a problem on one instance and show them side "
+        "every strategy side by side: time, calls, hits, memory, value",
+        "Run every strategy of a problem on one instance and show them side "
         "by side: time, calls, hits, peak memory (tracemalloc) and the value. Exit "
         "status 1 when the values disagree.",
+        run,
     )
     problem_args(p)
     p.add_argument(
@@ -63,7 +66,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the rows as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _table_option(p)
-    p.set_defaults(run=run)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from ._common import PROG, _signature_usage
+from ._common import PROG, _signature_usage, subcommand
 from ._format import _dumps, _is_terminal, _jsonable, _rich_table, _table
 
 if TYPE_CHECKING:
@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("list", help="the catalog as a table", description="List the catalog.")
+    p = subcommand(sub, "list", "the catalog as a table", "List the catalog.", run)
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

@@ -14,20 +14,21 @@ from ._common import (
     _solution_lines,
     _solve,
     _strategy_label,
+    subcommand,
 )
 from ._format import _dumps, _indent, _shell_word
 from ._rst import plain
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "show",
-        help="one problem: statement, recurrence, complexity, example",
-        description="Show a problem: statement, recurrence, complexity, strategies, "
-        "and its example solved.",
+        "one problem: statement, recurrence, complexity, example",
+        "Show a problem: statement, recurrence, complexity, strategies, and its example solved.",
+        run,
     )
     p.add_argument("name", metavar="NAME", help="a catalog name, e.g. knapsack or edit-distance")
-    p.set_defaults(run=run)
 
 
 def _statement(doc: str) -> str:

@@ -18,16 +18,19 @@ from ._common import (
     _table_option,
     _witness,
     problem_args,
+    subcommand,
 )
 from ._format import _dumps
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "solve",
-        help="solve one instance; print the value and the witness",
-        description="Solve one instance of a catalog problem and print the value and "
+        "solve one instance; print the value and the witness",
+        "Solve one instance of a catalog problem and print the value and "
         "the witness (the chosen items, the edit script, the path...).",
+        run,
     )
     problem_args(p)
     p.add_argument(
@@ -43,7 +46,6 @@ def add_parser(sub: Any) -> None:
     )
     _table_option(p)
     _many.add_options(p)
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

@@ -16,6 +16,7 @@ from ._common import (
     _prepare,
     _problem,
     problem_args,
+    subcommand,
 )
 from ._format import _dumps, _text
 
@@ -26,11 +27,13 @@ TRACE_STRATEGIES = ("top_down", "naive")
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "trace",
-        help="the call tree with cache hits marked, and the counts",
-        description="Trace the recursion of one instance: the call tree with cache "
+        "the call tree with cache hits marked, and the counts",
+        "Trace the recursion of one instance: the call tree with cache "
         "hits marked, and the numbers of calls, hits and misses.",
+        run,
     )
     problem_args(p)
     p.add_argument(
@@ -58,7 +61,6 @@ def add_parser(sub: Any) -> None:
         type=_png,
         help="draw the subproblem graph, hits and misses marked (needs the plot extra)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -70,19 +72,9 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except DPError as exc:
         raise _number_hint(exc, args.args, problem.name) from None
     counts = {"calls": trace.calls, "hits": trace.hits, "misses": trace.misses}
-    if args.dag:
-        from .. import _plot
-
-        _picture(
-            args.dag,
-            lambda: _plot.draw_dag(
-                trace.graph(),
-                args.dag,
-                title=f"{problem.name}: subproblems ({args.strategy})",
-                goal=goal,
-                labels=_axis_labels(problem, call_args, kwargs),
-            ),
-        )
+    if args.dag:  # the axes named as the problem names them (its build marks the recurrence)
+        title = f"{problem.name}: subproblems ({args.strategy})"
+        _picture(args.dag, lambda: trace.draw(args.dag, title=title))
     limit = args.limit or max(trace.calls, 1)
     if args.json:
         record = {
@@ -144,11 +136,3 @@ def _tree(trace: Trace, limit: int) -> dict[str, Any]:
         "nodes": nodes,
         "fill_order": list(trace.fill_order),
     }
-
-
-def _axis_labels(problem: Any, call_args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """The problem's names for the grid's axes (the letters of both strings, ...), if any."""
-    try:
-        return problem.solve(*call_args, strategy="bottom_up", **kwargs)._labels
-    except DPError:  # no table for this instance: numbered axes
-        return None

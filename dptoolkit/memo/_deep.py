@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import _thread
 import contextvars
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -46,7 +47,16 @@ from typing import Any
 
 from ._state import Raised
 
-__all__ = ["MAX_DEPTH", "PROBE", "ThreadState", "elsewhere", "probe", "shrink", "state"]
+__all__ = [
+    "MAX_DEPTH",
+    "PROBE",
+    "ThreadState",
+    "after_fork",
+    "elsewhere",
+    "probe",
+    "shrink",
+    "state",
+]
 
 #: Memoized levels after which the stack is first measured.
 PROBE = 32
@@ -122,11 +132,51 @@ class ThreadState:
 
 _local = threading.local()
 _running: set[int] = set()  # idents of the helper threads computing now (set.add is atomic)
+#: In a child forked by a helper thread: that thread's ident (its callers are
+#: threads of the parent, so it can never hand its result back).
+_orphan: list[int] = []
 
 
 def helpers_running() -> int:
     """How many helper threads are computing now."""
     return len(_running)
+
+
+def after_fork() -> None:
+    """In a forked child: only the forking thread exists, so no other helper runs."""
+    me = _thread.get_ident()
+    mine = me in _running
+    _running.clear()
+    if mine:  # the child was forked by a helper: it still runs its segment
+        _running.add(me)
+        _orphan[:] = [me]
+
+
+def _orphaned(result: Any) -> None:
+    """A helper of a forked child ended its segment: nobody in this process waits for it.
+
+    Its callers were threads of the parent, so the child cannot go on with
+    the program; it ends with status 1 and a named error (through
+    ``threading.excepthook``) rather than vanishing with status 0 when its
+    last thread returns.
+    """
+    exc = RuntimeError(
+        "a process forked inside a memoized call that ran on a deep-recursion helper "
+        "thread cannot return to that call's callers (they are threads of the parent "
+        "process): in such a child, exec or os._exit() instead of returning "
+        "(as multiprocessing does)"
+    )
+    if type(result) is Raised:
+        exc.__context__ = result[0]
+    try:
+        threading.excepthook(
+            threading.ExceptHookArgs([RuntimeError, exc, None, threading.current_thread()])
+        )
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    finally:
+        os._exit(1)
 
 
 def state() -> ThreadState:
@@ -232,6 +282,8 @@ def elsewhere(
         finally:
             _running.discard(ident)
             done.release()
+            if _orphan and _orphan[0] == ident:
+                _orphaned(box[0] if box else None)
 
     saved = st.base, st.budget
     st.base = depth

@@ -179,6 +179,12 @@ class Method:
         """The options the method was memoized with."""
         return self.__func__.cache_parameters()  # type: ignore[no-any-return]
 
+    def _repr_html_(self) -> str:
+        """In a notebook: this instance's cache_info and the options (see dptoolkit._html)."""
+        from .._html import memo_html
+
+        return memo_html(self)
+
     def __getattr__(self, name: str) -> Any:
         # __name__, __qualname__, __wrapped__, __module__, ...: the function's
         return getattr(self.__func__, name)

@@ -37,7 +37,10 @@ NOT_CACHED = (RecursionError, CycleError)
 
 
 def _after_fork_in_child() -> None:
+    # only the forking thread exists in the child: drop the other threads'
+    # flights and forget their helper threads
     _flight.after_fork(getattr(_deep._local, "state", None))
+    _deep.after_fork()
 
 
 if hasattr(os, "register_at_fork"):
@@ -188,7 +191,12 @@ def build_sync(
                         _deep.shrink(st, depth)
                     value = elsewhere(st, depth, compute, (sargs, args, kwargs, keep), {})
                 elif simple or bound is None or not keep:
-                    value = func(*sargs, **kwargs) if kwargs else func(*sargs)
+                    if kwargs:
+                        value = func(*sargs, **kwargs)
+                    elif len(sargs) == 1:  # a plain call: no C recursion, less stack per level
+                        value = func(sargs[0])
+                    else:
+                        value = func(*sargs)
                 else:
                     value = through_store(sargs, args, kwargs)
             except BaseException as exc:

@@ -183,6 +183,8 @@ class Recurrence:
         self._has_defaults = any(p.default is not inspect.Parameter.empty for p in params)
         self.__name__ = getattr(body, "__name__", "recurrence")
         self._k: int | None = None  # the K of a k= run's derived recurrence (see _solve_k)
+        # the axes its pictures name (a catalog build sets it; see problems._run.labelled)
+        self._axes: Callable[[], Any] | None = None
         functools.update_wrapper(self, body)
 
     # -- naming and normalizing states -------------------------------------
