@@ -22,7 +22,9 @@ witnesses, one each. A ``k=`` solve of these problems runs that one:
   or the empty palindrome.
 
 The values are the problems' own (the best is the plain solve's value); the
-witness of the best may be another optimal one than the plain solve's.
+witness of the best may be another optimal one than the plain solve's. LCS
+and palindrome weigh one option per distinct item at each state: time
+``O(states x items)``, refused past :data:`K_WORK_LIMIT` before any work.
 """
 
 from __future__ import annotations
@@ -33,14 +35,29 @@ from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
 
-from ._run import run, same_type
+from ._run import TABLE_STATE_LIMIT, run, same_type
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Solution
 
     from ._graphs import Arcs
 
-__all__ = ["coin_change", "lcs", "palindrome", "shortest_path"]
+__all__ = ["K_WORK_LIMIT", "coin_change", "lcs", "palindrome", "shortest_path"]
+
+#: the most options (over all states) the lcs or palindrome recurrence here may set out
+#: to weigh: each state weighs one option per distinct item that can end it
+K_WORK_LIMIT = 4 * TABLE_STATE_LIMIT
+
+
+def _check_work(problem: str, k: int, states: int, items: int) -> None:
+    """Refuse, before any table is built, a run past :data:`K_WORK_LIMIT` options."""
+    work = states * max(items, 1)
+    if work > K_WORK_LIMIT:
+        raise dp.BudgetExceeded(
+            f"k={k}: {problem}'s k= recurrence weighs up to {items:,} distinct items at each "
+            f"of {states:,} states ({work:,} options, more than {K_WORK_LIMIT:,}); "
+            "use a smaller instance, or solve without k="
+        )
 
 
 def coin_change(denominations: list[int], amount: int, strategy: str, k: int) -> Solution:
@@ -108,10 +125,15 @@ def shortest_path(arcs: Arcs, s: int, t: int, strategy: str, k: int) -> Solution
     )
 
 
-def _last_seen(seq: Sequence[Hashable]) -> list[dict[Hashable, int]]:
-    """``seen[i][x]``: the last index of ``x`` in ``seq[:i]``."""
+def _last_seen(
+    seq: Sequence[Hashable], keep: set[Hashable] | None = None
+) -> list[dict[Hashable, int]]:
+    """``seen[i][x]``: the last index of ``x`` in ``seq[:i]`` (only the items in *keep*)."""
     seen: list[dict[Hashable, int]] = [{}]
     for i, x in enumerate(seq):
+        if keep is not None and x not in keep:
+            seen.append(seen[-1])  # shared: never changed once made
+            continue
         here = dict(seen[-1])
         here.pop(x, None)  # so the dict lists items by their last occurrence
         here[x] = i
@@ -121,7 +143,9 @@ def _last_seen(seq: Sequence[Hashable]) -> list[dict[Hashable, int]]:
 
 def lcs(a: Sequence[Hashable], b: Sequence[Hashable], strategy: str, k: int) -> Solution:
     """The K longest distinct common subsequences of *a* and *b* (the empty one included)."""
-    in_a, in_b = _last_seen(a), _last_seen(b)
+    shared = set(a) & set(b)  # no other item is in a common subsequence
+    _check_work("lcs", k, (len(a) + 1) * (len(b) + 1), len(shared))
+    in_a, in_b = _last_seen(a, shared), _last_seen(b, shared)
 
     @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
     def common(i: int, j: int) -> int:
@@ -157,6 +181,7 @@ def palindrome(seq: Sequence[Hashable], strategy: str, k: int) -> Solution:
     n = len(seq)
     if n == 0:  # the one palindrome of nothing is the one common subsequence of nothing
         return lcs(seq, seq, strategy, k)
+    _check_work("palindrome", k, n * (n + 1) // 2, len(set(seq)))
     first: list[dict[Hashable, int]] = [{} for _ in range(n + 1)]  # first[i][x]: in seq[i:]
     for i in range(n - 1, -1, -1):
         first[i] = {seq[i]: i, **{x: p for x, p in first[i + 1].items() if x != seq[i]}}

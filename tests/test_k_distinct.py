@@ -227,3 +227,14 @@ def test_empty_inputs_have_the_empty_answer(k: int) -> None:
     assert [(e.value, e.sequence) for e in palindrome.solve([], k=k).k_best] == [(0, [])]
     assert [(e.value, e.sequence) for e in lcs.solve("", "ab", k=k).k_best] == [(0, "")]
     assert [(e.value, e.coins) for e in coin_change.solve([3], 0, k=k).k_best] == [(0, [])]
+
+
+def test_lcs_and_palindrome_k_runs_are_refused_past_their_work_bound() -> None:
+    from dptoolkit.problems import _one_path, lcs, palindrome
+
+    items = list(range(3000))  # 3001^2 states, 3000 distinct items each
+    with pytest.raises(dp.BudgetExceeded, match=r"k=2: lcs's k= recurrence .* 3,000 distinct"):
+        lcs.solve(items, items[::-1], k=2)
+    with pytest.raises(dp.BudgetExceeded, match=r"k=2: palindrome's k= recurrence"):
+        palindrome.solve(items, k=2)
+    assert _one_path.K_WORK_LIMIT > 100 * 101 * 4  # the small cases above stay well under
