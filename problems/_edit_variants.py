@@ -37,6 +37,7 @@ import dptoolkit as dp
 from dptoolkit._validate import check_choice, check_number, show
 
 from . import _ckernels, _strings
+from ._answers import engine_later
 from ._run import check_memory, run, state
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "recurrence",
     "script_cost",
     "solve",
+    "step",
+    "walk",
 ]
 
 VARIANTS = ("levenshtein", "osa", "damerau")
@@ -456,13 +459,43 @@ def fast(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs) -> Any:
     return dp.Solution(c.number(value), strategy="fast", lazy={"operations": operations})
 
 
-def solve(a: Sequence[Hashable], b: Sequence[Hashable], c: Costs, strategy: str) -> Any:
-    """Solve one variant call under *strategy* (already resolved)."""
+def solve(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    c: Costs,
+    strategy: str,
+    *,
+    k: int | None = None,
+    asked: object = None,
+) -> Any:
+    """Solve one variant call under *strategy* (already resolved; *asked* as the caller gave it).
+
+    ``count()``, ``witnesses()`` and ``k=`` read the scripts the recurrence
+    can write: one per choice path (a transposition is its block, see the
+    module docstring), so no count of its own is needed.
+    """
     if strategy == "fast":
-        return fast(a, b, c)
+        return engine_later(fast(a, b, c), asked, lambda: solve(a, b, c, "bottom_up"))
     rec = recurrence(a, b, c)
     goal = (len(a), len(b))
-    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1), k=k)
     choices = sol.choices
     value = sol.value.item() if hasattr(sol.value, "item") else sol.value
-    return sol.with_fields(value=c.number(value), lazy={"operations": lambda: walk(choices, *goal)})
+    return sol.with_fields(
+        value=c.number(value),
+        lazy={"operations": lambda: walk(choices, *goal)},
+        step=step,
+        witness_of=lambda each: {"operations": walk(each.choices, *goal)},
+    )
+
+
+def step(here: tuple[int, int], label: Any) -> tuple[int, int]:
+    """Where a recorded label leads (a transposition to the cell before its block)."""
+    i, j = here
+    if isinstance(label, tuple):
+        return label[1], label[2]
+    if label == "delete":
+        return i - 1, j
+    if label == "insert":
+        return i, j - 1
+    return i - 1, j - 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
@@ -25,7 +25,10 @@ import numpy as np
 from dptoolkit._validate import check_number, show
 from dptoolkit.errors import InvalidInput, InvalidType
 
-__all__ = ["MATRICES", "Scheme", "load_matrix", "make_scheme"]
+__all__ = ["MATRICES", "MODES", "Options", "Scheme", "load_matrix", "make_scheme"]
+
+#: The alignment modes.
+MODES = ("global", "local", "semiglobal")
 
 
 def _read(name: str) -> dict[tuple[str, str], int]:
@@ -91,6 +94,23 @@ class Scheme:
                 [[float(self.table[x, y]) for y in symbols] for x in symbols], dtype=np.float64
             ).reshape(k, k)
         return ca, cb, scores
+
+
+@dataclass(frozen=True)
+class Options:
+    """The keyword options of ``alignment.solve``, ``build`` and ``score_rows``, as given (unchecked)."""
+
+    mode: str = "global"
+    match: float = 1
+    mismatch: float = -1
+    gap: float = -1
+    gap_open: float | None = None
+    gap_extend: float | None = None
+    matrix: Any = None
+
+    def scores(self) -> dict[str, Any]:
+        """The scoring keywords of :func:`make_scheme` (all but the mode)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "mode"}
 
 
 def _not_exact(name: str, value: object) -> None:

@@ -33,13 +33,24 @@ Gotoh's recurrence [3]_ with three tables over prefixes ``a[:i]``, ``b[:j]``:
     X(i, j) = max(M(i-1, j) + o, X(i-1, j) + e, Y(i-1, j) + o)
     Y(i, j) = max(M(i, j-1) + o, Y(i, j-1) + e, X(i, j-1) + o)
 
-with ``M(0, 0) = 0`` and ``-inf`` for impossible cells; semiglobal has
+with ``M(0, 0) = 0`` (``-inf`` for local, whose alignments start by the
+``+ 0`` option) and ``-inf`` for impossible cells; semiglobal has
 ``X(i, 0) = Y(0, j) = 0``. The goal is one extra state that takes the best
 end cell: ``(len(a), len(b))`` for global, any cell of ``M`` (or 0) for
-local, any cell of the last row or column for semiglobal. The states are
+local, any cell of the last row or column for semiglobal (but ``Y`` in the
+last row and ``X`` in the last column: those end inside a free gap). The states are
 the grid ``(len(a)+2) x (len(b)+1) x 3`` in row order; the witness is one
 walk back from the goal through all three tables. A gap in ``a`` right
 after a gap in ``b`` is allowed (as in Biopython's PairwiseAligner).
+
+Many answers: ``sol.count()`` and ``sol.witnesses()`` give every optimal
+alignment, ``k=K`` the K best. One answer is one alignment: its columns
+(``.aligned`` and ``.span`` together). For ``local`` that is a pair of
+substrings and an alignment of them that starts and ends with a pair
+column (end gaps never raise a score), or the empty one; the same rows at
+another place are another answer. For ``semiglobal`` each alignment ends
+once, where its free trailing gaps begin, so zero gap scores do not count
+one alignment twice. Every answer is one choice path of the recurrence.
 
 ``fast`` runs the same recurrence row by row in C (``dptoolkit._ckernels``),
 or in numpy when the extension is not built: a row of ``Y`` is a running
@@ -83,9 +94,8 @@ References
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dptoolkit as dp
@@ -93,8 +103,10 @@ from dptoolkit._labels import Labels, labelled, prefixes
 from dptoolkit._validate import check_choice
 
 from . import _align_fast
-from ._run import WITH_FAST, check_symbols, pick, run, state
-from ._scoring import MATRICES, Scheme, load_matrix, make_scheme
+from ._align_definition import brute_force, score_rows
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_symbols, run, shows_auto, state
+from ._scoring import MATRICES, MODES, Options, Scheme, load_matrix, make_scheme
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -102,18 +114,17 @@ if TYPE_CHECKING:
 __all__ = ["MATRICES", "PROBLEMS", "brute_force", "build", "load_matrix", "score_rows", "solve"]
 
 STRATEGIES = WITH_FAST
-MODES = ("global", "local", "semiglobal")
 NEG = -math.inf
 M, X, Y = 0, 1, 2  # the three tables: pair, gap in b, gap in a
 
 Span = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _check(a: object, b: object, mode: object, **scores: object) -> tuple[Any, Any, str, Scheme]:
+def _check(a: object, b: object, options: Options) -> tuple[Any, Any, str, Scheme]:
     a = check_symbols("a", a)
     b = check_symbols("b", b)
-    mode = check_choice("mode", mode, MODES)
-    return a, b, mode, make_scheme(a, b, **scores)
+    mode = check_choice("mode", options.mode, MODES)
+    return a, b, mode, make_scheme(a, b, **options.scores())
 
 
 def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Scheme) -> Recurrence:
@@ -135,13 +146,14 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
                 ends += [
                     (best(p, q, M), (p, q, M)) for p in range(1, n + 1) for q in range(1, m + 1)
                 ]
-            else:
-                ends = [(best(n, q, u), (n, q, u)) for q in range(m + 1) for u in (M, X, Y)]
-                ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, X, Y)]
+            else:  # each alignment ends once: where its free trailing gaps begin
+                ends = [(best(n, q, u), (n, q, u)) for q in range(m) for u in (M, X)]
+                ends += [(best(n, m, M), (n, m, M))]
+                ends += [(best(p, m, u), (p, m, u)) for p in range(n) for u in (M, Y)]
             return dp.choose(ends, best=max)
         if t == M:
-            if i == 0 or j == 0:
-                return 0 if i == j == 0 else NEG
+            if i == 0 or j == 0:  # local alignments start by "start", never from M(0, 0)
+                return 0 if i == j == 0 and not local else NEG
             s = sc.pair(a[i - 1], b[j - 1])
             prev = [(best(i - 1, j - 1, u) + s, u) for u in (M, X, Y)]
             return dp.choose([(s, "start"), *prev] if local else prev, best=max)
@@ -172,18 +184,13 @@ def _recurrence(a: Sequence[Hashable], b: Sequence[Hashable], mode: str, sc: Sch
 
 @labelled
 def build(
-    a: Sequence[Hashable],
-    b: Sequence[Hashable],
-    *,
-    mode: str = "global",
-    match: float = 1,
-    mismatch: float = -1,
-    gap: float = -1,
-    gap_open: float | None = None,
-    gap_extend: float | None = None,
-    matrix: Any = None,
+    a: Sequence[Hashable], b: Sequence[Hashable], **options: Any
 ) -> tuple[Recurrence, tuple[int, int, int]]:
     """The alignment recurrence (Gotoh's three tables) and its goal ``(len(a) + 1, 0, 0)``.
+
+    *options* are the keywords of :func:`solve` but ``strategy`` and ``k``
+    (``mode``, ``match``, ``mismatch``, ``gap``, ``gap_open``, ``gap_extend``,
+    ``matrix``), with the same defaults.
 
     Examples
     --------
@@ -191,10 +198,7 @@ def build(
     >>> rec.solve(*goal, strategy="top_down").value
     2
     """
-    a, b, mode, sc = _check(
-        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
+    a, b, mode, sc = _check(a, b, Options(**options))
     return _recurrence(a, b, mode, sc), (len(a) + 1, 0, 0)
 
 
@@ -249,118 +253,10 @@ def _walk(choices: Any, a: Any, b: Any, mode: str) -> tuple[tuple[Any, Any], Spa
     return _rows(a, b, cols), ((start[0], span_end[0]), (start[1], span_end[1]))
 
 
-# ---------------------------------------------------------------- definition
-
-
-def score_rows(
-    rows: tuple[str, str] | tuple[Sequence[Hashable], Sequence[Hashable]],
-    *,
-    mode: str = "global",
-    match: float = 1,
-    mismatch: float = -1,
-    gap: float = -1,
-    gap_open: float | None = None,
-    gap_extend: float | None = None,
-    matrix: Any = None,
-) -> int | float:
-    """The score of an alignment given as two rows with ``"-"`` for gaps (its definition).
-
-    For ``mode="semiglobal"`` the gaps before the first and after the last
-    letter of each row are free; ``"local"`` scores like ``"global"`` (the
-    rows are the local part).
-
-    Examples
-    --------
-    >>> score_rows(("G-ATTACA", "GCA-TGCU"))
-    0
-    >>> score_rows(("--ACGT", "TTACG-"), mode="semiglobal")
-    3
-    """
-    top, bottom = rows
-    letters = [x for x in list(top) + list(bottom) if x != "-"]
-    sc = make_scheme(
-        letters, letters, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
-    if len(top) != len(bottom):
-        raise dp.InvalidInput(f"rows={rows!r} must have the same length")
-    total: int | float = 0
-    for row, other in ((top, bottom), (bottom, top)):
-        letters_at = [k for k, x in enumerate(row) if x != "-"]
-        first, last = (letters_at[0], letters_at[-1]) if letters_at else (len(row), -1)
-        k = 0
-        while k < len(row):
-            if row[k] != "-":
-                k += 1
-                continue
-            run_end = k
-            while run_end < len(row) and row[run_end] == "-":
-                run_end += 1
-            at_end = k < first or run_end - 1 > last
-            if not (mode == "semiglobal" and at_end):
-                total += sc.gap(run_end - k)
-            k = run_end
-        del other
-    for x, y in zip(top, bottom, strict=False):
-        if x == "-" and y == "-":
-            raise dp.InvalidInput(f"rows={rows!r} have a column of two gaps")
-        if x != "-" and y != "-":
-            total += sc.pair(x, y)
-    return total
-
-
-def _alignments(n: int, m: int) -> Iterator[list[tuple[int, int]]]:
-    """Every alignment of lengths ``n`` and ``m`` as columns ``(i, j)``, ``-1`` for a gap."""
-    stack: list[tuple[int, int, list[tuple[int, int]]]] = [(0, 0, [])]
-    while stack:
-        i, j, cols = stack.pop()
-        if i == n and j == m:
-            yield cols
-            continue
-        if i < n and j < m:
-            stack.append((i + 1, j + 1, [*cols, (i, j)]))
-        if i < n:
-            stack.append((i + 1, j, [*cols, (i, -1)]))
-        if j < m:
-            stack.append((i, j + 1, [*cols, (-1, j)]))
-
-
-def brute_force(a: Sequence[Hashable], b: Sequence[Hashable], **options: Any) -> int | float:
-    """The best score over *all* alignments (and, for local, all pairs of substrings).
-
-    Exponential: tiny inputs only. Each candidate is scored by
-    :func:`score_rows`, independently of the recurrence.
-
-    Examples
-    --------
-    >>> brute_force("ACG", "AG")
-    1
-    >>> brute_force("xxACGyy", "zACGz", mode="local")
-    3
-    """
-    mode = options.get("mode", "global")
-    pieces: Iterator[tuple[Any, Any]]
-    if mode == "local":
-        subs_a = [a[p:q] for p in range(len(a) + 1) for q in range(p, len(a) + 1)]
-        subs_b = [b[p:q] for p in range(len(b) + 1) for q in range(p, len(b) + 1)]
-        pieces = itertools.product(subs_a, subs_b)
-        options = {**options, "mode": "global"}
-    else:
-        pieces = iter([(a, b)])
-    best: int | float = 0 if mode == "local" else NEG
-    for x, y in pieces:
-        for cols in _alignments(len(x), len(y)):
-            rows = (
-                [x[i] if i >= 0 else "-" for i, _ in cols],
-                [y[j] if j >= 0 else "-" for _, j in cols],
-            )
-            best = max(best, score_rows(rows, **options))
-    return best
-
-
 # ---------------------------------------------------------------- solve
 
 
+@shows_auto
 def solve(
     a: Sequence[Hashable],
     b: Sequence[Hashable],
@@ -373,6 +269,7 @@ def solve(
     gap_extend: float | None = None,
     matrix: Any = None,
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The best alignment score of ``a`` and ``b``, with the aligned rows and spans.
 
@@ -393,12 +290,19 @@ def solve(
         ``"BLOSUM62"``, ``"PAM250"`` or ``{(x, y): score}`` (one triangle is
         enough); replaces *match*/*mismatch*.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* best alignments: ``sol.k_best``, best first, each
+        with its ``.aligned`` and ``.span`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value`` the score (an ``int`` when every score is an int);
         ``.aligned`` ``(a_row, b_row)``; ``.span`` ``((i0, i1), (j0, j1))``.
+        ``sol.count()`` and ``sol.witnesses()``: every optimal alignment
+        (see "Many answers" in the module docstring); an ``auto`` answer
+        re-solves with ``bottom_up`` for them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -417,11 +321,10 @@ def solve(
     >>> solve("CCAGTT", "AGT", mode="semiglobal").span
     ((2, 5), (0, 3))
     """
-    a, b, mode, sc = _check(
-        a, b, mode, match=match, mismatch=mismatch, gap=gap, gap_open=gap_open,
-        gap_extend=gap_extend, matrix=matrix,
-    )  # fmt: skip
-    strategy = pick(strategy, STRATEGIES, problem="alignment")
+    options = Options(mode, match, mismatch, gap, gap_open, gap_extend, matrix)
+    a, b, mode, sc = _check(a, b, options)
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="alignment", k=k)
     n, m = len(a), len(b)
 
     def number(value: float) -> int | float:
@@ -447,13 +350,16 @@ def solve(
                     traced.append((_rows(a, b, walked[0]), walked[1]))
             return traced[0]
 
-        return dp.Solution(
+        quick = dp.Solution(
             number(value),
             strategy="fast",
             lazy={"aligned": lambda: witness()[0], "span": lambda: witness()[1]},
         )
+        return engine_later(
+            quick, asked, lambda: solve(a, b, **vars(options), strategy="bottom_up")
+        )
     rec = _recurrence(a, b, mode, sc)
-    sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1))
+    sol = run(rec, (n + 1, 0, 0), strategy, visits=3 * (n + 2) * (m + 1), k=k)
     choices = sol.choices
     walked: list[tuple[tuple[Any, Any], Span]] = []
 
@@ -462,9 +368,15 @@ def solve(
             walked.append(_walk(choices, a, b, mode))
         return walked[0]
 
+    def fields_of(each: Solution) -> dict[str, Any]:
+        rows, span = _walk(each.choices, a, b, mode)
+        return {"aligned": rows, "span": span}
+
     return sol.with_fields(
         value=number(sol.value),
         lazy={"aligned": lambda: walk()[0], "span": lambda: walk()[1]},
+        step=_stepper(n),  # one alignment (local: one span and alignment) per choice path
+        witness_of=fields_of,
         labels=_labels(a, b),
     )
 
@@ -480,6 +392,24 @@ def _labels(a: Sequence[Hashable], b: Sequence[Hashable]) -> Labels:
         goal=(len(a) + 1, 0, 0),
         layer=(2, M),
     )
+
+
+def _stepper(n: int) -> Any:
+    """Where a label leads: the goal's end cell, the previous table, or ``None`` at a start."""
+
+    def step(here: tuple[int, int, int], label: Any) -> Any:
+        i, j, t = here
+        if i > n:  # the goal: its label is the end cell (None: the empty local alignment)
+            return label
+        if label == "start":
+            return None
+        if t == M:
+            return i - 1, j - 1, label
+        if t == X:
+            return i - 1, j, label
+        return i, j - 1, label
+
+    return step
 
 
 PROBLEMS = (

@@ -87,7 +87,8 @@ from dptoolkit._labels import labelled, prefixes
 from dptoolkit._validate import check_choice, check_int, check_number, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, pick, run, state
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, run, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -327,6 +328,7 @@ def _fast(fx: Any, fy: Any, w: int | None, squared: bool, moves: Any) -> float:
     return float(prev[m - 1])
 
 
+@shows_auto
 def solve(
     x: Sequence[Point],
     y: Sequence[Point],
@@ -334,6 +336,7 @@ def solve(
     window: int | None = None,
     cost: str = "absolute",
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The DTW cost of ``x`` and ``y``, with a cheapest warping path.
 
@@ -345,13 +348,20 @@ def solve(
         Sakoe-Chiba band: only pairs with ``|i - j| <= window``.
     cost : {"absolute", "squared"}
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* cheapest warping paths: ``sol.k_best``, best
+        first, each with its ``.path`` (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value`` the cost (an ``int`` for integer series, else a
         ``float``); ``.path`` the pairs
-        ``(i, j)`` from ``(0, 0)`` to ``(n - 1, m - 1)``.
+        ``(i, j)`` from ``(0, 0)`` to ``(n - 1, m - 1)``. ``sol.count()``
+        and ``sol.witnesses()``: every cheapest warping path (an ``auto``
+        answer re-solves with ``bottom_up`` for them, a ``fast`` one
+        refuses them).
 
     Raises
     ------
@@ -368,7 +378,8 @@ def solve(
     [(0, 0), (1, 0), (2, 1), (3, 1)]
     """
     xs, ys, w, cost = _check(x, y, window, cost)
-    strategy = pick(strategy, STRATEGIES, problem="dtw")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="dtw", k=k)
     n, m = len(xs), len(ys)
     if strategy == "fast":
         fx, fy = _arrays(xs, ys)
@@ -384,14 +395,20 @@ def solve(
             labels = ("diag", "up", "left")
             return _walk(_Moves(moves, labels), n, m)
 
-        return dp.Solution(value, strategy="fast", lazy={"path": path})
+        return engine_later(
+            dp.Solution(value, strategy="fast", lazy={"path": path}),
+            asked,
+            lambda: solve(xs, ys, window=w, cost=cost, strategy="bottom_up"),
+        )
     rec = _recurrence(xs, ys, w, cost)
-    sol = run(rec, (n - 1, m - 1), strategy, visits=n * m)
+    sol = run(rec, (n - 1, m - 1), strategy, visits=n * m, k=k)
     choices = sol.choices
     value = sol.value.item() if hasattr(sol.value, "item") else sol.value
     return sol.with_fields(
         value=value,
         lazy={"path": lambda: _walk(choices, n, m)},
+        step=_back,  # one warping path per choice path
+        witness_of=lambda each: {"path": _walk(each.choices, n, m)},
         # cell (i, j): the cheapest warp ending with x[i] against y[j]
         labels=prefixes(xs, ys, names=("x", "y"), goal=(n - 1, m - 1), step=_back, empty=False),
     )

@@ -92,7 +92,7 @@ from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels, _edit_variants, _strings
 from ._answers import engine_later, pick_k
-from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state
+from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -152,27 +152,6 @@ def build(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[Recurrence, tup
         )
 
     return distance, (len(a), len(b))
-
-
-def _walk(choices: Any, n: int, m: int) -> list[Operation]:
-    """The edit script, read back from the recorded choices from ``(n, m)``."""
-    ops: list[Operation] = []
-    i, j = n, m
-    while i and j:
-        kind = state(choices, (i, j))
-        if kind == "delete":
-            i -= 1
-            ops.append((kind, i, j))
-        elif kind == "insert":
-            j -= 1
-            ops.append((kind, i, j))
-        else:
-            i, j = i - 1, j - 1
-            ops.append((kind, i, j))
-    ops.extend(("delete", k, 0) for k in range(i - 1, -1, -1))
-    ops.extend(("insert", 0, k) for k in range(j - 1, -1, -1))
-    ops.reverse()
-    return ops
 
 
 def apply_operations(
@@ -336,7 +315,8 @@ def solve(
         ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
     k : int, optional
         Also find the *k* cheapest edit scripts: ``sol.k_best``, best first,
-        each with its ``.operations`` (``fast`` is refused with *k*).
+        each with its ``.operations`` (``fast`` is refused with *k*), for
+        every variant and weights.
 
     Returns
     -------
@@ -373,12 +353,7 @@ def solve(
     asked = strategy
     strategy, k = pick_k(strategy, STRATEGIES, problem="edit_distance", k=k)
     if not costs.unit:
-        if k is not None:
-            raise dp.InvalidInput(
-                f"k={k!r} is for the unit-cost Levenshtein distance; "
-                f"variant={costs.variant!r} with these costs answers one best script"
-            )
-        return _edit_variants.solve(a, b, costs, strategy)  # type: ignore[no-any-return]
+        return _edit_variants.solve(a, b, costs, strategy, k=k, asked=asked)  # type: ignore[no-any-return]
     if strategy == "fast":
         codes = _strings.encode(a, b)
         return engine_later(
@@ -396,20 +371,11 @@ def solve(
     labels = prefixes(a, b, goal=goal, step=pair_step)
     return sol.with_fields(
         value=int(sol.value),
-        lazy={"operations": lambda: _walk(choices, *goal)},
+        lazy={"operations": lambda: _edit_variants.walk(choices, *goal)},
         labels=labels,
-        step=_step,  # one edit script per choice path
-        witness_of=lambda each: {"operations": _walk(each.choices, *goal)},
+        step=_edit_variants.step,  # one edit script per choice path
+        witness_of=lambda each: {"operations": _edit_variants.walk(each.choices, *goal)},
     )
-
-
-def _step(state: tuple[int, int], kind: str) -> tuple[int, int]:
-    i, j = state
-    if kind == "delete":
-        return i - 1, j
-    if kind == "insert":
-        return i, j - 1
-    return i - 1, j - 1
 
 
 PROBLEMS = (

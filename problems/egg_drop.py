@@ -73,8 +73,9 @@ from typing import TYPE_CHECKING
 
 import dptoolkit as dp
 from dptoolkit._labels import Labels, labelled
-from dptoolkit._validate import check_int
+from dptoolkit._validate import check_int, show
 
+from ._answers import engine_later
 from ._run import WITH_FAST, pick, run, shows_auto, wiring
 
 if TYPE_CHECKING:
@@ -183,8 +184,24 @@ def _fast(eggs: int, floors: int) -> int:
     return lo
 
 
+def _first_floor(eggs: int, floors: int, drops: int) -> int | None:
+    """The lowest optimal first floor, from the floors ``drops - 1`` drops settle.
+
+    A first drop at ``x`` is optimal when both outcomes fit in ``drops - 1``
+    more drops: the ``x - 1`` floors below with an egg less, the
+    ``floors - x`` above with as many; the lowest such ``x`` is the one the
+    recurrence records (its lowest among ties).
+
+    >>> _first_floor(2, 10, 4), _first_floor(2, 100, 14), _first_floor(1, 5, 5)
+    (4, 9, 1)
+    """
+    if not floors:
+        return None
+    return max(1, floors - covered(drops - 1, eggs))
+
+
 @shows_auto
-def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
+def solve(eggs: int, floors: int, *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The fewest drops that find the critical floor of *floors* floors with *eggs* eggs.
 
     Parameters
@@ -195,13 +212,24 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
         The number of floors, a non-negative integer.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : None
+        Refused with :class:`~dptoolkit.InvalidInput`: a strategy's cost is
+        the worse (``max``) of its two outcomes, and the K best of a max do
+        not follow from the K best of its parts.
 
     Returns
     -------
     dp.Solution
         ``.value``: the number of drops in the worst case. The recurrence's
         strategies record each state's best first floor in ``.choices``
-        (``sol.choices[eggs, floors]`` is where to drop first).
+        (``sol.choices[eggs, floors]`` is where to drop first), and
+        ``.first_floor`` is it (``None`` for no floors). ``sol.count()`` and
+        ``sol.witnesses()``: every first floor from which the fewest drops
+        can still be met, each a Solution with its ``.first_floor`` (what
+        follows the first drop is not part of the answer: the side that does
+        not decide the worst case has many optimal continuations). An
+        ``auto`` answer re-solves with ``bottom_up`` for them (``O(k n^2)``),
+        a ``fast`` one refuses them.
 
     Raises
     ------
@@ -218,12 +246,35 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto") -> Solution:
     4
     """
     eggs, floors = _check(eggs, floors)
+    asked = strategy
     strategy = pick(strategy, STRATEGIES, problem="egg_drop")
+    if k is not None:
+        raise dp.InvalidInput(
+            f"k={show(k)} does not apply to egg_drop: a strategy's cost is the worse (max) of "
+            "its two outcomes, and the K best of a max do not follow from the K best of its "
+            "parts; sol.count() and sol.witnesses() give the optimal first floors"
+        )
     if strategy == "fast":
-        return dp.Solution(_fast(eggs, floors), strategy="fast")
+        drops = _fast(eggs, floors)
+        quick = dp.Solution(
+            drops, strategy="fast", lazy={"first_floor": lambda: _first_floor(eggs, floors, drops)}
+        )
+        return engine_later(quick, asked, lambda: solve(eggs, floors, strategy="bottom_up"))
     rec, goal = _recurrence(eggs, floors)
     sol = run(rec, goal, strategy, visits=eggs * (floors + 1))
-    return sol.with_fields(value=int(sol.value), labels=Labels(("eggs", "floors"), goal=goal))
+
+    def first(each: Solution) -> int | None:
+        if goal in each.choices:
+            return int(each.choices[goal])
+        return 1 if floors else None  # one egg: floor by floor, from the first
+
+    return sol.with_fields(
+        value=int(sol.value),
+        lazy={"first_floor": lambda: first(sol)},
+        labels=Labels(("eggs", "floors"), goal=goal),
+        step=lambda state, x: None,  # an answer is the first floor: the walk stops there
+        witness_of=lambda each: {"first_floor": first(each)},
+    )
 
 
 PROBLEMS = (
@@ -237,7 +288,7 @@ PROBLEMS = (
         time="O(k n^2)",
         space="O(k n)",
         example=(2, 10),
-        witness=(),
+        witness=("first_floor",),
         aliases=("egg_dropping", "eggs"),
         **wiring(__name__, solve, build, STRATEGIES),
     ),

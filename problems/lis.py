@@ -11,9 +11,11 @@ Notes
 Recurrence: ``ending(i)`` is the length of the longest increasing
 subsequence whose last item is ``seq[i]``; the item before it is some
 earlier, smaller ``seq[j]``. A virtual item ``seq[n] = +inf`` after the end
-turns the answer into one more state, ``ending(n) - 1``::
+turns the answer into one more state, ``ending(n)``, which does not count
+the virtual item itself::
 
     ending(i) = 1 + max({ending(j) : j < i, seq[j] < seq[i]} | {0})
+    ending(n) = max({ending(j) : j < n} | {0})
 
 Ties keep the earliest ``j``; the witness follows the recorded
 predecessors back from ``n``. ``n + 1`` states with up to ``n`` options:
@@ -84,7 +86,8 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import check_sequence, show
 
-from ._run import WITH_FAST, is_nan, pick, refuse_naive, run, shows_auto, wiring
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, is_nan, refuse_naive, run, shows_auto, wiring
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -133,8 +136,12 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
 
     @dp.recurrence(states=lambda i: range(i + 1))
     def ending(i: int) -> int:
-        options = [(ending(j) + 1, j) for j in range(i) if i == n or items[j] < items[i]]
-        return int(dp.choose([(1, None), *options], best=max))
+        if i == n:  # the goal: the longest of all (the virtual item is not counted)
+            longest: int = dp.choose([(0, None), *[(ending(j), j) for j in range(n)]], best=max)
+            return longest
+        options = [(ending(j) + 1, j) for j in range(i) if items[j] < items[i]]
+        length: int = dp.choose([(1, None), *options], best=max)
+        return length
 
     return ending, (n,)
 
@@ -143,15 +150,15 @@ def _recurrence(items: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
 def build(seq: Sequence[Any]) -> tuple[Recurrence, tuple[int]]:
     """The recurrence ``ending(i)`` for this sequence, and the goal ``(n,)``.
 
-    ``ending(n)`` counts the virtual item after the end, so the longest
-    length is ``ending(n) - 1``. Each state records its predecessor index
-    (``None`` for a subsequence that starts there).
+    ``ending(n)``, the goal, is the longest length (the virtual item after
+    the end is not counted). Each state records its predecessor index
+    (``None`` for a subsequence that starts there, or none at all).
 
     Examples
     --------
     >>> rec, goal = build([3, 1, 4, 1, 5])
     >>> sol = rec.solve(*goal, strategy="bottom_up")
-    >>> sol.value - 1, sol.choices[5], sol.choices[4], sol.choices[2]
+    >>> sol.value, sol.choices[5], sol.choices[4], sol.choices[2]
     (3, 4, 2, 0)
     """
     return _recurrence(_check(seq))
@@ -164,7 +171,7 @@ def _labels(items: Sequence[Any]) -> Labels:
         items,
         after=("end",),
         goal=len(items),
-        step=lambda i, j: j,
+        step=_step,
         sizes=lambda: [(k, *_recurrence(items[:k])) for k in range(1, len(items) + 1)],
     )
 
@@ -227,7 +234,7 @@ def fast_lis(seq: Sequence[Any], *, witness: bool = False) -> tuple[int, list[in
 
 
 @shows_auto
-def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
+def solve(seq: Sequence[Any], *, strategy: str = "auto", k: int | None = None) -> Solution:
     """The length of a longest strictly increasing subsequence of *seq*, and its indices.
 
     Parameters
@@ -235,7 +242,11 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     seq : sequence
         Mutually ordered items (numbers, strings, tuples, ...; no NaN).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
-        ``"auto"`` is ``"fast"`` (patience sorting).
+        ``"auto"`` is ``"fast"`` (patience sorting; ``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* longest increasing subsequences: ``sol.k_best``,
+        longest first, each with its ``.indices`` (the empty one counts, of
+        length 0; ``fast`` is refused with *k*).
 
     Returns
     -------
@@ -243,7 +254,10 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
         ``.value`` is the length; ``.indices`` the ascending 0-based indices
         of one longest subsequence, computed on first access. ``fast`` (what
         ``"auto"`` runs) may pick another longest one than the engine
-        strategies do (see the module's Notes).
+        strategies do (see the module's Notes). ``sol.count()`` and
+        ``sol.witnesses()``: every longest one as a set of indices (two index
+        sets that spell the same items are two answers); an ``auto`` answer
+        re-solves with ``bottom_up`` for them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -261,32 +275,37 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto") -> Solution:
     4
     """
     items = _check(seq)
-    strategy = pick(strategy, STRATEGIES, problem="lis")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="lis", k=k)
     n = len(items)
     if strategy == "fast":
-        return dp.Solution(
+        quick = dp.Solution(
             fast_lis(items)[0],
             strategy="fast",
             lazy={"indices": lambda: fast_lis(items, witness=True)[1]},
         )
+        return engine_later(quick, asked, lambda: solve(items, strategy="bottom_up"))
     if strategy == "naive" and n > NAIVE_MAX_LENGTH:
         raise refuse_naive(f"compare about n^2 / 2 pairs of its n={n:,} items")
     rec, goal = _recurrence(items)
-    sol = run(
-        rec,
-        goal,
-        strategy,
-        visits=n + 1,
-    )
+    sol = run(rec, goal, strategy, visits=n + 1, k=k)
 
-    def indices() -> list[int]:
-        chosen = [j for _, j in sol.walk(n, lambda i, j: j) if j is not None]
+    def indices(each: Solution) -> list[int]:
+        chosen = [j for _, j in each.walk(n, _step) if j is not None]
         chosen.reverse()
         return chosen
 
     return sol.with_fields(
-        value=int(sol.value) - 1, lazy={"indices": indices}, labels=_labels(items)
+        value=int(sol.value),
+        lazy={"indices": lambda: indices(sol)},
+        labels=_labels(items),
+        step=_step,  # one index set per choice path
+        witness_of=lambda each: {"indices": indices(each)},
     )
+
+
+def _step(i: int, j: int | None) -> int | None:
+    return j  # the predecessor, None where the subsequence starts
 
 
 PROBLEMS = (
@@ -295,7 +314,7 @@ PROBLEMS = (
         summary="The longest strictly increasing subsequence of a sequence (length and indices).",
         recurrence=(
             "ending(i) = 1 + max({ending(j) : j < i, seq[j] < seq[i]} | {0}); "
-            "answer = ending(n) - 1 with seq[n] = +inf"
+            "answer = ending(n) = max({ending(j) : j < n} | {0})"
         ),
         time="O(n^2)",
         space="O(n)",

@@ -83,7 +83,8 @@ from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_sequence, show
 
 from . import _ckernels
-from ._run import WITH_FAST, check_memory, check_symbols, pick, run, state
+from ._answers import engine_later, pick_k
+from ._run import WITH_FAST, check_memory, check_symbols, run, shows_auto, state
 
 if TYPE_CHECKING:
     from dptoolkit.recurrence import Recurrence, Solution
@@ -352,6 +353,7 @@ def _fast(model: Model, want_path: bool) -> tuple[float, Any]:
     return float(v[last]), path
 
 
+@shows_auto
 def solve(
     observations: Sequence[Hashable],
     states: Sequence[Hashable],
@@ -360,6 +362,7 @@ def solve(
     emit_p: Any,
     *,
     strategy: str = "auto",
+    k: int | None = None,
 ) -> Solution:
     """The most likely state sequence for *observations*, and its log-probability.
 
@@ -372,12 +375,21 @@ def solve(
     start_p, trans_p, emit_p : dicts or numpy arrays
         See the module docstring.
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
+        ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
+    k : int, optional
+        Also find the *k* most likely state paths (list Viterbi):
+        ``sol.k_best``, best first, each with its ``.path``; paths of
+        probability 0 are left out (``fast`` is refused with *k*).
 
     Returns
     -------
     dp.Solution
         ``.value``: natural log of the best joint probability (``-inf`` if
         none is positive); ``.path``: the states (``None`` then).
+        ``sol.count()`` and ``sol.witnesses()``: every state path whose
+        log-probability equals the best exactly (as computed, in path
+        order); an ``auto`` answer re-solves with ``bottom_up`` for them,
+        a ``fast`` one refuses them.
 
     Raises
     ------
@@ -397,7 +409,8 @@ def solve(
     ['rain', 'rain', 'rain']
     """
     model = _model(observations, states, start_p, trans_p, emit_p)
-    strategy = pick(strategy, STRATEGIES, problem="viterbi")
+    asked = strategy
+    strategy, k = pick_k(strategy, STRATEGIES, problem="viterbi", k=k)
     T, S = len(model.obs), len(model.states)
     if strategy == "fast":
         value, _ = _fast(model, False)
@@ -407,9 +420,13 @@ def solve(
                 return None
             return [model.states[k] for k in _fast(model, True)[1].tolist()]
 
-        return dp.Solution(value, strategy="fast", lazy={"path": path})
+        return engine_later(
+            dp.Solution(value, strategy="fast", lazy={"path": path}),
+            asked,
+            lambda: solve(observations, states, start_p, trans_p, emit_p, strategy="bottom_up"),
+        )
     rec = _recurrence(model)
-    sol = run(rec, (T, 0), strategy, visits=(T + 1) * S)
+    sol = run(rec, (T, 0), strategy, visits=(T + 1) * S, k=k)
     value = float(sol.value)
     choices = sol.choices
     # cell (t, s): the log-probability of the best path ending in state s at observation t
@@ -418,11 +435,20 @@ def solve(
         ("t: observation", "s: hidden state (log-probability)"),
         ((*seen, "end"), tuple(str(x) for x in model.states)),
         goal=(T, 0),
-        step=lambda ts, r: (ts[0] - 1, r),
+        step=_back,
     )
     return sol.with_fields(
-        value=value, lazy={"path": lambda: _walk(choices, model, value)}, labels=labels
+        value=value,
+        lazy={"path": lambda: _walk(choices, model, value)},
+        labels=labels,
+        step=_back,  # one state path per choice path (row 0 has no choice: it starts there)
+        witness_of=lambda each: {"path": _walk(each.choices, model, float(each.value))},
     )
+
+
+def _back(here: tuple[int, int], r: int) -> tuple[int, int]:
+    """Where the choice ``r`` at ``(t, s)`` leads: state ``r`` one observation earlier."""
+    return here[0] - 1, r
 
 
 PROBLEMS = (

@@ -80,6 +80,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, along, labelled
 from dptoolkit._validate import show
 
+from ._answers import engine_later
 from ._run import WITH_FAST, pick, run, shows_auto, state, wiring
 
 if TYPE_CHECKING:
@@ -119,17 +120,18 @@ def _recurrence(text: str, words: frozenset[str]) -> tuple[Recurrence, tuple[int
         if i == n:
             return 1
         total = 0
-        first = None
+        useful: list[tuple[bool, int | None]] = []  # first words that lead to a segmentation
         for m in lengths:
             if i + m > n:
                 break
             if text[i : i + m] in words:
                 count = ways(i + m)
-                if count and first is None:
-                    first = m
+                if count:
+                    useful.append((True, m))
                 total += count
-        counted: int = dp.choose([(total, first)], best=max)  # records the first word's length
-        return counted
+        # records the shortest useful first word, and every other one as a tie (witnesses())
+        dp.choose(useful or [(False, None)], best=max)
+        return total
 
     return ways, (0,)
 
@@ -139,7 +141,8 @@ def build(text: str, words: Iterable[str]) -> tuple[Recurrence, tuple[int]]:
     """The suffix recurrence for this text and dictionary, and its goal ``(0,)``.
 
     State ``i`` counts the segmentations of ``text[i:]`` and records the
-    length of the shortest first word of one (``None`` when there is none).
+    length of the shortest first word of one (``None`` when there is none);
+    the other first words of one are recorded as its ties.
 
     Examples
     --------
@@ -233,7 +236,9 @@ class _Ways(int):
 
 
 @shows_auto
-def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solution:
+def solve(
+    text: str, words: Iterable[str], *, strategy: str = "auto", k: int | None = None
+) -> Solution:
     """Whether *text* splits into *words*, one split, and how many there are.
 
     Parameters
@@ -244,13 +249,20 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
         The dictionary: non-empty strings (repeats count once).
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
+    k : None
+        Refused: a yes/no question has no K best (``sol.witnesses()`` lists
+        every segmentation).
 
     Returns
     -------
     dp.Solution
         ``.value``: ``True`` when a segmentation exists. ``.words``: one
         segmentation (the shortest word first at every cut that allows one)
-        or ``None``. ``.count``: the number of segmentations (exact int).
+        or ``None``. ``.count``: the number of segmentations (exact int),
+        which ``sol.count()`` returns too (one int, read or called).
+        ``sol.witnesses()``: every segmentation, each with its ``.words``
+        (none when the text does not split); an ``auto`` answer re-solves
+        with ``bottom_up`` for them, a ``fast`` one refuses them.
 
     Raises
     ------
@@ -269,16 +281,23 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
     False
     """
     text, vocabulary = _check(text, words)
+    asked = strategy
     strategy = pick(strategy, STRATEGIES, problem="word_break")
+    if k is not None:
+        raise dp.InvalidInput(
+            f"k={show(k)}: word_break answers yes or no, which has no K best; "
+            "sol.witnesses() lists every segmentation and sol.count() counts them"
+        )
     n = len(text)
     if strategy == "fast":
         count, first = _fast(text, vocabulary)
-        return dp.Solution(
+        quick = dp.Solution(
             count > 0,
             strategy="fast",
             witness={"count": _Ways(count)},
             lazy={"words": lambda: _pieces(text, first.__getitem__)},
         )
+        return engine_later(quick, asked, lambda: solve(text, vocabulary, strategy="bottom_up"))
     rec, goal = _recurrence(text, vocabulary)
     sol = run(rec, goal, strategy, visits=n + 1)
     choices = sol.choices
@@ -286,6 +305,8 @@ def solve(text: str, words: Iterable[str], *, strategy: str = "auto") -> Solutio
         value=sol.value > 0,
         witness={"count": _Ways(sol.value)},
         lazy={"words": lambda: _pieces(text, lambda i: state(choices, (i,)))},
+        step=_next,  # one segmentation per choice path (state n ends one)
+        witness_of=lambda each: {"words": _pieces(text, lambda i: state(each.choices, (i,)))},
         labels=_labels(text, vocabulary),
     )
 
@@ -297,9 +318,14 @@ def _labels(text: str, words: frozenset[str]) -> Labels:
         text,
         after=("end",),  # the empty rest: one way
         goal=0,
-        step=lambda i, m: i + m if m else None,
+        step=_next,
         sizes=lambda: [(k, *_recurrence(text[:k], words)) for k in range(1, len(text) + 1)],
     )
+
+
+def _next(i: int, m: int | None) -> int | None:
+    """Where a first word of length *m* at *i* leads (``None``: no split from here)."""
+    return i + m if m else None
 
 
 PROBLEMS = (

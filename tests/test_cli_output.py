@@ -469,17 +469,17 @@ def test_count_matches_enumeration_on_random_knapsacks(capsys: pytest.CaptureFix
 
 
 def test_questions_a_problem_cannot_answer_are_one_line(tmp_path: pathlib.Path) -> None:
-    done = dptoolkit(tmp_path, "solve", "lis", "[3,1,2]", "--count")
+    done = dptoolkit(tmp_path, "solve", "catalan", "5", "--count")
     assert done.returncode == 2 and done.stdout == ""
-    one_line(done.stderr, "lis: --count is not available", "does not declare")
+    one_line(done.stderr, "catalan: --count is not available", "does not declare")
     fast = dptoolkit(
         tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--all", "--strategy", "fast"
     )
     assert fast.returncode == 2
     one_line(fast.stderr, "--all is not available", "strategy='fast'")
-    body = dptoolkit(tmp_path, "solve", "lis", "[3,1,2]", "--k", "2")
+    body = dptoolkit(tmp_path, "solve", "catalan", "5", "--k", "2")
     assert body.returncode == 2
-    one_line(body.stderr, "lis: --k is not available", "k=2")
+    one_line(body.stderr, "catalan: --k is not available", "k=2")
     alone = dptoolkit(tmp_path, "solve", "knapsack", "[1]", "[1]", "1", "--limit", "2")
     assert alone.returncode == 2
     one_line(alone.stderr, "--limit N goes with --all")

@@ -707,6 +707,8 @@ def word_break_reference(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
 
     if too_big_to_enumerate(args[0]):
         raise TimeoutError("too long to enumerate")
+    if kw.get("k") is not None:
+        raise Refused("k=: a yes/no answer has no K best")
     try:
         segmentations = word_break.brute_force(*plain(args))
     except dp.DPError as e:

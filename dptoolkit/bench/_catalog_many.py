@@ -1,6 +1,7 @@
 """Catalog benchmarks of more than one answer (issue 14): ``solve(..., k=K)`` and ``count()``.
 
-For knapsack and edit distance, through the catalog's own ``solve``: the
+For knapsack, edit distance and alignment (Gotoh's three tables, affine
+gaps), through the catalog's own ``solve``: the
 plain ``bottom_up`` solve, the same solve with ``k=1, 10, 100`` (each entry
 with its witness fields, read once so their walk is paid), and ``count()``
 and the first witness on the plain solution; then an ``auto`` solve (the
@@ -48,6 +49,7 @@ def run(quick: bool) -> list[Row]:
     """The rows: per problem, solve, solve with k = 1, 10, 100, count(), first witness."""
     knapsack: Any = importlib.import_module("dptoolkit.problems.knapsack")
     edit_distance: Any = importlib.import_module("dptoolkit.problems.edit_distance")
+    alignment: Any = importlib.import_module("dptoolkit.problems.alignment")
     rng = random.Random(14)
     items = 12 if quick else 30
     weights = [rng.randint(1, 20) for _ in range(items)]
@@ -63,6 +65,12 @@ def run(quick: bool) -> list[Row]:
             "items",
         ),
         (f"edit distance {letters}x{letters}", edit_distance.solve, (a, b), "operations"),
+        (
+            f"alignment {letters}x{letters}, affine gaps",
+            functools.partial(alignment.solve, gap_open=-2, gap_extend=-1),
+            (a, b),
+            "aligned",
+        ),
     ]
     rows: list[Row] = []
     for case, solve, args, field in cases:

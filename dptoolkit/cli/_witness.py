@@ -291,6 +291,17 @@ def _optimal_bst(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
     return keys == list(range(1, len(p) + 1)) and gap == len(q) and _close(total, value)
 
 
+def _egg_drop(value: Any, w: Mapping[str, Any], named: Named) -> bool | None:
+    covered = _problem("egg_drop").covered  # the floors d drops with e eggs can settle
+
+    x, eggs, floors = w["first_floor"], named["eggs"], named["floors"]
+    if x is None:
+        return bool(floors == 0 and value == 0)
+    # after the first drop at x, each outcome must fit in the drops left
+    fits = x - 1 <= covered(value - 1, eggs - 1) and floors - x <= covered(value - 1, eggs)
+    return bool(1 <= x <= floors and fits)
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
     "alignment": _alignment,
     "dtw": _dtw,
@@ -309,4 +320,5 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], Named], bool | None]] = {
     "palindrome": _palindrome,
     "interval_scheduling": _interval_scheduling,
     "optimal_bst": _optimal_bst,
+    "egg_drop": _egg_drop,
 }
