@@ -81,6 +81,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, labelled
 from dptoolkit._validate import check_int, check_numbers
 
+from . import _one_path
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, check_memory, run, shows_auto, wiring
 
@@ -281,8 +282,8 @@ def solve(
         ``"bottom_up"`` with *k*.
     k : int, optional
         Also find the *k* best ways to pay: ``sol.k_best``, best first, each
-        with its ``.coins`` (the entries are orders of paying, so two may
-        hold the same coins; ``fast`` is refused with *k*).
+        a distinct multiset with its ``.coins`` (run on a recurrence with one
+        path per multiset; ``fast`` is refused with *k*).
 
     Returns
     -------
@@ -322,13 +323,14 @@ def solve(
             asked,
             lambda: solve(denominations, amount, strategy="bottom_up"),
         )
+    if k is not None:  # one path per multiset of coins (see _one_path)
+        return _one_path.coin_change(denominations, amount, strategy, k)
     rec, goal = _recurrence(denominations, amount)
     sol = run(
         rec,
         goal,
         strategy,
         visits=amount // math.gcd(*denominations) + 1 if denominations else 1,  # a = amount mod g
-        k=k,
     )
 
     def paid() -> list[int] | None:

@@ -77,7 +77,7 @@ import dptoolkit as dp
 from dptoolkit._labels import labelled, pair_step, prefixes
 from dptoolkit._validate import check_sequence
 
-from . import _strings
+from . import _one_path, _strings
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, check_symbols, run, same_type, shows_auto, state, wiring
 
@@ -212,9 +212,10 @@ def solve(
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"`` (``"bottom_up"`` with *k*).
     k : int, optional
-        Also find the *k* best choice paths: ``sol.k_best``, best first, each
-        with its ``.sequence`` (two paths may spell one sequence; ``fast``
-        is refused with *k*).
+        Also find the *k* longest distinct common subsequences (shorter ones
+        and the empty one included): ``sol.k_best``, best first, each with
+        its ``.sequence`` (run on a recurrence with one path per
+        subsequence; ``fast`` is refused with *k*).
 
     Returns
     -------
@@ -257,8 +258,10 @@ def solve(
             asked,
             lambda: solve(a, b, strategy="bottom_up"),
         )
+    if k is not None:  # one path per common subsequence (see _one_path)
+        return _one_path.lcs(a, b, strategy, k)
     rec, goal = build(a, b)
-    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1), k=k)
+    sol = run(rec, goal, strategy, visits=(len(a) + 1) * (len(b) + 1))
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value),

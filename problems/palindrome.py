@@ -72,7 +72,7 @@ import numpy as np
 import dptoolkit as dp
 from dptoolkit._labels import Labels, labelled
 
-from . import _strings
+from . import _one_path, _strings
 from ._answers import engine_later, pick_k
 from ._run import (
     WITH_FAST,
@@ -222,9 +222,10 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
     strategy : {"auto", "naive", "top_down", "bottom_up", "fast"}
         ``"auto"`` is ``"fast"``.
     k : int, optional
-        Also find the *k* best choice paths: ``sol.k_best``, best first, each
-        with its ``.sequence`` (two paths may spell one palindrome; ``fast`` is
-        refused with *k*, ``auto`` runs ``bottom_up``). ``sol.count()`` and
+        Also find the *k* longest distinct palindromic subsequences (shorter
+        ones and the empty one included): ``sol.k_best``, best first, each
+        with its ``.sequence`` (run on a recurrence with one path per
+        palindrome; ``fast`` is refused with *k*, ``auto`` runs ``bottom_up``). ``sol.count()`` and
         ``sol.witnesses()``: the distinct longest palindromic subsequences (an
         ``auto`` answer re-solves with ``bottom_up`` for them).
 
@@ -257,7 +258,7 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
     asked = strategy
     strategy, k = pick_k(strategy, STRATEGIES, problem="palindrome", k=k)
     n = len(seq)
-    if n == 0:
+    if n == 0 and k is None:
         return dp.Solution(0, strategy=strategy, witness={"sequence": same_type(seq, [])})
     if strategy == "fast":
         a, b = _strings.encode(seq, seq[::-1])
@@ -273,8 +274,10 @@ def solve(s: Sequence[Hashable], *, strategy: str = "auto", k: int | None = None
             asked,
             lambda: solve(seq, strategy="bottom_up"),
         )
+    if k is not None:  # one path per palindrome (see _one_path)
+        return _one_path.palindrome(seq, strategy, k)
     rec, goal = _recurrence(seq)
-    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, k=k)
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2)
     choices = sol.choices
 
     def witness() -> Sequence[Hashable]:

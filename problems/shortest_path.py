@@ -72,6 +72,7 @@ import dptoolkit as dp
 from dptoolkit._labels import Labels, labelled
 
 from . import _graphs as g
+from . import _one_path
 from . import _paths as paths
 from ._answers import engine_later, pick_k
 from ._run import WITH_FAST, run, shows_auto, state, wiring
@@ -218,10 +219,9 @@ def solve(
         ``"auto"`` is ``"fast"`` (Dijkstra, or queue-based Bellman-Ford when
         a weight is negative); ``"bottom_up"`` with *k*.
     k : int, optional
-        Also find the *k* lightest walks of at most ``V - 1`` arcs:
-        ``sol.k_best``, best first, each with its ``.path`` (two entries may
-        be one walk, placed differently in the rounds; ``fast`` is refused
-        with *k*).
+        Also find the *k* lightest distinct walks of at most ``V - 1`` arcs:
+        ``sol.k_best``, best first, each with its ``.path`` (run on a
+        recurrence with one path per walk; ``fast`` is refused with *k*).
 
     Returns
     -------
@@ -266,8 +266,10 @@ def solve(
             asked,
             lambda: solve(G, source, target, weight=weight, strategy="bottom_up"),
         )
+    if k is not None:  # one path per walk (see _one_path)
+        return _one_path.shortest_path(arcs, s, t, strategy, k)
     rec, goal = _recurrence(arcs, s, t)
-    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n, k=k)
+    sol = run(rec, goal, strategy, visits=arcs.n * arcs.n)
     value = arcs.number(sol.value)
     choices = sol.choices
 

@@ -65,6 +65,8 @@ def agree(
     top = solve(*args, strategy=strategy, k=k)
     assert top.value == best
     assert [s.value for s in top.k_best] == sorted(scored.values(), reverse=maximize)[:k]
+    picked = [frozen(getattr(s, field)) for s in top.k_best]
+    assert len(picked) == len(set(picked)), picked  # the K best distinct witnesses, each once
     for s in top.k_best:
         assert scored[frozen(getattr(s, field))] == s.value
 
@@ -169,20 +171,9 @@ def common(a: str, b: str) -> set[str]:
     k=ks,
 )
 def test_lcs_counts_distinct_subsequences(a: str, b: str, strategy: str, k: int) -> None:
-    found = common(a, b)
-    best = max(map(len, found))
-    optimal = {s for s in found if len(s) == best}
-    sol = lcs.solve(a, b, strategy=strategy)
-    assert sol.value == best
-    listed = [w.sequence for w in sol.witnesses()]
-    assert len(listed) == len(set(listed)) and set(listed) == optimal
-    assert sol.count() == len(optimal)
-    top = lcs.solve(a, b, strategy=strategy, k=k)
-    # k_best entries are choice paths (an embedding each): values best first, each a real LCS-like
-    values = [s.value for s in top.k_best]
-    assert values[0] == best and values == sorted(values, reverse=True) and len(values) <= k
-    for s in top.k_best:
-        assert len(s.sequence) == s.value and s.sequence in found
+    # every common subsequence (the empty one too) is a witness, valued by its length
+    scored = {x: len(x) for x in common(a, b)}
+    agree(lcs.solve, (a, b), "sequence", scored, maximize=True, strategy=strategy, k=k)
 
 
 # -- shortest and longest paths ----------------------------------------------------------
@@ -228,26 +219,14 @@ def walks(
 def test_shortest_path_counts_distinct_walks(
     arcs: dict[tuple[int, int], int], s: int, t: int, strategy: str, k: int
 ) -> None:
-    from math import comb
-
-    G, rounds = digraph(arcs), 3
+    G, rounds = digraph(arcs), 3  # a walk of at most V - 1 arcs
     found = walks(arcs, s, t, rounds)
-    sol = shortest_path.solve(G, s, t, strategy=strategy)
-    listed = [tuple(w.path) for w in sol.witnesses()]
-    assert len(listed) == len(set(listed))
     if not found:
-        assert sol.value == float("inf") and sol.count() == 0 and listed == []
+        sol = shortest_path.solve(G, s, t, strategy=strategy)
+        assert sol.value == float("inf") and sol.count() == 0 and list(sol.witnesses()) == []
         assert shortest_path.solve(G, s, t, strategy=strategy, k=k).k_best == []
         return
-    best = min(found.values())
-    assert sol.value == best
-    assert set(listed) == {p for p, w in found.items() if w == best}
-    assert sol.count() == len(listed)
-    # k_best entries are choice paths: a walk of L arcs sits in C(rounds, L) ways in the rounds
-    placed = sorted(w for p, w in found.items() for _ in range(comb(rounds, len(p) - 1)))
-    top = shortest_path.solve(G, s, t, strategy=strategy, k=k)
-    assert [e.value for e in top.k_best] == placed[:k]
-    assert all(found[tuple(e.path)] == e.value for e in top.k_best)
+    agree(shortest_path.solve, (G, s, t), "path", found, maximize=False, strategy=strategy, k=k)
 
 
 def dag_paths(arcs: dict[tuple[int, int], int], n: int) -> dict[Hashable, Any]:
@@ -339,19 +318,16 @@ def test_rod_cutting_counts_cuttings_in_order(
 )
 def test_coin_change_counts_multisets(coins: list[int], amount: int, strategy: str, k: int) -> None:
     paid = compositions(sorted(set(coins)), amount)  # every order of paying
-    sol = coin_change.solve(coins, amount, strategy=strategy)
-    listed = [tuple(w.coins) for w in sol.witnesses()]
-    assert len(listed) == len(set(listed))
-    top = coin_change.solve(coins, amount, strategy=strategy, k=k)
     if not paid:
-        assert sol.value == float("inf") and sol.count() == 0 and listed == [] and top.k_best == []
+        sol = coin_change.solve(coins, amount, strategy=strategy)
+        top = coin_change.solve(coins, amount, strategy=strategy, k=k)
+        assert sol.value == float("inf") and sol.count() == 0 and list(sol.witnesses()) == []
+        assert top.k_best == [] and top.coins is None
         return
-    best = min(map(len, paid))
-    optimal = {tuple(sorted(p)) for p in paid if len(p) == best}
-    assert sol.value == best and set(listed) == optimal and sol.count() == len(optimal)
-    # k_best entries are orders of paying: the K shortest sequences
-    assert [e.value for e in top.k_best] == sorted(map(len, paid))[:k]
-    assert all(len(e.coins) == e.value and sum(e.coins) == amount for e in top.k_best)
+    scored = {tuple(sorted(p)): len(p) for p in paid}  # a witness is a multiset of coins
+    agree(
+        coin_change.solve, (coins, amount), "coins", scored, maximize=False, strategy=strategy, k=k
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -459,17 +435,9 @@ def test_palindrome_counts_distinct_palindromes(text: str, strategy: str, k: int
         for r in range(len(text) + 1)
         for picked in itertools.combinations(range(len(text)), r)
     }
-    found = {x for x in subs if x == x[::-1]}
-    best = max(map(len, found))
-    optimal = {x for x in found if len(x) == best}
-    sol = palindrome.solve(text, strategy=strategy)
-    listed = [w.sequence for w in sol.witnesses()]
-    assert sol.value == best and len(listed) == len(set(listed)) and set(listed) == optimal
-    assert sol.count() == len(optimal)
-    top = palindrome.solve(text, strategy=strategy, k=k)
-    values = [e.value for e in top.k_best]
-    assert values[0] == best and values == sorted(values, reverse=True)
-    assert all(len(e.sequence) == e.value and e.sequence in found for e in top.k_best)
+    # every palindromic subsequence (the empty one too) is a witness, valued by its length
+    scored = {x: len(x) for x in subs if x == x[::-1]}
+    agree(palindrome.solve, (text,), "sequence", scored, maximize=True, strategy=strategy, k=k)
 
 
 # -- kernels and auto ----------------------------------------------------------------------

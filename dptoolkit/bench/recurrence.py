@@ -18,9 +18,11 @@ Run ``python -m dptoolkit.bench recurrence`` (``--quick`` for small sizes).
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import random
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -274,6 +276,25 @@ def _timer(func: Callable[[], Any]) -> Callable[[], float]:
     return functools.partial(time_once, func)
 
 
+def _collecting(func: Callable[[], Any]) -> Callable[[], float]:
+    """Seconds of one call with the garbage collector on, as a user's program runs it."""
+
+    def sample() -> float:
+        was_enabled = gc.isenabled()
+        gc.collect()  # what the paused collector left pending is not this call's
+        gc.enable()
+        try:
+            start = time.perf_counter()
+            func()
+            gc.collect(0)  # the pass over what the call left young (a k= run defers it)
+            return time.perf_counter() - start
+        finally:
+            if not was_enabled:
+                gc.disable()
+
+    return sample
+
+
 def _first(sol: Any) -> Any:
     return next(sol.witnesses(step=_came_from))
 
@@ -332,8 +353,18 @@ def _many_answers(quick: bool) -> list[Row]:
             samplers[f"solve k={k}"] = _timer(
                 functools.partial(target.solve, *g, strategy="bottom_up", k=k)
             )
+        # the timings above pause the collector; a k= run allocates many traces, so also
+        # with it on (the ratio against the plain solve with it on)
+        on = "collector on"
+        samplers[f"solve, {on}"] = _collecting(
+            functools.partial(target.solve, *g, strategy="bottom_up")
+        )
+        samplers[f"solve k=100, {on}"] = _collecting(
+            functools.partial(target.solve, *g, strategy="bottom_up", k=100)
+        )
         best = _sampled(samplers, rounds)
-        base = best["solve"]
         for subject, seconds in best.items():
-            rows.append(Row(SUITE, f"{case}: k best", subject, seconds, seconds / base, ""))
+            base = best[f"solve, {on}"] if on in subject else best["solve"]
+            note = f"against the plain solve, {on}" if on in subject else ""
+            rows.append(Row(SUITE, f"{case}: k best", subject, seconds, seconds / base, note))
     return rows

@@ -24,14 +24,27 @@ import heapq
 import inspect
 import math
 import numbers
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NoReturn
 
 from .._validate import show
 from ..errors import InvalidInput
 
-__all__ = ["KBest", "Lifted", "Refused", "choices_of", "choose_k", "entries_of", "lift", "refusal"]
+__all__ = [
+    "KBest",
+    "Lifted",
+    "Refused",
+    "choices_of",
+    "choose_k",
+    "entries_of",
+    "finite",
+    "infinite",
+    "lift",
+    "refusal",
+]
 
 _VALUE = itemgetter(0)
 
@@ -71,23 +84,47 @@ def _constant(other: Any) -> bool:
 
 
 class KBest:
-    """Up to K ``(value, trace)`` entries, best first; *maximize* is None while unknown."""
+    """Up to K ``(value, trace)`` entries, best first; *maximize* is None while unknown.
 
-    __slots__ = ("entries", "k", "maximize")
+    ``sub + c`` is O(1): the result shares *entries* and keeps *c* as *off*
+    (each value is ``v + off``), added where the entries are merged
+    (:func:`choose_k`) or read (:meth:`items`). A second shift applies the
+    first, so every value is summed in the body's order, as the plain solve
+    sums it.
+    """
 
-    def __init__(self, entries: list[tuple[Any, Trace]], k: int, maximize: bool | None) -> None:
+    __slots__ = ("entries", "k", "maximize", "off")
+
+    def __init__(
+        self, entries: list[tuple[Any, Trace]], k: int, maximize: bool | None, off: Any = None
+    ) -> None:
         self.entries = entries
         self.k = k
         self.maximize = maximize
+        self.off = off
 
     def __repr__(self) -> str:
-        return f"KBest({[v for v, _ in self.entries]!r})"
+        return f"KBest({[v for v, _ in self.items()]!r})"
+
+    def items(self) -> list[tuple[Any, Trace]]:
+        """The entries with their values (the offset added)."""
+        off = self.off
+        if off is None:
+            return self.entries
+        return [(v + off, t) for v, t in self.entries]
 
     def _shift(self, c: Any) -> KBest:
-        return KBest([(v + c, t) for v, t in self.entries], self.k, self.maximize)
+        if self.off is None:
+            return KBest(self.entries, self.k, self.maximize, c)
+        return KBest(self.items(), self.k, self.maximize, c)
 
     def __add__(self, other: Any) -> KBest:
-        if isinstance(other, KBest):
+        kind = type(other)
+        if kind is int or kind is float:  # the common case, inline
+            if self.off is None:
+                return KBest(self.entries, self.k, self.maximize, other)
+            return KBest(self.items(), self.k, self.maximize, other)
+        if kind is KBest:
             return _sums(self, other)
         if _constant(other):
             return self._shift(other)
@@ -179,7 +216,7 @@ def _sums(a: KBest, b: KBest) -> KBest:
     """The K best ``x + y`` over the entries of *a* and *b* (a frontier over the sorted lists)."""
     k = a.k
     maximize = _direction(a, b)
-    xs, ys = a.entries, b.entries
+    xs, ys = a.items(), b.items()
     if len(xs) == 1 or len(ys) == 1 or maximize is None:
         pairs = [(x + y, ("j", s, t)) for x, s in xs for y, t in ys]
         return KBest(pairs[:k], k, maximize)
@@ -197,38 +234,97 @@ def _sums(a: KBest, b: KBest) -> KBest:
     return KBest(out, k, maximize)
 
 
+def _value_of(off: Any, maximize: bool) -> Callable[[tuple[Any, Trace]], Any]:
+    """The key that orders a source's entries ascending (values, with the offset)."""
+    if off is None:
+        return (lambda e: -e[0]) if maximize else _VALUE
+    return (lambda e: -(e[0] + off)) if maximize else (lambda e: e[0] + off)
+
+
+#: the smallest K for which :func:`_cut` pays for its bisections
+CUT_FROM = 16
+
+
+def _cut(
+    sources: list[tuple[Any, list[tuple[Any, Trace]], Any]], maximize: bool, k: int
+) -> list[tuple[Any, list[tuple[Any, Trace]], Any]]:
+    """*sources* less the entries that cannot be among the K best.
+
+    A source holding K entries bounds the rest: with ``T`` its K-th value,
+    an entry worse than ``T`` has K entries before it, and so has one equal
+    to ``T`` from a later source (the first source wins ties). The best such
+    bound is used; each source is cut by a bisection.
+    """
+    if k < CUT_FROM:
+        return sources
+    bound: Any = None
+    at = -1
+    for i, (_, entries, off) in enumerate(sources):
+        if len(entries) >= k:
+            kth = entries[k - 1][0] if off is None else entries[k - 1][0] + off
+            if bound is None or (kth > bound if maximize else kth < bound):
+                bound, at = kth, i
+    if bound is None:
+        return sources
+    key_bound = -bound if maximize else bound
+    out = []
+    for i, (label, entries, off) in enumerate(sources):
+        if i == at:
+            out.append((label, entries if len(entries) == k else entries[:k], off))
+            continue
+        key = _value_of(off, maximize)
+        cut = (bisect_right if i < at else bisect_left)(entries, key_bound, key=key)
+        if cut:
+            out.append((label, entries if cut == len(entries) else entries[:cut], off))
+    return out
+
+
 def choose_k(candidates: Iterable[tuple[Any, Any]], maximize: bool, state: Any, k: int) -> KBest:
     """The K best entries over *candidates*, each traced through its label (first wins ties)."""
-    sources: list[tuple[Any, list[tuple[Any, Trace]]]] = []
+    sources: list[tuple[Any, list[tuple[Any, Trace]], Any]] = []
     for item in candidates:
         try:
             value, label = item
         except (TypeError, ValueError):
             raise InvalidInput(f"candidate {show(item)} must be a (value, label) pair") from None
-        if isinstance(value, KBest):
+        if type(value) is KBest:
             if value.maximize is not None and value.maximize != maximize:
                 _refuse("chose with best=min among sub-results chosen with best=max (or back)")
-            sources.append((label, value.entries))
+            sources.append((label, value.entries, value.off))
         elif _constant(value):
-            sources.append((label, [(value, None)]))
+            sources.append((label, [(value, None)], None))
         else:
             _refuse(f"gave dp.choose the value {show(value)}, not a number")
     if not sources:
         raise InvalidInput("candidates=[] must hold at least one (value, label) pair")
-    pool: list[tuple[Any, Trace]] = []
-    for label, entries in sources:
-        pool += [(v, ("c", state, label, t)) for v, t in entries]
-    if len(sources) > 1:
-        # sorted runs, one per candidate: timsort merges them in linear time, stably
-        # (with reverse=True too), so the first candidate wins ties
-        pool.sort(key=_VALUE, reverse=maximize)
-    del pool[k:]
-    return KBest(pool, k, maximize)
+    if len(sources) == 1:
+        label, entries, off = sources[0]
+        if off is None:
+            return KBest([(v, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
+        return KBest([(v + off, ("c", state, label, t)) for v, t in entries[:k]], k, maximize)
+    pool: list[tuple[Any, Any, Trace]] = []
+    for label, entries, off in _cut(sources, maximize, k):
+        if off is None:
+            pool += [(v, label, t) for v, t in entries]
+        else:
+            pool += [(v + off, label, t) for v, t in entries]
+    # sorted runs, one per candidate: timsort merges them in linear time, stably
+    # (with reverse=True too), so the first candidate wins ties; only the K kept
+    # get a trace
+    pool.sort(key=_VALUE, reverse=maximize)
+    return KBest([(v, ("c", state, label, t)) for v, label, t in pool[:k]], k, maximize)
+
+
+def infinite(value: Any) -> bool:
+    """An infinite float or Decimal: what marks an infeasible answer."""
+    if isinstance(value, float):
+        return math.isinf(value)
+    return isinstance(value, Decimal) and value.is_infinite()
 
 
 def finite(entries: list[tuple[Any, Trace]]) -> list[tuple[Any, Trace]]:
     """The entries that are answers: an infinite value marks an infeasible one."""
-    return [(v, t) for v, t in entries if not (isinstance(v, float) and math.isinf(v))]
+    return [(v, t) for v, t in entries if not infinite(v)]
 
 
 def choices_of(trace: Trace) -> dict[Any, Any]:
@@ -250,6 +346,6 @@ def choices_of(trace: Trace) -> dict[Any, Any]:
 def entries_of(result: Any) -> Iterator[tuple[Any, Trace]]:
     """The finite entries of a goal's result, best first."""
     if isinstance(result, KBest):
-        yield from finite(result.entries)
+        yield from finite(result.items())
     else:
         yield from finite([(result, None)])

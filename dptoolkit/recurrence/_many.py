@@ -19,17 +19,17 @@ a DAG from the goal. Here:
 
 Different parts of one choice must be disjoint subproblems (as interval
 splits are): a state reached twice in one witness is counted, not merged.
-Imports only the package's errors and validation.
+Imports the package's errors and validation, and ``_kbest`` (what is infinite).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validate import show
 from ..errors import CycleError, InvalidType
+from ._kbest import infinite
 
 __all__ = [
     "Hook",
@@ -73,7 +73,7 @@ def _labels(choices: Mapping[Any, Any], ties: Mapping[Any, list[Any]], state: An
 
 def infeasible(value: Any) -> bool:
     """No witness at all: an infinite value (as in ``k_best``), or ``False`` (a yes/no said no)."""
-    return value is False or (isinstance(value, float) and math.isinf(value))
+    return value is False or infinite(value)
 
 
 def stand_in(sol: Any) -> Any:

@@ -19,7 +19,7 @@ from .._shown import Shown
 from .._validate import check_int, show
 from ..errors import CycleError, InvalidInput, InvalidType
 from . import _many
-from ._kbest import choices_of
+from ._kdistinct import KRun, k_best_of
 from ._many import Hook
 
 __all__ = ["Solution", "Stats"]
@@ -141,7 +141,7 @@ class Solution(Shown):
         self._goal: Any = _NO_GOAL  # the goal's state key, for count() and witnesses()
         self._ties: dict[Any, list[Any]] | None = None  # None: the run recorded no ties
         self._hook = Hook()
-        self._kraw: list[tuple[Any, Any]] | None = None  # a k= solve's (value, trace) entries
+        self._kraw: KRun | None = None  # a k= solve's entries, and how to draw more
         self._again: Callable[[], Solution] | None = None  # an auto kernel answer's re-solve
         ready = dict(witness or {})
         later = dict(lazy or {})
@@ -363,19 +363,26 @@ class Solution(Shown):
 
     @property
     def k_best(self) -> list[Solution]:
-        """The K best answers of a ``solve(..., k=K)``, best first, each with one witness.
+        """The K best distinct witnesses of a ``solve(..., k=K)``, best first, each once.
 
         Each is a Solution with its value, the ``choices`` of its witness and
-        the problem's witness fields (``witness_of`` of :meth:`with_fields`).
-        Infeasible entries (an infinite value) are left out, so there may be
-        fewer than K.
+        the problem's witness fields (``witness_of`` of :meth:`with_fields`);
+        no two have the same fields (where several choice paths give one
+        witness, more paths are drawn, see :mod:`._kdistinct`). Infeasible
+        entries (an infinite value) are left out, so there may be fewer than K.
+
+        Raises
+        ------
+        dptoolkit.BudgetExceeded
+            If K distinct witnesses are not among ``max(16 K, 256)`` best
+            choice paths.
         """
         raw = self._kraw
         if raw is None:
             raise InvalidInput("k_best needs a solve with k=K: rec.solve(*goal, k=K)")
         cached = self.__dict__.get("_kcache")
         if cached is None:
-            cached = [_many.derived(self, v, choices_of(trace)) for v, trace in raw]
+            cached = k_best_of(self, raw)
             self.__dict__["_kcache"] = cached
         return list(cached)
 
