@@ -219,6 +219,21 @@ def test_a_wider_run_past_the_entries_bound_is_refused(monkeypatch: pytest.Monke
         top.with_fields(witness_of=lambda s: {"w": 0}).k_best
 
 
+def test_a_first_run_holding_too_many_entries_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dptoolkit.problems import dtw
+
+    from dptoolkit.recurrence import _k_run
+
+    # 6 x 6 equal series: 1,683 warping paths, up to 1,683 entries a state
+    assert len(dtw.solve([0] * 6, [0] * 6, k=10**9).k_best) == 1683
+    monkeypatch.setattr(_k_run, "MOST_ENTRIES", 1000)
+    with pytest.raises(
+        dp.BudgetExceeded, match=r"k=1000000000: the run would hold more than 1,000"
+    ):
+        dtw.solve([0] * 6, [0] * 6, k=10**9)
+    assert len(dtw.solve([0] * 6, [0] * 6, k=5).k_best) == 5  # a small k is still answered
+
+
 @pytest.mark.parametrize("k", [1, 3])
 def test_empty_inputs_have_the_empty_answer(k: int) -> None:
     from dptoolkit.problems import coin_change, lcs, palindrome

@@ -21,7 +21,7 @@ import gc
 from typing import TYPE_CHECKING, Any
 
 from ._kbest import Lifted, Refused, choices_of, finite, lift, refusal
-from ._kdistinct import KRun
+from ._kdistinct import MOST_ENTRIES, KRun
 from ._many import infeasible
 from ._solution import Solution
 
@@ -36,7 +36,7 @@ def _entries(
 ) -> tuple[list[tuple[Any, Any]], Any]:
     """A run carrying *width* entries per state: the goal's ``(value, trace)`` entries, stats."""
     func, set_route = rec._copy()
-    body = Lifted(func, set_route, width, rec._signature, rec.__name__)
+    body = Lifted(func, set_route, width, rec._signature, rec.__name__, MOST_ENTRIES)
     derived = type(rec)(body, states=rec._states)
     derived._k = width
     derived.__name__ = rec.__name__

@@ -31,7 +31,7 @@ from operator import itemgetter
 from typing import Any, NoReturn
 
 from .._validate import show
-from ..errors import InvalidInput
+from ..errors import BudgetExceeded, InvalidInput
 
 __all__ = [
     "KBest",
@@ -192,18 +192,29 @@ class Lifted:
         k: int,
         signature: inspect.Signature | None,
         name: str,
+        most: int | None = None,
     ) -> None:
         self.func = func
         self.set_route = set_route  # where the copy's calls of the recurrence go
         self.k = k
+        self.most = most  # the most entries the run may hold over all its states
+        self.held = 0
         self.__signature__ = signature
         self.__name__ = self.__qualname__ = name
 
     def __call__(self, *args: Any) -> KBest:
         result = self.func(*args)
-        if type(result) is KBest:
-            return result
-        return lift(result, self.k)
+        if type(result) is not KBest:
+            result = lift(result, self.k)
+        if self.most is not None:
+            self.held += len(result.entries)
+            if self.held > self.most:
+                raise BudgetExceeded(
+                    f"k={self.k}: the run would hold more than {self.most:,} entries "
+                    f"(up to {self.k:,} per state, one per choice path kept); ask a smaller "
+                    "k or solve a smaller instance"
+                )
+        return result
 
 
 def _direction(a: KBest, b: KBest) -> bool | None:
