@@ -34,6 +34,7 @@ __all__ = [
     "ENGINE",
     "FAST_MEMORY_LIMIT",
     "NAIVE_DEPTH_LIMIT",
+    "READ_LIMIT",
     "TABLE_STATE_LIMIT",
     "WITH_FAST",
     "WORK_LIMIT",
@@ -73,6 +74,12 @@ TABLE_STATE_LIMIT = 2**25
 #: Most memory (bytes) a ``fast`` kernel may set out to use: past it, a clear
 #: error naming the argument instead of a ``MemoryError`` or a swapping machine.
 FAST_MEMORY_LIMIT = 2**31
+
+#: Most candidates a ``top_down`` or ``bottom_up`` run may read over all its
+#: states (each a call of the recurrence inside the body): about 0.2-0.8 us each
+#: here, so at most a minute or so. Past it, a run whose states fit would still
+#: take hours (``lis`` of 100,000 items reads 5 billion).
+READ_LIMIT = 2**26
 
 #: Most work (machine-word operations, roughly) a number-sequence run may set out
 #: to do: about a minute here. Past it a run that fits in memory would still take
@@ -126,6 +133,7 @@ def run(
     strategy: str,
     *,
     visits: int | None = None,
+    reads: int | None = None,
     k: int | None = None,
 ) -> Solution:
     """``rec.solve(*goal, strategy=strategy, k=k)``, refused first when the run would be too big.
@@ -133,8 +141,15 @@ def run(
     A ``naive`` run is costed by :func:`naive_calls`. A ``bottom_up`` run
     fills every declared state, and a ``top_down`` run computes at most
     *visits* states (a bound the problem knows, exact where its memo reaches
-    every state); past :data:`TABLE_STATE_LIMIT` either is refused.
+    every state); past :data:`TABLE_STATE_LIMIT` either is refused. A problem
+    whose states read many others gives *reads*, the candidates its body reads
+    over all states; past :data:`READ_LIMIT` either strategy is refused.
     """
+    if strategy != "naive" and reads is not None and reads > READ_LIMIT:
+        raise BudgetExceeded(
+            f"strategy={strategy!r} would read about {reads:,} sub-results on this instance "
+            f"(more than {READ_LIMIT:,}, about a minute); use a smaller instance"
+        )
     if strategy == "naive":
         naive_calls(rec, goal)
     elif strategy == "bottom_up":

@@ -261,7 +261,8 @@ def solve(eggs: int, floors: int, *, strategy: str = "auto", k: int | None = Non
         )
         return engine_later(quick, asked, lambda: solve(eggs, floors, strategy="bottom_up"))
     rec, goal = _recurrence(eggs, floors)
-    sol = run(rec, goal, strategy, visits=eggs * (floors + 1))
+    reads = max(eggs - 1, 0) * floors * (floors + 1)  # two per floor tried
+    sol = run(rec, goal, strategy, visits=eggs * (floors + 1), reads=reads)
 
     def first(each: Solution) -> int | None:
         if goal in each.choices:

@@ -288,7 +288,7 @@ def solve(seq: Sequence[Any], *, strategy: str = "auto", k: int | None = None) -
     if strategy == "naive" and n > NAIVE_MAX_LENGTH:
         raise refuse_naive(f"compare about n^2 / 2 pairs of its n={n:,} items")
     rec, goal = _recurrence(items)
-    sol = run(rec, goal, strategy, visits=n + 1, k=k)
+    sol = run(rec, goal, strategy, visits=n + 1, reads=(n + 1) * (n + 2) // 2, k=k)
 
     def indices(each: Solution) -> list[int]:
         chosen = [j for _, j in each.walk(n, _step) if j is not None]

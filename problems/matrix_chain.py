@@ -252,7 +252,8 @@ def solve(dims: Sequence[int], *, strategy: str = "auto", k: int | None = None) 
             lambda: solve(d, strategy="bottom_up"),
         )
     rec, goal = build(d)
-    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, k=k)
+    reads = (n + 1) * n * (n - 1) // 3  # two per split of every chain
+    sol = run(rec, goal, strategy, visits=n * (n + 1) // 2, reads=reads, k=k)
     choices = sol.choices
     return sol.with_fields(
         value=int(sol.value),

@@ -346,7 +346,8 @@ def solve(
             lambda: solve(p, q, strategy="bottom_up"),
         )
     rec, goal = _recurrence(keys, gaps)
-    sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2, k=k)
+    reads = (n + 2) * (n + 1) * n // 3  # two per root of every key range
+    sol = run(rec, goal, strategy, visits=(n + 1) * (n + 2) // 2, reads=reads, k=k)
     choices = sol.choices
     # cell (i, j): the subtree on keys k(i+1) .. kj; a cell with i = j (first past last) is a gap
     keys_named = [f"k{r}" for r in range(1, n + 1)]

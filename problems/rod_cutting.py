@@ -188,7 +188,8 @@ def solve(
     table, n = _check(prices, n)
     strategy, k = pick_k(strategy, STRATEGIES, problem="rod_cutting", k=k)
     rec, goal = _recurrence(table, n)
-    sol = run(rec, goal, strategy, visits=n + 1, k=k)
+    reads = n * min(n, len(table))  # one per first piece of every length
+    sol = run(rec, goal, strategy, visits=n + 1, reads=reads, k=k)
     return sol.with_fields(
         lazy={"pieces": lambda: [i for _, i in sol.walk(n, lambda j, i: j - i)]},
         step=lambda j, i: j - i,  # one cutting (pieces in order) per choice path

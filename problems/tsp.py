@@ -405,7 +405,7 @@ def solve(
             lambda: solve(D, weight=weight, strategy="bottom_up"),
         )
     rec, goal = _recurrence(dist)
-    sol = run(rec, goal, strategy, visits=n << (n - 1), k=k)
+    sol = run(rec, goal, strategy, visits=n << (n - 1), reads=(n * n) << (n - 1), k=k)
     return sol.with_fields(
         labels=_labels(nodes, goal, dist),
         lazy={"tour": lambda: [nodes[c] for c in _tour(sol, n)]},

@@ -426,7 +426,7 @@ def solve(
             lambda: solve(observations, states, start_p, trans_p, emit_p, strategy="bottom_up"),
         )
     rec = _recurrence(model)
-    sol = run(rec, (T, 0), strategy, visits=(T + 1) * S, k=k)
+    sol = run(rec, (T, 0), strategy, visits=(T + 1) * S, reads=(T + 1) * S * S, k=k)
     value = float(sol.value)
     choices = sol.choices
     # cell (t, s): the log-probability of the best path ending in state s at observation t
