@@ -123,6 +123,13 @@ Span = tuple[tuple[int, int], tuple[int, int]]
 def _check(a: object, b: object, options: Options) -> tuple[Any, Any, str, Scheme]:
     a = check_symbols("a", a)
     b = check_symbols("b", b)
+    for name, seq in (("a", a), ("b", b)):
+        gap = next((i for i, item in enumerate(seq) if isinstance(item, str) and item == "-"), None)
+        if gap is not None:
+            raise dp.InvalidInput(
+                f"{name}[{gap}]='-': '-' marks a gap in .aligned, so it cannot be an item; "
+                "write it as another symbol"
+            )
     mode = check_choice("mode", options.mode, MODES)
     return a, b, mode, make_scheme(a, b, **options.scores())
 
@@ -310,7 +317,8 @@ def solve(
         For a non-sequence, an unhashable item, a score that is not a number.
     dptoolkit.InvalidInput
         For an unknown mode, strategy or matrix, a positive gap score,
-        ``gap_open`` without ``gap_extend``, a symbol missing from the matrix.
+        ``gap_open`` without ``gap_extend``, a symbol missing from the matrix,
+        an item ``"-"`` (the gap of ``.aligned``).
     dptoolkit.BudgetExceeded
         For ``strategy="naive"`` beyond a few letters.
 

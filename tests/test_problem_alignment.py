@@ -257,6 +257,11 @@ def test_bad_sequences_and_naive_refusal():
         alignment.solve("J", "A", matrix="BLOSUM62")
     with pytest.raises(dp.BudgetExceeded, match="naive"):
         alignment.solve("ACGT" * 5, "ACGT" * 5, strategy="naive")
+    # '-' is the gap of .aligned: as an item it would read as a gap
+    with pytest.raises(dp.InvalidInput, match="a\\[1\\]='-'"):
+        alignment.solve("A-", "A")
+    with pytest.raises(dp.InvalidInput, match="b\\[0\\]='-'"):
+        alignment.solve(["A"], ["-", "A"], strategy="bottom_up")
 
 
 def test_catalog_entry():
