@@ -193,7 +193,9 @@ def _model(
         trans = _probabilities("trans_p", trans_p, (n, n), exact=True)
         obs = _symbols(observations, k)
     if len(obs) == 0:
-        raise dp.InvalidInput("observations must not be empty")
+        raise dp.InvalidInput(
+            f"observations={show(observations)} must not be empty: a path needs one observation"
+        )
     return Model(names, obs, _logs(start), _logs(trans), _logs(emit))
 
 

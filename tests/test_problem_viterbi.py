@@ -144,7 +144,7 @@ def test_impossible_observations():
 @pytest.mark.parametrize(
     ("args", "error", "fragment"),
     [
-        (([], STATES, START, TRANS, EMIT), dp.InvalidInput, "observations must not be empty"),
+        (([], STATES, START, TRANS, EMIT), dp.InvalidInput, "observations=[] must not be empty"),
         ((["cold"], [], START, TRANS, EMIT), dp.InvalidInput, "states=[]"),
         ((["cold"], ["a", "a"], START, TRANS, EMIT), dp.InvalidInput, "repeated state"),
         (
