@@ -14,6 +14,7 @@ is built here; the page itself is in :mod:`dptoolkit._explain_page`.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import os
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .recurrence import Recurrence, Solution
     from .trace import Trace
 
-__all__ = ["EXPLAIN_MAX_CALLS", "explain", "page"]
+__all__ = ["EXPLAIN_MAX_CALLS", "build_instance", "explain", "page"]
 
 #: Most calls a stepped-through run may make: past it the page is not a lesson.
 EXPLAIN_MAX_CALLS = 2000
@@ -265,6 +266,29 @@ def page(data: dict[str, Any]) -> str:
     )
 
 
+def build_instance(problem: Problem, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``problem.build(*args, **kwargs)``; arguments its build does not take are refused by name.
+
+    The page steps through the problem's ``build`` recurrence, whose
+    parameters may be fewer than ``solve``'s (edit_distance's is the unit-cost
+    one), so a ``solve`` option is an :class:`~dptoolkit.InvalidType` naming
+    the parameters ``build`` does take, not a bare ``TypeError``.
+    """
+    assert problem.build is not None
+    try:
+        inspect.signature(problem.build).bind(*args, **kwargs)
+    except TypeError as exc:
+        takes = ", ".join(inspect.signature(problem.build).parameters)
+        given = ", ".join(
+            [*(show(a) for a in args), *(f"{k}={show(v)}" for k, v in kwargs.items())]
+        )
+        raise InvalidType(
+            f"the recurrence {problem.name}.build({takes}) cannot take ({given}): {exc}; "
+            "explain steps through that recurrence, so options only solve() has do not apply"
+        ) from None
+    return problem.build(*args, **kwargs)
+
+
 def explain(
     problem_or_recurrence: Any,
     *args: Any,
@@ -310,7 +334,7 @@ def explain(
         if not args and not kwargs:
             example = list(problem.example)
             args = tuple(problem.coerce(example)) if problem.coerce is not None else tuple(example)
-        rec, goal = problem.build(*args, **kwargs)
+        rec, goal = build_instance(problem, args, kwargs)
     else:
         assert rec is not None
         if kwargs:

@@ -77,7 +77,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """Write the page; say where and how many steps it has."""
-    from ._explain import page, page_data
+    from ._explain import build_instance, page, page_data
     from .catalog import catalog
 
     if not args.html.endswith((".html", ".htm")):
@@ -88,10 +88,7 @@ def run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     values = [_literal(text) for text in args.args] or list(problem.example)
     call_args = tuple(problem.coerce(values)) if problem.coerce is not None else tuple(values)
     kwargs = dict(args.kw)
-    try:
-        rec, goal = problem.build(*call_args, **kwargs)
-    except TypeError as exc:
-        raise InvalidInput(f"{problem.name}: {exc}") from None
+    rec, goal = build_instance(problem, call_args, kwargs)
     data = page_data(problem, rec, goal, call_args, kwargs)
     try:
         with open(args.html, "w", encoding="utf-8") as handle:

@@ -174,6 +174,22 @@ def test_bad_targets_name_the_argument(target: object, match: str) -> None:
         dp.explain(target, path=None)
 
 
+def test_arguments_the_build_does_not_take_are_refused_by_name(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # edit_distance's build is the unit-cost recurrence: solve's variant= is not its
+    with pytest.raises(
+        dp.InvalidType, match=r"edit_distance.build\(a, b\) cannot take .*variant='osa'"
+    ):
+        dp.explain("edit_distance", "ab", "ba", variant="osa", path=None)
+    with pytest.raises(TypeError, match=r"fibonacci.build\(n\) cannot take \(1, 2\)"):
+        dp.explain("fibonacci", 1, 2, path=None)
+    target = str(tmp_path / "x.html")
+    assert main_explain(["edit_distance", "ab", "ba", "--kw", "variant=osa", "--html", target]) == 2
+    err = capsys.readouterr().err
+    assert "cannot take" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_every_catalog_problem_explains_its_example() -> None:
     for problem in dp.catalog():
         data = page_json(dp.explain(problem, path=None))
