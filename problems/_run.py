@@ -145,11 +145,6 @@ def run(
     whose states read many others gives *reads*, the candidates its body reads
     over all states; past :data:`READ_LIMIT` either strategy is refused.
     """
-    if strategy != "naive" and reads is not None and reads > READ_LIMIT:
-        raise BudgetExceeded(
-            f"strategy={strategy!r} would read about {reads:,} sub-results on this instance "
-            f"(more than {READ_LIMIT:,}, about a minute); use a smaller instance"
-        )
     if strategy == "naive":
         naive_calls(rec, goal)
     elif strategy == "bottom_up":
@@ -158,6 +153,11 @@ def run(
             raise _too_many_states(strategy, "fill", filled)
     elif visits is not None and visits > TABLE_STATE_LIMIT:
         raise _too_many_states(strategy, "compute up to", visits)
+    if strategy != "naive" and reads is not None and reads > READ_LIMIT:
+        raise BudgetExceeded(
+            f"strategy={strategy!r} would read about {reads:,} sub-results on this instance "
+            f"(more than {READ_LIMIT:,}, about a minute); use a smaller instance"
+        )
     if k is not None:
         return rec.solve(*goal, strategy=strategy, k=k)
     return rec.solve(*goal, strategy=strategy)

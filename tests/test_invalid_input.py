@@ -664,7 +664,7 @@ CASES: list[Any] = [
         lambda: dtw(np.zeros((2, 2, 2)), [1.0]), ValueError, "shape (2, 2, 2)", id="dtw-3d"
     ),
     pytest.param(
-        lambda: viterbi([], *HMM), ValueError, "observations must not be empty", id="hmm-empty"
+        lambda: viterbi([], *HMM), ValueError, "observations=[] must not be empty", id="hmm-empty"
     ),
     pytest.param(
         lambda: viterbi(["cold"], HMM[0], {"Healthy": 0.9, "Fever": 0.4}, *HMM[2:]),
