@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dptoolkit as dp
+from dptoolkit.bench._workloads import grid_path
 
 STRATEGIES = ("naive", "top_down", "bottom_up")
 
@@ -64,21 +65,6 @@ def test_orders_of_paying_give_each_multiset_once(
     seen = [e.coins for e in top.k_best]
     assert len(seen) == len(set(seen))
     assert all(scored[e.coins] == e.value for e in top.k_best)
-
-
-def grid_path(grid: list[list[int]]) -> dp.Recurrence:
-    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
-    def cost(i: int, j: int) -> int:
-        if i == 0 and j == 0:
-            return grid[0][0]
-        moves = []
-        if i:
-            moves.append((cost(i - 1, j) + grid[i][j], (i - 1, j)))
-        if j:
-            moves.append((cost(i, j - 1) + grid[i][j], (i, j - 1)))
-        return dp.choose(moves, best=min)  # type: ignore[no-any-return]
-
-    return cost
 
 
 def monotone_paths(rows: int, cols: int) -> list[list[tuple[int, int]]]:

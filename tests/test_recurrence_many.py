@@ -16,29 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dptoolkit as dp
+from dptoolkit.bench._workloads import grid_path
 
 STRATEGIES = ("naive", "top_down", "bottom_up")
 Cell = tuple[int, int]
 
 
 # -- a user-written grid min-path recurrence -------------------------------------------
-
-
-def grid_path(grid: list[list[int]]) -> dp.Recurrence:
-    """Cheapest monotone path (right/down steps) from the top-left cell to (i, j)."""
-
-    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
-    def cost(i: int, j: int) -> int:
-        if i == 0 and j == 0:
-            return grid[0][0]
-        moves = []
-        if i:
-            moves.append((cost(i - 1, j) + grid[i][j], (i - 1, j)))
-        if j:
-            moves.append((cost(i, j - 1) + grid[i][j], (i, j - 1)))
-        return dp.choose(moves, best=min)  # type: ignore[no-any-return]
-
-    return cost
 
 
 def came_from(state: Cell, label: Cell) -> Cell:

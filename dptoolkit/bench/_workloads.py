@@ -18,7 +18,7 @@ from typing import Any
 
 import dptoolkit as dp
 
-__all__ = ["lcs_under", "make_lcs", "on_big_stack", "random_strings"]
+__all__ = ["grid_path", "lcs_under", "make_lcs", "on_big_stack", "random_strings"]
 
 
 def random_strings(n: int, seed: int) -> tuple[str, str]:
@@ -77,3 +77,23 @@ def on_big_stack(func: Callable[[], Any], limit: int) -> Any:
     if isinstance(box[0], BaseException):
         raise box[0]
     return box[0]
+
+
+def grid_path(grid: list[list[int]]) -> Any:
+    """Cheapest monotone path (right/down steps) from the top-left cell to (i, j), as a user writes it.
+
+    The many-answers suite and tests share it: ties everywhere on 0/1 costs.
+    """
+
+    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
+    def cost(i: int, j: int) -> int:
+        if i == 0 and j == 0:
+            return grid[0][0]
+        moves = []
+        if i:
+            moves.append((cost(i - 1, j) + grid[i][j], (i - 1, j)))
+        if j:
+            moves.append((cost(i, j - 1) + grid[i][j], (i, j - 1)))
+        return dp.choose(moves, best=min)  # type: ignore[no-any-return]
+
+    return cost

@@ -29,7 +29,7 @@ from typing import Any
 import dptoolkit as dp
 
 from ._timing import Row, time_once
-from ._workloads import lcs_under, make_lcs, on_big_stack, random_strings
+from ._workloads import grid_path, lcs_under, make_lcs, on_big_stack, random_strings
 
 __all__ = ["run"]
 
@@ -249,23 +249,6 @@ def run(quick: bool = False) -> list[Row]:
     # -- more than one answer: count() and k= ------------------------------------------
     rows += _many_answers(quick)
     return rows
-
-
-def grid_path(grid: list[list[int]]) -> Any:
-    """Cheapest monotone path to cell (i, j), as a user writes it."""
-
-    @dp.recurrence(states=lambda i, j: dp.grid(i + 1, j + 1))
-    def cost(i: int, j: int) -> int:
-        if i == 0 and j == 0:
-            return grid[0][0]
-        moves = []
-        if i:
-            moves.append((cost(i - 1, j) + grid[i][j], (i - 1, j)))
-        if j:
-            moves.append((cost(i, j - 1) + grid[i][j], (i, j - 1)))
-        return dp.choose(moves, best=min)  # type: ignore[no-any-return]
-
-    return cost
 
 
 def _came_from(state: Any, label: Any) -> Any:
